@@ -1,0 +1,1 @@
+"""skillpulse presentation layer: the Dash app and the ``skillpulse`` command-line interface."""

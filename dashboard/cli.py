@@ -1,0 +1,82 @@
+"""The ``skillpulse`` command line: one click group; errors users can act on exit 2, bugs exit 1."""
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from data.errors import SkillpulseError
+
+# (module, attribute) of every command; each module owns its command(s).
+COMMANDS: list[tuple[str, str]] = [
+    ("dashboard.commands.demo", "demo_cmd"),
+    ("dashboard.commands.ingest", "ingest_cmd"),
+    ("dashboard.commands.forecast", "forecast_cmd"),
+    ("dashboard.commands.export", "export_cmd"),
+    ("dashboard.commands.serve", "serve_cmd"),
+    ("dashboard.commands.taxonomy", "taxonomy_group"),
+    ("dashboard.commands.taxonomy", "extract_cmd"),
+    ("dashboard.commands.planning", "catalogue_cmd"),
+    ("dashboard.commands.planning", "gaps_cmd"),
+]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="skillpulse")
+def cli() -> None:
+    """skillpulse: which microcompetencies are gaining demand and which are decaying.
+
+    \b
+    Typical session:
+      skillpulse demo --no-serve --db demo.duckdb        # build the demo database offline
+      skillpulse ingest terms.csv --db skills.duckdb     # load your own series (CSV/Parquet)
+      skillpulse forecast --db skills.duckdb             # forecast, backtest, classify every skill
+      skillpulse export outlook --db skills.duckdb --out outlook.csv
+      skillpulse serve --db skills.duckdb                # the dashboard on http://127.0.0.1:8050
+
+    --db defaults to $SKILLPULSE_DB, else skillpulse.duckdb in the working directory.
+    Exit codes: 0 ok, 2 bad usage or bad input (the message names file, row and column), 1 internal error.
+    """
+
+
+for _module, _attr in COMMANDS:
+    try:
+        _mod = importlib.import_module(_module)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != _module:
+            raise
+        continue
+    if hasattr(_mod, _attr):
+        cli.add_command(getattr(_mod, _attr))
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console entry point: turn typed errors into one sentence and exit code 2."""
+    try:
+        return cli.main(args=argv, prog_name="skillpulse", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except SkillpulseError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; nothing was changed", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: say so briefly; the traceback only on request
+        if "--debug" in sys.argv or (sys.argv and __import__("os").environ.get("SKILLPULSE_DEBUG")):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                   "(set SKILLPULSE_DEBUG=1 for the traceback)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

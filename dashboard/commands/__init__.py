@@ -1,0 +1,1 @@
+"""One module per CLI command group; each exposes click commands registered in dashboard/cli.py."""

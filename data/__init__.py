@@ -1,0 +1,1 @@
+"""skillpulse data layer: settings, DuckDB store, SQL loader, ingest adapters, taxonomy, demo data."""

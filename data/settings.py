@@ -1,0 +1,57 @@
+"""One typed settings object for skillpulse; the only place that reads ``SKILLPULSE_*`` variables."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ENV_PREFIX = "SKILLPULSE_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tunable limits and defaults. Each field can be overridden by ``SKILLPULSE_<FIELD>``.
+
+    Attributes:
+        db: default database path (``--db`` falls back to it).
+        keep_versions: how many published database versions to keep on disk.
+        min_history: months of history below which a series is ``insufficient-history``.
+        horizon: default forecast horizon in months.
+        max_upload_bytes: largest upload the dashboard server accepts.
+        max_skill_name: longest skill name accepted from input files.
+        cache_size: entries in the dashboard's per-process query cache (0 disables it).
+        progress: show progress bars on a terminal.
+    """
+
+    db: str = "skillpulse.duckdb"
+    keep_versions: int = 3
+    min_history: int = 24
+    horizon: int = 24
+    max_upload_bytes: int = 5 * 1024 * 1024
+    max_skill_name: int = 200
+    cache_size: int = 256
+    progress: bool = True
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is None or raw == "":
+                continue
+            if f.type in ("int", int):
+                values[f.name] = int(raw)
+            elif f.type in ("bool", bool):
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            else:
+                values[f.name] = raw
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.db)
+
+
+def get_settings() -> Settings:
+    return Settings.from_env()

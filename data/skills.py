@@ -1,0 +1,84 @@
+"""Skill identity: merge a taxonomy into the store and resolve user-given names through aliases.
+
+Names are unique case-insensitively; every skill's own name is also one of its aliases. Names that
+a file uses but the taxonomy lacks are added with category ``uncategorised`` (never dropped).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from data.store import execute, query
+
+DEFAULT_TAXONOMY = Path(__file__).parent / "taxonomy" / "skills.csv"
+
+
+def _split_aliases(df: pl.DataFrame) -> pl.DataFrame:
+    aliases = df.select(
+        pl.col("name").alias("skill_name"),
+        pl.col("aliases").fill_null("").str.split("|").alias("alias"),
+    ).explode("alias").with_columns(pl.col("alias").str.strip_chars())
+    own = df.select(pl.col("name").alias("skill_name"), pl.col("name").alias("alias"))
+    return pl.concat([own, aliases.filter(pl.col("alias") != "")]).unique(maintain_order=True)
+
+
+def upsert_taxonomy(con: duckdb.DuckDBPyConnection, taxonomy: pl.DataFrame) -> int:
+    """Merge skills (columns ``name, category`` and optional ``aliases`` ``|``-separated,
+    ``description``) into the store. Returns the number of skills given."""
+    df = taxonomy
+    for col in ("category", "aliases", "description"):
+        if col not in df.columns:
+            df = df.with_columns(pl.lit(None, dtype=pl.String).alias(col))
+    df = df.with_columns(pl.col("name").str.strip_chars()).filter(pl.col("name") != "")
+    df = (df.with_columns(pl.col("name").str.to_lowercase().alias("_k"))
+          .unique(subset="_k", keep="first", maintain_order=True).drop("_k"))
+    con.register("tmp_taxonomy", df.select("name", "category", "description").to_arrow())
+    try:
+        execute(con, "skill_upsert_taxonomy")
+    finally:
+        con.unregister("tmp_taxonomy")
+    alias_df = _split_aliases(df)
+    con.register("tmp_alias", alias_df.to_arrow())
+    try:
+        execute(con, "skill_alias_upsert")
+    finally:
+        con.unregister("tmp_alias")
+    return df.height
+
+
+def ensure_default_taxonomy(con: duckdb.DuckDBPyConnection) -> None:
+    """Seed the project's taxonomy into an empty store (no-op once any skill exists)."""
+    n = query(con, "skill_count")["n"][0]
+    if n == 0 and DEFAULT_TAXONOMY.exists():
+        df = pl.read_csv(DEFAULT_TAXONOMY, infer_schema_length=0)
+        df = df.rename({c: c.strip().lower() for c in df.columns})
+        if "skill" in df.columns:
+            df = df.rename({"skill": "name"})
+        upsert_taxonomy(con, df)
+
+
+def resolve_names(con: duckdb.DuckDBPyConnection, names: pl.Series, *,
+                  create: bool = True, category: str = "uncategorised") -> pl.DataFrame:
+    """Map each distinct name to a ``skill_id`` (alias-aware, case-insensitive).
+
+    Returns a frame ``name, skill_id``. With ``create`` unknown names become new skills in
+    ``category``; otherwise their ``skill_id`` is null.
+    """
+    distinct = pl.DataFrame({"name": names.unique(maintain_order=True).cast(pl.String)})
+    con.register("tmp_names", distinct.to_arrow())
+    try:
+        resolved = query(con, "skill_resolve")
+    finally:
+        con.unregister("tmp_names")
+    missing = resolved.filter(pl.col("skill_id").is_null())
+    if create and missing.height:
+        upsert_taxonomy(con, missing.select("name").with_columns(
+            pl.lit(category).alias("category")))
+        con.register("tmp_names", distinct.to_arrow())
+        try:
+            resolved = query(con, "skill_resolve")
+        finally:
+            con.unregister("tmp_names")
+    return resolved

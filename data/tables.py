@@ -1,0 +1,77 @@
+"""Write result tables (CSV, Parquet, JSON) safely: atomic files, spreadsheet-formula escaping."""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+from data.errors import UsageError
+
+FORMATS = ("csv", "parquet", "json")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formulas(df: pl.DataFrame) -> pl.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with ``'`` (CSV injection)."""
+    exprs = []
+    for name, dtype in df.schema.items():
+        if dtype == pl.String:
+            col = pl.col(name)
+            exprs.append(
+                pl.when(col.str.slice(0, 1).is_in(list(_FORMULA_START)))
+                .then(pl.lit("'") + col).otherwise(col).alias(name))
+    return df.with_columns(exprs) if exprs else df
+
+
+def format_from_path(out: str | None, explicit: str | None) -> str:
+    if explicit:
+        if explicit not in FORMATS:
+            raise UsageError(f"unknown output format '{explicit}'; expected one of {', '.join(FORMATS)}")
+        return explicit
+    if out:
+        suffix = Path(out).suffix.lower().lstrip(".")
+        if suffix in FORMATS:
+            return suffix
+    return "csv"
+
+
+def _serialise(df: pl.DataFrame, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    if fmt == "csv":
+        escape_formulas(df).write_csv(buf, date_format="%Y-%m-%d")
+    elif fmt == "parquet":
+        df.write_parquet(buf)
+    else:
+        df.write_json(buf)
+    return buf.getvalue()
+
+
+def write_table(df: pl.DataFrame, out: str | None, fmt: str | None = None) -> None:
+    """Write ``df`` to ``out`` (or stdout when ``out`` is None or ``-``), atomically."""
+    fmt = format_from_path(out, fmt)
+    payload = _serialise(df, fmt)
+    if out in (None, "-"):
+        if fmt == "parquet" and sys.stdout.isatty():
+            raise UsageError("refusing to write Parquet to a terminal; pass --out FILE")
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    target = Path(out)  # type: ignore[arg-type]
+    if not target.parent.exists():
+        raise UsageError(f"{target}: folder {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

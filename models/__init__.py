@@ -1,0 +1,1 @@
+"""skillpulse models: forecasting, backtests, outlook classification, batch runs (never imports Dash)."""

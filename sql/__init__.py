@@ -1,0 +1,1 @@
+"""Every SQL statement of skillpulse, one named file each (see data/sqlfiles.py)."""

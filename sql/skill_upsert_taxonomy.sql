@@ -1,0 +1,8 @@
+-- Merge the staged taxonomy (tmp_taxonomy: name, category, description) into skill.
+-- Existing skills keep their id; a real category replaces 'uncategorised'.
+INSERT INTO skill (name, name_key, category, description)
+SELECT t.name, lower(trim(t.name)), coalesce(nullif(t.category, ''), 'uncategorised'), t.description
+FROM tmp_taxonomy t
+ON CONFLICT (name_key) DO UPDATE SET
+    category = CASE WHEN excluded.category <> 'uncategorised' THEN excluded.category ELSE skill.category END,
+    description = coalesce(excluded.description, skill.description);
