@@ -1,0 +1,323 @@
+"""Deterministic demo demand data: monthly posting counts per skill with known life cycles.
+
+``generate_series`` returns a frame ready for ``data.ingest.load.ingest_frame`` (measure ``count``,
+``total`` = market postings that month, so shares follow) and a truth table
+``skill, category, lifecycle``. Everything is drawn from one seeded ``numpy.random.Generator``:
+the same arguments give an identical frame.
+
+How a series is made (per skill ``k`` and month ``t``)::
+
+    share_k(t)   = life-cycle curve (fraction of postings mentioning the skill)
+                   × skill seasonality × exp(AR(1) noise)
+    total(t)     = market postings: trend × hiring seasonality × slump (a COVID-like crash that
+                   recovers, then a milder lasting softening)
+    count_k(t)   ~ Poisson(share_k(t) × total(t))
+
+Life cycles: ``emerging`` (absent, then appears mid-history and accelerates from ~0), ``rising``,
+``stable`` (flat or an early rise that plateaued), ``declining``, ``obsolescent`` (peaked, then
+collapsed below a quarter of the peak, sometimes flat since — the market moved on), ``noisy``
+(a few postings a month). Abrupt breaks: pairs in one category where a new technology appears and
+takes most of the share of an old one (new = ``emerging``, old = ``obsolescent``).
+The whole-market series (``store.MARKET_SKILL``) carries the slump, so "the market fell" and
+"the skill fell" differ. Months before a skill is first seen are left out (real data starts when a
+term first appears).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from data.store import MARKET_CATEGORY, MARKET_SKILL
+
+TAXONOMY_CSV = Path(__file__).parent / "taxonomy" / "skills.csv"
+LIFECYCLES = ("emerging", "rising", "stable", "declining", "obsolescent", "noisy")
+START = dt.date(2015, 1, 1)
+SOURCE = "demo"
+
+# Well-known names get the life cycle the world gave them when the taxonomy contains them.
+_HINTS: dict[str, str] = {
+    "jquery": "obsolescent", "adobe flash": "obsolescent", "flash": "obsolescent",
+    "silverlight": "obsolescent", "angularjs": "obsolescent", "coffeescript": "obsolescent",
+    "perl": "declining", "cobol": "declining", "visual basic": "declining", "vba": "declining",
+    "hadoop": "declining", "svn": "obsolescent", "subversion": "obsolescent",
+    "kubernetes": "rising", "rust": "rising", "typescript": "rising", "terraform": "rising",
+    "pytorch": "rising", "snowflake": "rising", "dbt": "rising", "go": "rising",
+    "large language models": "emerging", "llm": "emerging", "prompt engineering": "emerging",
+    "retrieval-augmented generation": "emerging", "rag": "emerging", "langchain": "emerging",
+    "generative ai": "emerging", "vector databases": "emerging",
+    "sql": "stable", "excel": "stable", "java": "stable", "python": "rising", "linux": "stable",
+}
+# Shares of skills by life cycle (the rest of the skills are break pairs, ~8%).
+_MIX = {"emerging": 0.09, "rising": 0.20, "stable": 0.27, "declining": 0.17,
+        "obsolescent": 0.09, "noisy": 0.10}
+_FALLBACK_CATEGORIES = (
+    "Programming languages", "Web development", "Data engineering", "Data science", "Cloud",
+    "DevOps", "Databases", "Security", "Mobile", "AI and machine learning", "Design",
+    "Project management", "Finance", "Marketing", "Office tools", "Communication", "Testing",
+)
+
+
+def periods(months: int, start: dt.date = START) -> list[dt.date]:
+    """``months`` first-of-month dates from ``start``."""
+    return [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+            for i in range(months)]
+
+
+def load_taxonomy() -> pl.DataFrame:
+    """The project taxonomy as ``name, category`` (non-market skills), or an empty frame."""
+    if not TAXONOMY_CSV.exists():
+        return pl.DataFrame(schema={"name": pl.String, "category": pl.String})
+    df = pl.read_csv(TAXONOMY_CSV, infer_schema_length=0)
+    df = df.rename({c: c.strip().lower() for c in df.columns})
+    if "skill" in df.columns and "name" not in df.columns:
+        df = df.rename({"skill": "name"})
+    if "name" not in df.columns or "category" not in df.columns:
+        return pl.DataFrame(schema={"name": pl.String, "category": pl.String})
+    return (df.select(pl.col("name").str.strip_chars(), pl.col("category").fill_null("uncategorised"))
+            .filter((pl.col("name") != "") & (pl.col("category") != MARKET_CATEGORY))
+            .unique(subset="name", keep="first", maintain_order=True))
+
+
+def pick_skills(n_skills: int, taxonomy: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``n_skills`` names and categories: the taxonomy's, round-robin over categories so every
+    category is represented, then generated names when the taxonomy is short."""
+    tax = load_taxonomy() if taxonomy is None else taxonomy
+    names: list[str] = []
+    cats: list[str] = []
+    if tax.height:
+        by_cat: dict[str, list[str]] = {}
+        for name, cat in tax.select("name", "category").iter_rows():
+            by_cat.setdefault(cat, []).append(name)
+        queues = [list(v) for _, v in sorted(by_cat.items())]
+        keys = sorted(by_cat)
+        while len(names) < n_skills and any(queues):
+            for cat, q in zip(keys, queues, strict=True):
+                if q and len(names) < n_skills:
+                    names.append(q.pop(0))
+                    cats.append(cat)
+    i = 0
+    taken = {n.lower() for n in names}
+    while len(names) < n_skills:
+        cat = _FALLBACK_CATEGORIES[i % len(_FALLBACK_CATEGORIES)]
+        name = f"{cat} skill {i // len(_FALLBACK_CATEGORIES) + 1:03d}"
+        i += 1
+        if name.lower() in taken:
+            continue
+        names.append(name)
+        cats.append(cat)
+    return pl.DataFrame({"skill": names, "category": cats})
+
+
+def _assign_lifecycles(skills: pl.DataFrame, rng: np.random.Generator
+                       ) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Life cycle per skill (array of str) and break pairs (old index, new index)."""
+    n = skills.height
+    life = np.array([""] * n, dtype=object)
+    names = [s.lower() for s in skills["skill"].to_list()]
+    for i, nm in enumerate(names):
+        if nm in _HINTS:
+            life[i] = _HINTS[nm]
+    free = [i for i in range(n) if not life[i]]
+    order = rng.permutation(free)
+    cats = skills["category"].to_list()
+    # Break pairs: two free skills of the same category (about 4% of skills each side).
+    n_pairs = max(1, round(n * 0.04)) if n >= 10 else 0
+    pairs: list[tuple[int, int]] = []
+    used: set[int] = set()
+    by_cat: dict[str, list[int]] = {}
+    for i in order:
+        by_cat.setdefault(cats[int(i)], []).append(int(i))
+    for members in by_cat.values():
+        if len(pairs) >= n_pairs:
+            break
+        if len(members) >= 4:
+            old, new = members[0], members[1]
+            pairs.append((old, new))
+            used.update((old, new))
+            life[old], life[new] = "obsolescent", "emerging"
+    rest = [int(i) for i in order if int(i) not in used]
+    counts = {k: round(v * n) for k, v in _MIX.items()}
+    pos = 0
+    for kind in LIFECYCLES:
+        already = int((life == kind).sum())
+        take = max(0, counts[kind] - already)
+        for i in rest[pos:pos + take]:
+            life[i] = kind
+        pos += take
+    for i in rest[pos:]:
+        life[i] = "stable"
+    return life, pairs
+
+
+def _log_curves(life: np.ndarray, pairs: list[tuple[int, int]], months: int,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Log share curves (n × months) before noise, and the first month each skill exists."""
+    n = life.size
+    t = np.arange(months, dtype=float)
+    tau = t / 12.0
+    T = months - 1
+    end_tau = T / 12.0
+    log_level = rng.uniform(np.log(0.002), np.log(0.06), n)  # share at the end (or the peak)
+    out = np.empty((n, months))
+    first = np.zeros(n, dtype=int)
+    for k in range(n):
+        kind = life[k]
+        if kind == "rising":
+            g = rng.uniform(0.08, 0.28)
+            out[k] = log_level[k] + g * (tau - end_tau)
+        elif kind == "stable":
+            if rng.random() < 0.5:  # an early rise that plateaued
+                mid, width = rng.uniform(0.05, 0.35) * T, rng.uniform(4, 10)
+                depth = rng.uniform(0.5, 1.5)
+                out[k] = log_level[k] - depth / (1 + np.exp((t - mid) / width))
+            else:
+                out[k] = log_level[k] + np.cumsum(rng.normal(0, 0.004, months))
+        elif kind == "emerging":
+            t0 = int(rng.uniform(0.5, 0.72) * T)
+            g = rng.uniform(0.7, 1.3)
+            lvl = log_level[k] + rng.uniform(-1.5, -0.5)  # a low base
+            out[k] = lvl + g * (tau - end_tau)
+            first[k] = t0
+        elif kind == "declining":
+            peak = rng.uniform(0.0, 0.3) * T
+            end_ratio = rng.uniform(0.38, 0.7)
+            d = -np.log(end_ratio) / max(1.0, (T - peak) / 12.0)
+            out[k] = log_level[k] - d * np.clip(tau - peak / 12.0, 0, None) \
+                - 0.05 * np.clip(peak / 12.0 - tau, 0, None)
+        elif kind == "obsolescent":
+            peak = rng.uniform(0.08, 0.4) * T
+            flat_from = rng.uniform(0.75, 0.95) * T  # the collapse stops; demand stays low
+            end_ratio = rng.uniform(0.05, 0.15)
+            span = max(6.0, flat_from - peak)
+            drop = np.clip((t - peak) / span, 0, 1) * np.log(end_ratio)
+            rise = -0.15 * np.clip((peak - t) / 12.0, 0, None)
+            out[k] = log_level[k] + 0.8 + drop + rise
+        else:  # noisy: a handful of postings a month; level fixed later against the market
+            out[k] = rng.normal(0, 0.002, months).cumsum()
+    for old, new in pairs:  # the new technology takes most of the old one's share
+        tb = rng.uniform(0.45, 0.7) * T
+        width = rng.uniform(2.0, 5.0)
+        take = rng.uniform(0.85, 0.95)
+        f = 1 / (1 + np.exp(-(t - tb) / width))
+        base = log_level[old] + 0.3
+        out[old] = base + np.log1p(-take * f)
+        out[new] = base + np.log(np.maximum(take * f, 1e-9)) + 0.04 * np.clip(tau - tb / 12, 0, None)
+        first[new] = int(max(0, tb - 5 * width))
+    return out, first
+
+
+def _market(months: int, rng: np.random.Generator, scale: float) -> np.ndarray:
+    """Monthly market postings: growth, hiring seasonality, a crash that recovers, a softening."""
+    t = np.arange(months, dtype=float)
+    season = np.array([1.06, 1.09, 1.07, 1.03, 1.01, 0.98, 0.97, 1.00, 1.04, 1.02, 0.95, 0.78])
+    month_idx = (np.arange(months) + START.month - 1) % 12
+    trend = np.exp(0.045 * t / 12)
+    crash_at = int(0.48 * months)
+    s = t - crash_at
+    crash = np.where(s < 0, 0.0, np.where(s < 2, 0.4 * (s + 1) / 3, 0.4 * np.exp(-(s - 2) / 7)))
+    soft_at = 0.8 * months
+    soft = 0.10 / (1 + np.exp(-(t - soft_at) / 3))
+    noise = np.exp(rng.normal(0, 0.015, months))
+    return scale * trend * season[month_idx] * (1 - crash) * (1 - soft) * noise
+
+
+def generate_series(seed: int = 7, n_skills: int = 320, months: int = 132, segments: int = 1
+                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Demo demand series and their truth.
+
+    Args:
+        seed: seed of the ``numpy.random.Generator``; same arguments, identical output.
+        n_skills: number of skills (market series excluded).
+        months: monthly periods from 2015-01.
+        segments: regions; > 1 repeats every skill per region (``Region 01``…) with its own
+            market size and noise, to scale series counts up for benchmarks.
+
+    Returns:
+        ``(frame, truth)``: frame columns ``skill, period, value, total, source, region,
+        occupation, measure`` (measure ``count``; the market series has value = total);
+        truth columns ``skill, category, lifecycle``.
+    """
+    if n_skills < 1 or months < 2 or segments < 1:
+        raise ValueError("n_skills, segments must be >= 1 and months >= 2")
+    rng = np.random.default_rng(seed)
+    skills = pick_skills(n_skills)
+    life, pairs = _assign_lifecycles(skills, rng)
+    log_share, first = _log_curves(life, pairs, months, rng)
+    n = skills.height
+    month_idx = (np.arange(months) + START.month - 1) % 12
+    # Some skills have their own seasonality (e.g. graduate and internship hiring).
+    amp = np.where(rng.random(n) < 0.15, rng.uniform(0.05, 0.2, n), 0.0)
+    phase = rng.integers(0, 12, n)
+    seasonal = amp[:, None] * np.cos(2 * np.pi * (month_idx[None, :] - phase[:, None]) / 12)
+    noisy = life == "noisy"
+
+    region_names = [""] if segments == 1 else [f"Region {i + 1:02d}" for i in range(segments)]
+    per = periods(months)
+    values: list[np.ndarray] = []
+    totals: list[np.ndarray] = []
+    for _seg in range(segments):
+        scale = 60_000.0 if segments == 1 else float(np.exp(rng.uniform(np.log(5e3), np.log(8e4))))
+        total = np.round(_market(months, rng, scale))
+        # AR(1) log noise per skill: persistent wiggles, not white noise only.
+        eps = rng.normal(0, 0.05, (n, months))
+        ar = np.empty_like(eps)
+        ar[:, 0] = eps[:, 0]
+        for j in range(1, months):
+            ar[:, j] = 0.6 * ar[:, j - 1] + eps[:, j]
+        jitter = rng.normal(0, 0.15, n)[:, None]
+        share = np.exp(log_share + seasonal + ar + jitter)
+        lam = share * total[None, :]
+        # noisy skills: 1–8 expected postings a month whatever the market size
+        lam[noisy] = rng.uniform(1, 8, int(noisy.sum()))[:, None] * np.exp(
+            log_share[noisy] + ar[noisy] * 2) * (total / total.mean())[None, :]
+        counts = rng.poisson(np.clip(lam, 0, 1e12)).astype(float)
+        values.append(counts)
+        totals.append(total)
+    return _to_frames(skills, life, first, per, region_names, values, totals)
+
+
+def _to_frames(skills: pl.DataFrame, life: np.ndarray, first: np.ndarray, per: list[dt.date],
+               region_names: list[str], values: list[np.ndarray], totals: list[np.ndarray]
+               ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    n, months = values[0].shape
+    names = [*skills["skill"].to_list(), MARKET_SKILL]
+    skill_idx, period_idx, region_idx, vals, tots = [], [], [], [], []
+    keep = np.arange(months)[None, :] >= first[:, None]  # months after the skill first appears
+    for r, (counts, total) in enumerate(zip(values, totals, strict=True)):
+        ii, jj = np.nonzero(keep)
+        skill_idx.append(ii)
+        period_idx.append(jj)
+        vals.append(counts[ii, jj])
+        tots.append(total[jj])
+        region_idx.append(np.full(ii.size, r))
+        skill_idx.append(np.full(months, n))  # the market series
+        period_idx.append(np.arange(months))
+        vals.append(total)
+        tots.append(total)
+        region_idx.append(np.full(months, r))
+    s_idx = np.concatenate(skill_idx)
+    p_idx = np.concatenate(period_idx)
+    r_idx = np.concatenate(region_idx)
+    frame = pl.DataFrame({
+        "skill": pl.Series(names, dtype=pl.String).gather(s_idx),
+        "period": pl.Series(per, dtype=pl.Date).gather(p_idx),
+        "value": np.concatenate(vals).astype(np.float64),
+        "total": np.concatenate(tots).astype(np.float64),
+        "source": pl.repeat(SOURCE, s_idx.size, eager=True, dtype=pl.String),
+        "region": pl.Series(region_names, dtype=pl.String).gather(r_idx),
+        "occupation": pl.repeat("", s_idx.size, eager=True, dtype=pl.String),
+        "measure": pl.repeat("count", s_idx.size, eager=True, dtype=pl.String),
+    })
+    truth = skills.with_columns(pl.Series("lifecycle", life.tolist(), dtype=pl.String))
+    return frame, truth
+
+
+def taxonomy_frame(truth: pl.DataFrame) -> pl.DataFrame:
+    """``name, category`` for ``skills.upsert_taxonomy``: the demo skills plus the market series."""
+    return pl.concat([
+        truth.select(pl.col("skill").alias("name"), "category"),
+        pl.DataFrame({"name": [MARKET_SKILL], "category": [MARKET_CATEGORY]}),
+    ])
