@@ -1,0 +1,137 @@
+"""``skillpulse catalogue`` and ``skillpulse gaps``: L&D triage and skill-gap plans from the outlook.
+
+``run_catalogue`` / ``run_gaps`` are the one path from input bytes to results; the CLI and the
+``/catalogue`` and ``/gaps`` pages both call them, so validation and answers are identical.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+import duckdb
+import polars as pl
+
+from dashboard.commands.common import db_option
+from data import planning_io as io
+from data import store
+from data.tables import FORMATS, write_table
+from models.planning import (
+    CATALOGUE_COLUMNS,
+    GAP_COLUMNS,
+    GapPlan,
+    plan_gaps,
+    skill_evidence,
+    triage_catalogue,
+)
+
+
+@dataclass(frozen=True)
+class CatalogueResult:
+    table: pl.DataFrame  # contract columns + skills
+    unmatched: list[str]
+
+
+@dataclass(frozen=True)
+class GapsResult:
+    plan: GapPlan
+    unmatched: list[str]
+
+
+def run_catalogue(con: duckdb.DuckDBPyConnection, data: bytes, filename: str) -> CatalogueResult:
+    """Validate a catalogue file's bytes and triage it against the latest forecast run."""
+    courses = io.parse_courses(data, filename)
+    outlook, skills, as_of = io.load_outlook(con)
+    links = io.course_links(con, courses)
+    ev = skill_evidence(outlook, skills)
+    return CatalogueResult(triage_catalogue(courses, links, ev, as_of=as_of), io.unmatched(links))
+
+
+def run_gaps(con: duckdb.DuckDBPyConnection, data: bytes, filename: str) -> GapsResult:
+    """Validate an inventory file's bytes and plan gaps against the latest forecast run."""
+    inventory = io.parse_inventory(data, filename)
+    outlook, skills, _ = io.load_outlook(con)
+    links = io.inventory_links(con, inventory)
+    return GapsResult(plan_gaps(links, skill_evidence(outlook, skills)), io.unmatched(links))
+
+
+def _report_unmatched(names: list[str], path: str) -> None:
+    if names:
+        shown = ", ".join(f"'{n}'" for n in names[:20]) + (" …" if len(names) > 20 else "")
+        click.echo(f"warning: {path}: {len(names)} skill name(s) not in the taxonomy (ignored; "
+                   f"add them with 'skillpulse taxonomy import'): {shown}", err=True)
+
+
+def _read(path: str) -> bytes:
+    return io._read_bytes(path)
+
+
+_OUT = click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+                    help="Output file; the suffix (.csv, .parquet, .json) picks the format. "
+                         "Default: CSV on stdout.")
+_AS = click.option("--as", "fmt", type=click.Choice(FORMATS), default=None,
+                   help="Output format (overrides the --out suffix).")
+
+
+@click.command("catalogue")
+@click.argument("courses", type=click.Path(dir_okay=False))
+@db_option
+@_OUT
+@_AS
+def catalogue_cmd(courses: str, db: str, out: str | None, fmt: str | None) -> None:
+    """Triage a course catalogue: retire, refresh, keep, and build for untaught rising skills.
+
+    \b
+    COURSES is CSV or Parquet with columns course_id, title, skills ('|'-separated names or
+    aliases, matched case-insensitively) and optional hours, provider, last_updated.
+    Output columns: course_id, title, action, score, reason — ranked by score =
+    expected demand change behind the action × confidence (see models/planning.py).
+    A course is 'retire' when most of its skills are declining or obsolescent, 'refresh' when
+    some are, or when a rising skill of the same category is not taught and the course was not
+    updated in the last 24 months; 'build' rows name rising skills no course teaches.
+
+    \b
+    Example:
+      skillpulse catalogue demo_courses.csv --db demo.duckdb --out triage.csv
+    """
+    data = _read(courses)
+    store.ensure_current(db)
+    with store.read(db) as con:
+        result = run_catalogue(con.cursor(), data, courses)
+    _report_unmatched(result.unmatched, courses)
+    table = result.table.select(CATALOGUE_COLUMNS)
+    write_table(table, out, fmt)
+    if out not in (None, "-"):
+        counts = table.group_by("action").len().sort("action")
+        summary = ", ".join(f"{a} {n}" for a, n in counts.iter_rows())
+        click.echo(f"wrote {table.height} rows to {out} ({summary})", err=True)
+
+
+@click.command("gaps")
+@click.argument("inventory", type=click.Path(dir_okay=False))
+@db_option
+@_OUT
+@_AS
+def gaps_cmd(inventory: str, db: str, out: str | None, fmt: str | None) -> None:
+    """Plan skill gaps: what each person should acquire, deepen or retire.
+
+    \b
+    INVENTORY is CSV or Parquet with columns person (or role/team), skill, optional
+    proficiency (1 novice … 5 expert) and team. Output columns: person, skill, kind, priority,
+    reason, with kind acquire (rising skills in the categories the person works in), deepen
+    (rising skills held at proficiency <= 2) or retire (held skills that are declining or
+    obsolescent). Team view, breadth-vs-depth and development plans are on the /gaps page.
+
+    \b
+    Example:
+      skillpulse gaps demo_inventory.csv --db demo.duckdb --out gaps.csv
+    """
+    data = _read(inventory)
+    store.ensure_current(db)
+    with store.read(db) as con:
+        result = run_gaps(con.cursor(), data, inventory)
+    _report_unmatched(result.unmatched, inventory)
+    table = result.plan.rows.select(GAP_COLUMNS)
+    write_table(table, out, fmt)
+    if out not in (None, "-"):
+        click.echo(f"wrote {table.height} rows to {out} for "
+                   f"{result.plan.people.height} people", err=True)

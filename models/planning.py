@@ -1,0 +1,367 @@
+"""L&D decisions from the outlook: course catalogue triage and per-person skill-gap plans.
+
+Pure polars/Python over small frames (a catalogue, a team); no database, no Dash.
+
+Evidence per skill (``skill_evidence``), from the representative series of the latest run:
+
+- class: ``D`` declining/obsolescent, ``R`` rising/emerging, ``S`` stable, ``U`` the rest
+  (uncertain, insufficient-history, no demand data).
+- expected change ``x = ln(1 + growth_pct/100)``: growth at the forecast horizon on a log scale, so
+  a halving (−0.69) and a doubling (+0.69) weigh the same and a +900% emerging skill does not swamp
+  everything (+2.3).
+- confidence ``c = 1 / (1 + w) × a × s`` in (0, 1]: ``w`` the width of the 80% growth interval on the
+  same log scale (narrow interval → c near 1), ``a = min(1, 1/MASE)`` penalises a headline model that
+  lost to seasonal naive in the backtest, ``s`` = 1 for a decided status, 0.5 ``uncertain``,
+  0.25 ``insufficient-history``.
+
+Catalogue score = expected value × confidence, where the expected value is the size of the demand
+change behind the action: retire — share of declining skills × their mean ``−x``; refresh — the same
+for a mixed course, plus the rising neighbour's ``x`` when the course is outdated; keep — the mean
+``x`` of its skills (≥ 0); build — the uncovered skill's ``x``. Confidence is the mean ``c`` of the
+skills the value comes from. Rows are sorted by score, highest first.
+
+Gap priority = ``|x| × c × weight``: retire weight = reliance (proficiency/5, 0.6 when unknown);
+deepen weight 1.2 (cheaper than starting anew); acquire weight ``0.5 + 0.5 × adjacency`` (the share of
+the person's skills in the candidate's category; adjacency is the taxonomy category) + 0.25 when
+the candidate succeeds a declining skill the person holds in that category.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+DECLINING = ("declining", "obsolescent")
+RISING = ("rising", "emerging")
+CATALOGUE_COLUMNS = ("course_id", "title", "action", "score", "reason")
+GAP_COLUMNS = ("person", "skill", "kind", "priority", "reason")
+ACTIONS = ("retire", "refresh", "keep", "build")
+KINDS = ("acquire", "deepen", "retire")
+_STATUS_FACTOR = {"uncertain": 0.5, "insufficient-history": 0.25}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the outlook says about one skill, ready for decisions and sentences."""
+
+    skill: str
+    category: str
+    status: str
+    cls: str
+    x: float  # expected log change at the horizon
+    confidence: float
+    growth_lower: float | None
+    phrase: str
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None or not math.isfinite(v) else f"{v:+.0f}%"
+
+
+def _phrase(row: dict) -> str:
+    """``Kubernetes (rising, +45% in 24 months [80%: +20% to +80%], half-life …)``."""
+    status = row.get("status") or "no demand data"
+    parts = [status]
+    g = row.get("growth_pct")
+    if g is not None and math.isfinite(g):
+        lo, hi = row.get("growth_lower_80"), row.get("growth_upper_80")
+        horizon = row.get("horizon")
+        span = f" in {int(horizon)} months" if horizon else ""
+        interval = f" [80%: {_pct(lo)} to {_pct(hi)}]" if lo is not None and hi is not None else ""
+        parts.append(f"{_pct(g)}{span}{interval}")
+    hl = row.get("half_life_months")
+    if status in DECLINING and hl is not None and math.isfinite(hl):
+        lo, hi = row.get("half_life_lower"), row.get("half_life_upper")
+        rng = (f" [{lo:.0f}–{hi:.0f}]" if lo is not None and hi is not None
+               and math.isfinite(lo) and math.isfinite(hi) else "")
+        parts.append(f"half-life {hl:.0f} months{rng}")
+    return f"{row['skill']} ({', '.join(parts)})"
+
+
+def _log1p_pct(v: float | None) -> float | None:
+    if v is None or not math.isfinite(v):
+        return None
+    return math.log1p(max(v, -99.0) / 100.0)
+
+
+def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) -> dict[str, Evidence]:
+    """Evidence per canonical skill name from ``planning_outlook`` rows; taxonomy skills without an
+    outlook (``skills``: ``skill, category``) get class ``U``."""
+    out: dict[str, Evidence] = {}
+    for row in outlook.iter_rows(named=True):
+        status = row["status"]
+        cls = ("D" if status in DECLINING else "R" if status in RISING
+               else "S" if status == "stable" else "U")
+        x = _log1p_pct(row.get("growth_pct")) or 0.0
+        lo, hi = _log1p_pct(row.get("growth_lower_80")), _log1p_pct(row.get("growth_upper_80"))
+        width = (hi - lo) if lo is not None and hi is not None else 1.0
+        mase = row.get("backtest_mase")
+        acc = 1.0 if mase is None or not math.isfinite(mase) or mase <= 1 else 1.0 / mase
+        conf = (1.0 / (1.0 + max(width, 0.0))) * acc * _STATUS_FACTOR.get(status, 1.0)
+        out[row["skill"]] = Evidence(row["skill"], row["category"], status, cls, x, conf,
+                                     row.get("growth_lower_80"), _phrase(row))
+    if skills is not None:
+        for skill, category in skills.select("skill", "category").iter_rows():
+            if skill not in out:
+                out[skill] = Evidence(skill, category, "no demand data", "U", 0.0, 0.0, None,
+                                      f"{skill} (no demand data)")
+    return out
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _months_between(a: dt.date, b: dt.date) -> int:
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def _neighbour(course_skills: list[Evidence], ev: dict[str, Evidence], taught: set[str]
+               ) -> Evidence | None:
+    """The strongest rising skill in a category the course teaches that the course does not
+    teach, whose 80% interval excludes no change."""
+    cats = {e.category for e in course_skills}
+    best: Evidence | None = None
+    for e in ev.values():
+        if (e.cls == "R" and e.category in cats and e.skill not in taught
+                and (e.growth_lower is None or e.growth_lower > 0)
+                and (best is None or e.x * e.confidence > best.x * best.confidence)):
+            best = e
+    return best
+
+
+def _join(items: list[Evidence]) -> str:
+    return "; ".join(e.phrase for e in items)
+
+
+def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, Evidence], *,
+                     as_of: dt.date | None = None, stale_months: int = 24) -> pl.DataFrame:
+    """One row per course (retire | refresh | keep) plus ``build`` rows for untaught rising skills.
+
+    Args:
+        courses: ``course_id, title`` and optional ``last_updated``.
+        links: ``course_id, written, skill`` (canonical name, null when the taxonomy lacks it).
+        ev: ``skill_evidence`` output.
+        as_of: the data's last month; a course updated within ``stale_months`` of it is not
+            called outdated by the rising-neighbour rule.
+
+    Returns:
+        ``course_id, title, action, score, reason, skills`` sorted by score (highest first).
+    """
+    by_course: dict[str, list[tuple[str, str | None]]] = {}
+    for cid, written, skill in links.select("course_id", "written", "skill").iter_rows():
+        by_course.setdefault(cid, []).append((written, skill))
+    taught_all = {s for s in links["skill"].drop_nulls().to_list()}
+    has_updated = "last_updated" in courses.columns
+    rows = []
+    for course in courses.iter_rows(named=True):
+        cid = course["course_id"]
+        pairs = by_course.get(cid, [])
+        unmatched = [w for w, s in pairs if s is None]
+        items = [ev[s] for _, s in pairs if s is not None and s in ev]
+        taught = {e.skill for e in items}
+        D = [e for e in items if e.cls == "D"]
+        R = [e for e in items if e.cls == "R"]
+        judged = [e for e in items if e.cls in "DRS"]
+        updated = course.get("last_updated") if has_updated else None
+        stale = updated is None or as_of is None or _months_between(updated, as_of) > stale_months
+        nb = _neighbour(items, ev, taught) if not R and stale and judged else None
+        if not judged:
+            action, value, conf = "keep", 0.0, 0.0
+            what = ("none of its skills has a decided outlook" if items
+                    else "none of its skills is in the taxonomy")
+            reason = f"Keep for now: {what}" + (f" — {_join(items)}." if items else ".")
+        elif len(D) / len(judged) > 0.5:
+            action = "retire"
+            value = len(D) / len(judged) * _mean([-e.x for e in D])
+            conf = _mean([e.confidence for e in D])
+            reason = (f"Retire: {len(D)} of {len(judged)} skills taught "
+                      f"{'is' if len(D) == 1 else 'are'} declining or obsolescent — {_join(D)}.")
+            rest = [e for e in items if e.cls != "D"]
+            if rest:
+                reason += f" Also teaches {_join(rest)}."
+        elif D or nb is not None:
+            action = "refresh"
+            parts, values, confs = [], [], []
+            if D:
+                values.append(len(D) / len(judged) * _mean([-e.x for e in D]))
+                confs.extend(e.confidence for e in D)
+                rest = [e for e in items if e.cls != "D"]
+                parts.append(f"{len(D)} of {len(judged)} skills taught "
+                             f"{'is' if len(D) == 1 else 'are'} declining — {_join(D)}; "
+                             f"the rest hold — {_join(rest)}")
+            if nb is not None:
+                values.append(nb.x)
+                confs.append(nb.confidence)
+                since = f"last updated {updated:%Y-%m}" if updated else "no update date given"
+                lead = "" if D else f"teaches {_join(items)}, "
+                parts.append(f"{lead}while {nb.phrase} in the same category ({nb.category}) is "
+                             f"not covered ({since})")
+            value, conf = sum(values), _mean(confs)
+            reason = "Refresh: " + "; ".join(parts) + "."
+        else:
+            action = "keep"
+            value = max(0.0, _mean([e.x for e in judged]))
+            conf = _mean([e.confidence for e in judged])
+            reason = f"Keep: the skills taught hold or grow — {_join(items)}."
+        if unmatched:
+            reason += " Not in the taxonomy (ignored): " + ", ".join(f"'{w}'" for w in unmatched) + "."
+        rows.append({"course_id": cid, "title": course["title"], "action": action,
+                     "score": round(value * conf, 4), "reason": reason,
+                     "skills": ", ".join(w for w, _ in pairs)})
+    for e in ev.values():
+        if e.cls == "R" and e.skill not in taught_all:
+            rows.append({"course_id": "", "title": e.skill, "action": "build",
+                         "score": round(max(e.x, 0.0) * e.confidence, 4),
+                         "reason": f"Build: {e.phrase} in {e.category}, and no course in the "
+                                   "catalogue teaches it.",
+                         "skills": e.skill})
+    schema = {"course_id": pl.String, "title": pl.String, "action": pl.String,
+              "score": pl.Float64, "reason": pl.String, "skills": pl.String}
+    order = {a: i for i, a in enumerate(ACTIONS)}
+    return (pl.DataFrame(rows, schema=schema)
+            .with_columns(pl.col("action").replace_strict(order, return_dtype=pl.Int8).alias("_o"))
+            .sort(["score", "_o", "course_id", "title"], descending=[True, False, False, False])
+            .drop("_o"))
+
+
+@dataclass(frozen=True)
+class GapPlan:
+    """Results of ``plan_gaps``: contract rows plus the team, person and plan views."""
+
+    rows: pl.DataFrame    # person, skill, kind, priority, reason (+ team, status)
+    people: pl.DataFrame  # person, team, skills, categories, mean_proficiency, deep, shallow,
+    #                       breadth_depth, profile
+    team: pl.DataFrame    # team, skill, status, holders, mean_proficiency, acquire, deepen, retire
+    plan: pl.DataFrame    # person, step, skill, kind, why
+
+
+def _profile(n: int, cats: int, deep: int, shallow: int, known: int) -> str:
+    if known == 0:
+        return "broad" if cats >= 3 else "focused"
+    broad, is_deep = cats >= 3, deep >= 2 or (deep >= 1 and n <= 3)
+    if broad and is_deep:
+        return "T-shaped: broad, with deep expertise"
+    if broad:
+        return "generalist: many shallow skills"
+    if is_deep:
+        return "specialist: few deep skills"
+    return "developing: few skills, none deep yet"
+
+
+def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: int = 5,
+              plan_steps: int = 5) -> GapPlan:
+    """Acquire / deepen / retire rows per person, with team, breadth-depth and plan views.
+
+    Args:
+        inventory: ``person, team, written, skill, proficiency`` (``skill`` canonical or null).
+        ev: ``skill_evidence`` output (should cover the taxonomy).
+    """
+    inv = inventory.filter(pl.col("skill").is_not_null())
+    by_person: dict[str, list[dict]] = {}
+    team_of: dict[str, str] = {}
+    for r in inv.iter_rows(named=True):
+        by_person.setdefault(r["person"], []).append(r)
+        team_of.setdefault(r["person"], r.get("team") or "")
+    rising_by_cat: dict[str, list[Evidence]] = {}
+    for e in ev.values():
+        if e.cls == "R":
+            rising_by_cat.setdefault(e.category, []).append(e)
+    rows, people, plan = [], [], []
+    for person in sorted(by_person):
+        held = by_person[person]
+        held_names = {h["skill"] for h in held}
+        held_ev = [(h, ev.get(h["skill"])) for h in held]
+        cat_count: dict[str, int] = {}
+        for _, e in held_ev:
+            if e is not None:
+                cat_count[e.category] = cat_count.get(e.category, 0) + 1
+        declining_cats = {e.category for _, e in held_ev if e is not None and e.cls == "D"}
+        out: list[dict] = []
+        for h, e in held_ev:
+            if e is None:
+                continue
+            prof = h.get("proficiency")
+            if e.cls == "D":
+                reliance = prof / 5 if prof else 0.6
+                succ = sorted((c for c in rising_by_cat.get(e.category, []) if c.skill not in held_names),
+                              key=lambda c: -c.x * c.confidence)
+                level = f"proficiency {prof}/5" if prof else "listed proficiency unknown"
+                reason = f"{e.phrase}; relied on at {level}. Plan to phase it out"
+                reason += f" — a successor in {e.category}: {succ[0].skill}." if succ else "."
+                out.append({"skill": e.skill, "kind": "retire",
+                            "priority": -min(e.x, 0.0) * e.confidence * reliance, "reason": reason,
+                            "status": e.status})
+            elif e.cls == "R" and prof is not None and prof <= 2:
+                out.append({"skill": e.skill, "kind": "deepen",
+                            "priority": max(e.x, 0.0) * e.confidence * 1.2,
+                            "reason": f"{e.phrase}, held at proficiency {prof}/5: deepen it — "
+                                      "it builds on what is already there.",
+                            "status": e.status})
+        n_known = sum(cat_count.values()) or 1
+        candidates = []
+        for cat, count in cat_count.items():
+            for c in rising_by_cat.get(cat, []):
+                if c.skill in held_names:
+                    continue
+                weight = 0.5 + 0.5 * count / n_known + (0.25 if cat in declining_cats else 0.0)
+                near = [h["skill"] for h, e in held_ev if e is not None and e.category == cat][:3]
+                reason = f"{c.phrase} in {cat}, next to {', '.join(near)}"
+                if cat in declining_cats:
+                    old = [e.skill for _, e in held_ev if e is not None and e.cls == "D"
+                           and e.category == cat]
+                    reason += f"; it can replace the declining {', '.join(old)}"
+                candidates.append({"skill": c.skill, "kind": "acquire",
+                                   "priority": max(c.x, 0.0) * c.confidence * weight,
+                                   "reason": reason + ".", "status": c.status})
+        candidates.sort(key=lambda r: (-r["priority"], r["skill"]))
+        out.extend(candidates[:max_acquire])
+        out.sort(key=lambda r: (-r["priority"], r["kind"], r["skill"]))
+        for r in out:
+            rows.append({"person": person, "team": team_of[person], **r,
+                         "priority": round(r["priority"], 4)})
+        steps = [r for r in out if r["kind"] != "retire"][:plan_steps]
+        plan.extend({"person": person, "step": i + 1, "skill": r["skill"], "kind": r["kind"],
+                     "why": r["reason"]} for i, r in enumerate(steps))
+        profs = [h["proficiency"] for h in held if h.get("proficiency") is not None]
+        deep = sum(p >= 4 for p in profs)
+        shallow = sum(p <= 2 for p in profs)
+        people.append({
+            "person": person, "team": team_of[person], "skills": len(held),
+            "categories": len(cat_count),
+            "mean_proficiency": round(_mean([float(p) for p in profs]), 2) if profs else None,
+            "deep": deep, "shallow": shallow,
+            "breadth_depth": round((shallow - deep) / len(profs), 2) if profs else None,
+            "profile": _profile(len(held), len(cat_count), deep, shallow, len(profs)),
+        })
+    rows_df = pl.DataFrame(rows, schema={"person": pl.String, "team": pl.String, "skill": pl.String,
+                                         "kind": pl.String, "priority": pl.Float64,
+                                         "reason": pl.String, "status": pl.String})
+    rows_df = rows_df.select(*GAP_COLUMNS, "team", "status")
+    people_df = pl.DataFrame(people, schema={
+        "person": pl.String, "team": pl.String, "skills": pl.Int64, "categories": pl.Int64,
+        "mean_proficiency": pl.Float64, "deep": pl.Int64, "shallow": pl.Int64,
+        "breadth_depth": pl.Float64, "profile": pl.String})
+    plan_df = pl.DataFrame(plan, schema={"person": pl.String, "step": pl.Int64, "skill": pl.String,
+                                         "kind": pl.String, "why": pl.String})
+    return GapPlan(rows_df, people_df, _team_view(inv, rows_df, ev), plan_df)
+
+
+def _team_view(inv: pl.DataFrame, rows: pl.DataFrame, ev: dict[str, Evidence]) -> pl.DataFrame:
+    """Per team and skill: holders, mean proficiency and how many plans say acquire/deepen/retire."""
+    team_expr = pl.col("team").fill_null("").replace("", "All")
+    held = (inv.with_columns(team_expr).group_by("team", "skill")
+            .agg(pl.col("person").n_unique().alias("holders"),
+                 pl.col("proficiency").mean().round(2).alias("mean_proficiency")))
+    recs = (rows.with_columns(team_expr).group_by("team", "skill")
+            .agg([(pl.col("kind") == k).sum().cast(pl.Int64).alias(k) for k in KINDS]))
+    view = held.join(recs, on=["team", "skill"], how="full", coalesce=True).with_columns(
+        pl.col("holders").fill_null(0), *[pl.col(k).fill_null(0) for k in KINDS])
+    status = pl.DataFrame({"skill": list(ev), "status": [e.status for e in ev.values()]},
+                          schema={"skill": pl.String, "status": pl.String})
+    return (view.join(status, on="skill", how="left")
+            .select("team", "skill", "status", "holders", "mean_proficiency", *KINDS)
+            .sort(["team", "acquire", "retire", "holders", "skill"],
+                  descending=[False, True, True, True, False]))
