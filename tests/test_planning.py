@@ -1,0 +1,146 @@
+"""Catalogue triage and gap planning: known answers, alias matching, CLI contract columns."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from dashboard.cli import cli
+from dashboard.commands.planning import run_catalogue, run_gaps
+from data import store
+from models.planning import ACTIONS, CATALOGUE_COLUMNS, GAP_COLUMNS, KINDS
+from tests.test_planning_support import make_planning_db
+
+COURSES = b"""course_id,title,skills,hours,provider,last_updated
+C1,Legacy web,jQuery,8,Internal,2019-05-01
+C2,Cloud today,k8s|Linux,12,Coursera,2025-06-01
+C3,Infra mix,Puppet|Linux|Kubernetes,6,Internal,2024-01-01
+C4,Web basics,HTML,4,Internal,2019-01-01
+C5,Web basics refreshed,HTML,4,Internal,2025-09-01
+C6,Mainframe,COBOL|Made-up skill,20,Vendor,2018-01-01
+"""
+INVENTORY = b"""person,skill,proficiency,team
+Ana,Cobol,5,Core
+Ana,Python,4,Core
+Bo,KUBE,2,Ops
+Bo,Puppet,4,Ops
+Bo,Linux,5,Ops
+Cy,React,4,Web
+Cy,HTML,3,Web
+"""
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_planning_db(tmp_path_factory.mktemp("planning") / "p.duckdb")
+
+
+def _catalogue(db: Path, data: bytes = COURSES) -> pl.DataFrame:
+    with store.read(db) as con:
+        return run_catalogue(con.cursor(), data, "courses.csv").table
+
+
+def _gaps(db: Path, data: bytes = INVENTORY):  # type: ignore[no-untyped-def]
+    with store.read(db) as con:
+        return run_gaps(con.cursor(), data, "inventory.csv")
+
+
+def _action(table: pl.DataFrame, cid: str) -> str:
+    return table.filter(pl.col("course_id") == cid)["action"].item()
+
+
+def test_course_teaching_only_an_obsolescent_skill_is_retired(db: Path) -> None:
+    table = _catalogue(db)
+    assert _action(table, "C1") == "retire"
+    reason = table.filter(pl.col("course_id") == "C1")["reason"].item()
+    assert "jQuery" in reason and "obsolescent" in reason and "-60%" in reason
+    assert "80%: -75% to -40%" in reason and "half-life 18 months" in reason
+    assert _action(table, "C6") == "retire"  # COBOL resolves to the taxonomy's "Cobol"
+
+
+def test_rising_skill_no_course_teaches_becomes_build(db: Path) -> None:
+    table = _catalogue(db)
+    builds = table.filter(pl.col("action") == "build")
+    # Terraform, Rust and React are rising/emerging and untaught; Kubernetes is taught (alias k8s)
+    assert set(builds["title"]) == {"Terraform", "Rust", "React"}
+    assert (builds["course_id"] == "").all()
+    assert "no course" in builds.filter(pl.col("title") == "Terraform")["reason"].item()
+
+
+def test_mixed_and_outdated_courses_are_refreshed_recent_ones_kept(db: Path) -> None:
+    table = _catalogue(db)
+    assert _action(table, "C3") == "refresh"  # one declining skill of three
+    assert _action(table, "C2") == "keep"  # rising + stable, via the alias k8s
+    # HTML is stable while React rises in the same category: refresh when stale, keep when recent
+    assert _action(table, "C4") == "refresh"
+    assert "React" in table.filter(pl.col("course_id") == "C4")["reason"].item()
+    assert _action(table, "C5") == "keep"
+
+
+def test_ranked_by_score_and_unmatched_reported(db: Path) -> None:
+    with store.read(db) as con:
+        result = run_catalogue(con.cursor(), COURSES, "courses.csv")
+    scores = result.table["score"].to_list()
+    assert scores == sorted(scores, reverse=True)
+    assert set(result.table["action"]) <= set(ACTIONS)
+    assert result.unmatched == ["Made-up skill"]
+    assert "'Made-up skill'" in result.table.filter(pl.col("course_id") == "C6")["reason"].item()
+
+
+def test_gap_kinds_known_answers(db: Path) -> None:
+    rows = _gaps(db).plan.rows
+    kinds = {(p, s): k for p, s, k in rows.select("person", "skill", "kind").iter_rows()}
+    assert kinds[("Ana", "Cobol")] == "retire"  # relies on an obsolescent skill
+    assert kinds[("Bo", "Puppet")] == "retire"
+    assert kinds[("Bo", "Kubernetes")] == "deepen"  # rising, held at 2 (written as alias KUBE)
+    assert kinds[("Bo", "Terraform")] == "acquire"  # emerging, same category as his skills
+    assert kinds[("Ana", "Rust")] == "acquire"
+    assert ("Cy", "React") not in kinds  # rising and held deeply: nothing to do
+    assert ("Bo", "Linux") not in kinds  # stable
+    assert set(rows["kind"]) <= set(KINDS)
+    bo = rows.filter(pl.col("person") == "Bo")["priority"].to_list()
+    assert bo == sorted(bo, reverse=True)
+    assert "Terraform" in rows.filter((pl.col("person") == "Bo") & (pl.col("skill") == "Puppet"))[
+        "reason"].item()
+
+
+def test_people_team_and_plan_views(db: Path) -> None:
+    plan = _gaps(db).plan
+    people = {r["person"]: r for r in plan.people.iter_rows(named=True)}
+    assert people["Bo"]["deep"] == 2 and people["Bo"]["shallow"] == 1
+    assert people["Ana"]["profile"].startswith("specialist")
+    steps = plan.plan.filter(pl.col("person") == "Bo")
+    assert steps["step"].to_list() == list(range(1, steps.height + 1))
+    assert set(steps["kind"]) <= {"acquire", "deepen"}
+    ops = plan.team.filter((pl.col("team") == "Ops") & (pl.col("skill") == "Puppet"))
+    assert ops["retire"].item() == 1 and ops["holders"].item() == 1
+
+
+def test_cli_columns_exact(db: Path, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_bytes(COURSES)
+    (tmp_path / "i.csv").write_bytes(INVENTORY)
+    runner = CliRunner()
+    res = runner.invoke(cli, ["catalogue", str(tmp_path / "c.csv"), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    header = next(csv.reader(io.StringIO(res.stdout)))
+    assert tuple(header) == CATALOGUE_COLUMNS
+    assert "Made-up skill" in res.stderr
+    out = tmp_path / "g.csv"
+    res = runner.invoke(cli, ["gaps", str(tmp_path / "i.csv"), "--db", str(db), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert tuple(pl.read_csv(out).columns) == GAP_COLUMNS
+
+
+def test_cli_without_forecast_run_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "empty.duckdb"
+    with store.write(db):
+        pass
+    (tmp_path / "c.csv").write_bytes(COURSES)
+    from dashboard.cli import main
+    with pytest.raises(SystemExit) as exc:
+        main(["catalogue", str(tmp_path / "c.csv"), "--db", str(db)])
+    assert exc.value.code == 2
