@@ -1,0 +1,115 @@
+"""The ``hn-whoishiring`` format: monthly term shares from Hacker News "Who is hiring?" threads.
+
+Input (ryanwi/hiringtrends, converted): ``month, num_comments, term, count, percentage, rank``.
+Each term becomes a ``share`` series (``value`` = percentage of that month's job comments,
+``total`` = num_comments), source ``hn-whoishiring``. ``num_comments`` per month also becomes the
+whole-market series (skill ``store.MARKET_SKILL``, measure ``count``): "did hiring fall, or did the
+skill?". Terms that are not skills (work arrangement, seniority, enthusiasm) are excluded; the list
+is :data:`EXCLUDED_TERMS`. Role words such as "Back End" or "Full Stack" are kept: they name a
+competency profile that employers ask for.
+
+If the upstream dictionary ``terms.dic`` sits next to the file, its aliases are added to the
+taxonomy: ``Name/alias[A|B]`` gives aliases A and B; ``Name/js[X]`` (upstream: matches X, X.js and
+XJS) gives aliases X, X.js and XJS.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from data.errors import InputError
+from data.ingest import checks
+from data.ingest.detect import HN_REQUIRED
+from data.ingest.frame import Parsed, assemble, spreadsheet_rows
+from data.ingest.long import reject_duplicates
+from data.ingest.monthly import to_monthly
+from data.ingest.readers import RawTable
+from data.settings import Settings
+from data.store import MARKET_SKILL
+
+SOURCE = "hn-whoishiring"
+# Not skills: how or where people work, seniority and career stage, and enthusiasm words.
+EXCLUDED_TERMS = (
+    "Remote", "Onsite", "On-site", "On site", "Hybrid", "Relocation", "Visa",
+    "Senior", "Staff", "Principal", "Junior", "Lead", "Intern", "Internship", "Graduate",
+    "Full-time", "Part-time", "Contract", "Contractor", "Freelance",
+    "passion", "passionate",
+)
+_EXCLUDED_KEYS = frozenset(t.lower() for t in EXCLUDED_TERMS)
+_DIC_RE = re.compile(r"^(?P<name>[^/]+?)\s*(?:/(?P<kind>alias|js)\[(?P<list>[^\]]*)\])?\s*$")
+
+
+def parse_terms_dic(path: Path) -> pl.DataFrame:
+    """``name, aliases`` (``|``-separated) from an upstream ``terms.dic``; excluded terms dropped."""
+    names: list[str] = []
+    aliases: list[str] = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = _DIC_RE.match(line.strip())
+        if not m or not m.group("name").strip():
+            continue
+        name = m.group("name").strip()
+        if name.lower() in _EXCLUDED_KEYS:
+            continue
+        items = [a.strip() for a in (m.group("list") or "").split("|") if a.strip()]
+        if m.group("kind") == "js":
+            items = [v for x in items for v in (x, f"{x}.js", f"{x}JS")]
+        items = [a for a in dict.fromkeys(items) if a.lower() != name.lower()]
+        if items:
+            names.append(name)
+            aliases.append("|".join(items))
+    return pl.DataFrame({"name": names, "aliases": aliases}, schema={"name": pl.String, "aliases": pl.String})
+
+
+def parse_hn(raw: RawTable, *, source: str | None, settings: Settings) -> Parsed:
+    """Validate the HN term file and return its ingest frame (term shares + the market series)."""
+    checks.require_columns(raw, HN_REQUIRED, "hn-whoishiring")
+    src = source or SOURCE
+    term = checks.text_column(raw, "term", required=True, max_len=settings.max_skill_name,
+                              what="a term")
+    period, monthly = checks.period_column(raw, "month")
+    pct = checks.number_column(raw, "percentage", required=True, minimum=0.0, maximum=100.0,
+                               what="a percentage of comments (0–100)")
+    comments = checks.number_column(raw, "num_comments", required=True, minimum=0.0,
+                                    what="a number of comments")
+    rows = spreadsheet_rows(raw.frame)
+    _check_one_total_per_month(period, comments, rows, raw.label)
+
+    keep = ~term.str.to_lowercase().is_in(list(_EXCLUDED_KEYS))
+    excluded = sorted(set(term.filter(~keep).to_list()))
+    terms = assemble(term.filter(keep), period.filter(keep), pct.filter(keep),
+                     total=comments.filter(keep), source=src, region="", occupation="",
+                     measure="share", rows=rows.filter(keep))
+    market_src = pl.DataFrame({"period": period, "value": comments}).unique(
+        subset="period", keep="first", maintain_order=True)
+    market = assemble(pl.repeat(MARKET_SKILL, market_src.height, dtype=pl.String, eager=True),
+                      market_src["period"], market_src["value"], total=None, source=src,
+                      region="", occupation="", measure="count")
+    if not monthly:
+        reject_duplicates(terms, raw.label, "date")
+        terms = to_monthly(terms)
+        market = to_monthly(market)
+    frame = pl.concat([terms, market.with_columns(pl.lit(None, dtype=pl.Int64).alias("_row"))]
+                      if "_row" in terms.columns else [terms, market], how="vertical")
+    notes = [f"excluded non-skill terms: {', '.join(excluded)}"] if excluded else []
+    dic = raw.path.with_name("terms.dic")
+    aliases = None
+    if dic.is_file():
+        aliases = parse_terms_dic(dic)
+        present = set(term.filter(keep).str.to_lowercase().unique().to_list())
+        aliases = aliases.filter(pl.col("name").str.to_lowercase().is_in(list(present)))
+        notes.append(f"aliases from {dic.name} for {aliases.height} terms")
+    return Parsed(frame=frame, fmt="hn-whoishiring", aliases=aliases, notes=notes)
+
+
+def _check_one_total_per_month(period: pl.Series, comments: pl.Series, rows: pl.Series,
+                               label: str) -> None:
+    """Every row of a month must give the same num_comments (it is that month's total)."""
+    df = pl.DataFrame({"period": period, "n": comments})
+    first = df.select(pl.col("n").first().over("period")).to_series()
+    idx = checks.first_true(first != comments)
+    if idx is not None:
+        raise InputError(f"num_comments is {comments[idx]:g} but an earlier row of month "
+                         f"{period[idx]:%Y-%m} says {first[idx]:g}; a month has one number of "
+                         "comments", file=label, row=int(rows[idx]), column="num_comments")

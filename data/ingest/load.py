@@ -1,0 +1,165 @@
+"""Write one ingest frame into an open ``store.write`` connection (inside its transaction).
+
+Fast path for millions of rows: string work happens on distinct series only. Each row gets a
+64-bit hash of its series key; the distinct series (checked to hash without collision) are resolved
+to skills and series ids in DuckDB, mapped back by an integer join, and the observations go in as
+one Arrow ``INSERT … SELECT``. "Latest batch wins": stored values for the same (series, month) are
+deleted first (only when the file touches series that already existed).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from data.errors import InputError
+from data.ingest.frame import FRAME_COLUMNS, MEASURES
+from data.ingest.monthly import SERIES_KEYS
+from data.skills import resolve_names, upsert_taxonomy
+from data.store import MARKET_CATEGORY, MARKET_SKILL, execute, query
+
+_HASH_SEED = 7_2024
+
+
+def already_ingested(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    """Whether a file with this content hash has been ingested before."""
+    return query(con, "ingest_batch_find", sha256=sha256).height > 0
+
+
+def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return set(query(con, "ingest_batch_hashes")["sha256"].to_list())
+
+
+def _registered(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame) -> Any:
+    con.register(name, df.to_arrow())
+    return name
+
+
+def _normalise(frame: pl.DataFrame, source_file: str) -> pl.DataFrame:
+    missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"ingest frame lacks columns {missing}")
+    bad_measure = frame.filter(~pl.col("measure").is_in(list(MEASURES)))
+    if bad_measure.height:
+        raise InputError(f"measure '{bad_measure['measure'][0]}' is not one of {', '.join(MEASURES)}",
+                         file=source_file, column="measure")
+    exprs = [
+        pl.col("skill").cast(pl.String),
+        pl.col("period").cast(pl.Date).dt.truncate("1mo"),
+        pl.col("value").cast(pl.Float64),
+        pl.col("total").cast(pl.Float64),
+        *(pl.col(c).cast(pl.String).fill_null("") for c in ("source", "region", "occupation")),
+        pl.col("measure").cast(pl.String),
+    ]
+    if "_row" in frame.columns:
+        exprs.append(pl.col("_row").cast(pl.Int64))
+    out = frame.select(exprs)
+    if out["value"].null_count():
+        raise InputError("a value is missing; every observation needs a value", file=source_file,
+                         column="value")
+    return out
+
+
+def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFrame:
+    """Distinct series of ``f`` (with its ``_key`` hash) → ``_key, series_id, skill_id, existed``."""
+    distinct = f.select([*SERIES_KEYS, "_key"]).unique(subset=SERIES_KEYS)
+    if distinct["_key"].n_unique() != distinct.height:
+        raise RuntimeError("series key hash collision")
+    if distinct["skill"].str.to_lowercase().str.strip_chars().eq(MARKET_SKILL.lower()).any():
+        upsert_taxonomy(con, pl.DataFrame({"name": [MARKET_SKILL], "category": [MARKET_CATEGORY]}))
+    resolved = resolve_names(con, distinct["skill"])
+    series = distinct.join(resolved.rename({"name": "skill"}), on="skill", how="left")
+    staged = series.select(pl.col("_key").alias("series_key"), "skill_id", "source", "region",
+                           "occupation", "measure")
+    _registered(con, "tmp_series", staged)
+    try:
+        before = query(con, "ingest_series_ids")
+        execute(con, "ingest_series_insert")
+        after = query(con, "ingest_series_ids")
+    finally:
+        con.unregister("tmp_series")
+    existed = before.filter(pl.col("series_id").is_not_null()).select("series_key")
+    ids = after.with_columns(pl.col("series_key").is_in(existed["series_key"].implode()).alias("existed"))
+    return series.join(ids.rename({"series_key": "_key"}), on="_key", how="left")
+
+
+def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_file: str,
+                 sha256: str, fmt: str) -> dict[str, int]:
+    """Store a monthly ingest frame as one batch; returns ``batch_id, rows, series, skills``.
+
+    ``frame``: ``skill, period (Date, first of month), value, total, source, region, occupation,
+    measure`` and optionally ``_row`` (spreadsheet rows, for error messages). Unknown skills are
+    created (category ``uncategorised``); names resolve through aliases case-insensitively. A
+    (series, month) given twice — also via two names of one skill — is an ``InputError``.
+    """
+    f = _normalise(frame, source_file)
+    f = f.with_columns(pl.struct(SERIES_KEYS).hash(seed=_HASH_SEED).alias("_key"))
+    series = _series_table(con, f)
+    f = f.join(series.select("_key", "series_id"), on="_key", how="left")
+    _reject_duplicates(f, series, source_file)
+    obs = f.select(pl.col("series_id").cast(pl.Int32), "period", "value", "total")
+    batch = query(con, "ingest_batch_insert", source_file=source_file, sha256=sha256, format=fmt,
+                  rows=obs.height)
+    batch_id = int(batch["batch_id"][0])
+    _registered(con, "tmp_obs", obs)
+    try:
+        if series["existed"].any():
+            execute(con, "ingest_observation_delete")
+        execute(con, "ingest_observation_insert", batch_id=batch_id)
+    finally:
+        con.unregister("tmp_obs")
+    return {"batch_id": batch_id, "rows": obs.height, "series": series.height,
+            "skills": int(series["skill_id"].n_unique())}
+
+
+def _reject_duplicates(f: pl.DataFrame, series: pl.DataFrame, source_file: str) -> None:
+    key = pl.col("series_id").cast(pl.Int64) * (1 << 32) + pl.col("period").cast(pl.Int32).cast(pl.Int64)
+    keys = f.select(key.alias("k")).to_series()
+    if keys.n_unique() == f.height:
+        return
+    repeat = ~keys.is_first_distinct()
+    idx = int(repeat.arg_max())  # type: ignore[arg-type]
+    earlier = int((keys == keys[idx]).arg_max())  # type: ignore[arg-type]
+    rec, first = f.row(idx, named=True), f.row(earlier, named=True)
+    same_name = rec["skill"] == first["skill"]
+    names = (f"skill '{rec['skill']}'" if same_name
+             else f"skill '{rec['skill']}' (the same skill as '{first['skill']}' on "
+                  f"{'row ' + str(first['_row']) if first.get('_row') else 'another row'})")
+    segment = ", ".join(f"{k} '{rec[k]}'" for k in ("source", "region", "occupation") if rec[k])
+    segment = f" ({segment})" if segment else ""
+    where = f" (first given on row {first['_row']})" if same_name and first.get("_row") else ""
+    raise InputError(f"repeats {names}{segment} for the month {rec['period']:%Y-%m}{where}; "
+                     "each series may have one value per month", file=source_file,
+                     row=rec.get("_row"), column="period")
+
+
+def add_aliases(con: duckdb.DuckDBPyConnection, aliases: pl.DataFrame) -> int:
+    """Add ``name, aliases`` (``|``-separated) to the taxonomy without stealing existing aliases.
+
+    Each name resolves (or is created) first; an alias that already means another skill keeps its
+    meaning. Returns the number of aliases added.
+    """
+    if aliases.height == 0:
+        return 0
+    pairs = (aliases.select("name", pl.col("aliases").str.split("|").alias("alias"))
+             .explode("alias").with_columns(pl.col("alias").str.strip_chars())
+             .filter(pl.col("alias") != ""))
+    owners = resolve_names(con, aliases["name"]).rename({"name": "name", "skill_id": "skill_id"})
+    taken = resolve_names(con, pairs["alias"], create=False).rename({"name": "alias", "skill_id": "taken"})
+    new = (pairs.join(owners, on="name", how="left").join(taken, on="alias", how="left")
+           .filter(pl.col("taken").is_null()))
+    if new.height == 0:
+        return 0
+    _registered(con, "tmp_ids", new.select("skill_id").unique())
+    try:
+        canonical = query(con, "ingest_skill_names")
+    finally:
+        con.unregister("tmp_ids")
+    merged = (new.join(canonical.rename({"name": "canonical"}), on="skill_id", how="left")
+              .group_by("canonical", maintain_order=True)
+              .agg(pl.col("alias").unique(maintain_order=True).str.join("|").alias("aliases"))
+              .rename({"canonical": "name"})
+              .with_columns(pl.lit(None, dtype=pl.String).alias("category")))
+    upsert_taxonomy(con, merged)
+    return new.height

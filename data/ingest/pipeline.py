@@ -1,0 +1,260 @@
+"""Ingest several files as ONE atomic write: detect, validate, then load all or nothing.
+
+Order matters for "bad input loses nothing": every file except job postings (which need the
+taxonomy) is read and validated before the database is opened, so a bad file never touches it;
+everything else happens inside one ``store.write`` transaction that publishes only on success.
+A file whose SHA-256 is already recorded is skipped (checked on the live version first, so an
+all-duplicate call publishes nothing, and again inside the transaction).
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from data import store
+from data.errors import DatabaseError, UsageError
+from data.ingest.detect import FORMATS, detect_format
+from data.ingest.frame import Parsed
+from data.ingest.hn import parse_hn
+from data.ingest.indeed import parse_indeed
+from data.ingest.load import add_aliases, already_ingested, ingest_frame, known_hashes
+from data.ingest.long import parse_long
+from data.ingest.readers import check_path, read_header, read_table, sha256_file
+from data.settings import Settings, get_settings
+from data.skills import ensure_default_taxonomy, resolve_names
+
+FIXED_MEASURE = {"hn-whoishiring": "share", "indeed-postings": "index", "postings": "count"}
+STAGES = ("hash", "read and validate", "write")
+
+
+@dataclass
+class FileResult:
+    label: str
+    fmt: str = ""
+    skipped: str = ""  # why nothing was loaded (e.g. already ingested)
+    rows: int = 0
+    series: int = 0
+    skills: int = 0
+    first: date | None = None
+    last: date | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    files: list[FileResult]
+    seconds: float
+    skills: int = 0  # distinct skills touched by this call
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def series(self) -> int:
+        return sum(f.series for f in self.files)
+
+    def line(self) -> str:
+        """The one-line summary printed at the end of ``skillpulse ingest``."""
+        loaded = [f for f in self.files if not f.skipped]
+        if not loaded:
+            return (f"nothing to ingest: {len(self.files)} file(s) already ingested; database "
+                    f"unchanged ({self.seconds:.2f} s)")
+        firsts = [f.first for f in loaded if f.first]
+        lasts = [f.last for f in loaded if f.last]
+        span = f"{min(firsts):%Y-%m}..{max(lasts):%Y-%m}" if firsts and lasts else "no months"
+        skipped = len(self.files) - len(loaded)
+        extra = f" ({skipped} already ingested, skipped)" if skipped else ""
+        return (f"ingested {len(loaded)} file(s){extra}: {self.rows:,} rows, {self.series:,} series, "
+                f"{self.skills:,} skills, months {span} in {self.seconds:.2f} s")
+
+
+Parser = Callable[..., Parsed]
+PARSERS: dict[str, Parser] = {"long": parse_long, "hn-whoishiring": parse_hn,
+                              "indeed-postings": parse_indeed}
+
+
+def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str | None,
+           settings: Settings) -> Parsed:
+    raw = read_table(path)
+    raw = type(raw)(path=raw.path, label=label, frame=raw.frame, header=raw.header, kind=raw.kind)
+    if fmt == "long":
+        return parse_long(raw, source=source, measure=measure, settings=settings)
+    return PARSERS[fmt](raw, source=source, settings=settings)
+
+
+def _postings(path: Path, con: Any, *, source: str | None, progress: bool) -> Parsed:
+    try:
+        mod = importlib.import_module("data.postings")
+    except ModuleNotFoundError as exc:
+        raise UsageError("the postings format is not available in this installation "
+                         "(module data.postings is missing)") from exc
+    frame, stats = mod.postings_to_frame(path, con, source=source, progress=progress)
+    notes = [", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in stats.items())
+             ] if stats else []
+    return Parsed(frame=frame, fmt="postings", notes=notes)
+
+
+def _live_hashes(db: Path) -> set[str]:
+    """Hashes already in the live database (empty when there is none yet or it cannot be read:
+    the write then reports the real problem)."""
+    if not db.is_symlink():
+        return set()
+    try:
+        with store.read(db) as con:
+            # store.read leaves schema_version()'s result pending (DuckDB 2.0 then refuses
+            # con.sql); finishing a trivial statement clears it.
+            con.execute("SELECT 1").fetchall()
+            return known_hashes(con)
+    except (DatabaseError, duckdb.Error, OSError):  # the write reports the real problem
+        return set()
+
+
+def _check_measure(fmt: str, measure: str | None, label: str) -> None:
+    fixed = FIXED_MEASURE.get(fmt)
+    if measure and fixed and measure != fixed:
+        raise UsageError(f"{label}: --measure {measure} does not apply to the {fmt} format, whose "
+                         f"values are a {fixed}; drop --measure or pass --format long")
+
+
+class _Progress:
+    """A rich progress bar on a terminal (one step per stage per file), silent otherwise."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+        if enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                                 transient=True)
+            self._task = self._bar.add_task("ingest", total=total)
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[_Progress]:
+        if self._bar is None:
+            yield self
+            return
+        with self._bar:
+            yield self
+
+    def step(self, description: str) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, description=description)
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+
+def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "auto",
+                 source: str | None = None, measure: str | None = None, progress: bool = False,
+                 settings: Settings | None = None,
+                 echo: Callable[[str], None] | None = None) -> IngestSummary:
+    """Ingest ``paths`` into database ``db`` atomically; returns what was loaded.
+
+    Args:
+        paths: CSV or Parquet files.
+        db: the skillpulse database (created when missing).
+        fmt: ``auto`` (from each file's header) or one of :data:`FORMATS` for every file.
+        source: source name for rows that do not give one (formats have defaults).
+        measure: ``count``/``share``/``index`` for long files (default ``count``).
+        progress: show a rich progress bar (the CLI enables it on a terminal for large files).
+        echo: where per-file messages go (skipped files, notes); default: nowhere.
+    """
+    settings = settings or get_settings()
+    say = echo or (lambda _msg: None)
+    started = time.perf_counter()
+    if fmt != "auto" and fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}'; expected auto or one of {', '.join(FORMATS)}")
+    if not paths:
+        raise UsageError("no input files given")
+    db_path = Path(db)
+    files = [(check_path(p), str(p)) for p in paths]
+    bar = _Progress(progress, total=len(files) * len(STAGES))
+    results: list[FileResult] = []
+    todo: list[tuple[Path, str, str, str]] = []  # path, label, sha, format
+    with bar.running():
+        live = _live_hashes(db_path)
+        seen: set[str] = set()
+        for path, label in files:
+            bar.step(f"hashing {path.name}")
+            sha = sha256_file(path)
+            bar.advance()
+            result = FileResult(label=label)
+            results.append(result)
+            if sha in live or sha in seen:
+                result.skipped = "already ingested"
+                say(f"{label}: already ingested (same content, sha256 {sha[:12]}…); skipped")
+                bar.advance()
+                bar.advance()
+                continue
+            seen.add(sha)
+            file_fmt = fmt if fmt != "auto" else detect_format(read_header(path)[1], label)
+            _check_measure(file_fmt, measure, label)
+            result.fmt = file_fmt
+            todo.append((path, label, sha, file_fmt))
+        parsed: dict[str, Parsed] = {}
+        for path, label, sha, file_fmt in todo:
+            if file_fmt == "postings":
+                continue
+            bar.step(f"reading {path.name}")
+            parsed[sha] = _parse(path, label, file_fmt, source=source, measure=measure,
+                                 settings=settings)
+            bar.advance()
+        skills = 0
+        if todo:
+            skills = _write(db_path, todo, parsed, results, settings, bar, source=source,
+                            progress=progress, say=say)
+    return IngestSummary(files=results, seconds=time.perf_counter() - started, skills=skills)
+
+
+def _write(db: Path, todo: list[tuple[Path, str, str, str]], parsed: dict[str, Parsed],
+           results: list[FileResult], settings: Settings, bar: _Progress, *, source: str | None,
+           progress: bool, say: Callable[[str], None]) -> int:
+    """Load the files in one transaction; returns the number of distinct skills touched."""
+    by_label = {r.label: r for r in results}
+    names: list[pl.Series] = []
+    with store.write(db, settings) as con:
+        ensure_default_taxonomy(con)
+        for path, label, sha, file_fmt in todo:
+            result = by_label[label]
+            bar.step(f"writing {path.name}")
+            if already_ingested(con, sha):
+                result.skipped = "already ingested"
+                say(f"{label}: already ingested (same content); skipped")
+                bar.advance()
+                continue
+            if file_fmt == "postings":
+                item = _postings(path, con, source=source, progress=progress)
+                bar.advance()
+            else:
+                item = parsed[sha]
+            if item.aliases is not None and item.aliases.height:
+                add_aliases(con, item.aliases)
+            stats = ingest_frame(con, item.frame, source_file=str(path.resolve()), sha256=sha,
+                                 fmt=item.fmt)
+            frame = item.frame
+            result.rows, result.series = stats["rows"], stats["series"]
+            result.skills = stats["skills"]
+            if frame.height:
+                periods = frame["period"]
+                result.first, result.last = periods.min(), periods.max()  # type: ignore[assignment]
+            result.notes = item.notes
+            names.append(frame["skill"].unique())
+            for note in item.notes:
+                say(f"{label}: {note}")
+            bar.advance()
+        if not names:
+            return 0
+        ids = resolve_names(con, pl.concat(names), create=False)["skill_id"]
+        return int(ids.drop_nulls().n_unique())

@@ -1,0 +1,340 @@
+"""Read one input file (CSV or Parquet) into an all-text polars frame, or fail with one clear sentence.
+
+Why all text: a typed parse fails without saying where. Reading every column as a string lets the
+format adapters validate vectorised and name the first bad row (header = row 1, as a spreadsheet
+shows it). Before trusting a CSV parse we check what polars silently "fixes" (DESIGN "CSV reality"):
+encoding and BOM (UTF-16 is decoded, other non-UTF-8 bytes are rejected with their row), the
+delimiter, empty and duplicate header names (polars renames duplicates), and ragged rows. The slow,
+line-by-line diagnosis runs only after polars has failed, so the happy path stays vectorised.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from data.errors import InputError
+
+PARQUET_MAGIC = b"PAR1"
+ROW_COL = "_row"  # optional column: the spreadsheet row of each frame row, when rows were dropped
+_SNIFF_BYTES = 1 << 16
+_DELIMITERS = {";": "semicolon ';'", "\t": "tab", "|": "pipe '|'"}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A parsed input file: every column as text, names trimmed and lower-cased.
+
+    Attributes:
+        path: the file.
+        label: how messages name the file (the path as the user gave it).
+        frame: all columns ``pl.String``; fully blank CSV lines are dropped (then ``_row`` holds
+            each remaining row's spreadsheet row number).
+        header: the column names as written in the file (trimmed), in file order.
+        kind: ``csv`` or ``parquet``.
+    """
+
+    path: Path
+    label: str
+    frame: pl.DataFrame
+    header: list[str]
+    kind: str
+
+    def row_of(self, index: int) -> int:
+        """Spreadsheet row (header = 1) of frame row ``index``."""
+        return row_of(self.frame, index)
+
+
+def row_of(frame: pl.DataFrame, index: int) -> int:
+    """Spreadsheet row (header = 1) of frame row ``index`` (uses ``_row`` when present)."""
+    if ROW_COL in frame.columns:
+        return int(frame[ROW_COL][index])
+    return index + 2
+
+
+def check_path(path: str | Path) -> Path:
+    """The path as a readable regular file, else ``InputError`` naming it."""
+    p = Path(path)
+    label = str(path)
+    if not p.exists():
+        if p.is_symlink():
+            raise InputError("is a link to a file that does not exist", file=label)
+        raise InputError("no such file", file=label)
+    if p.is_dir():
+        raise InputError("is a folder, not a file; pass the CSV or Parquet files inside it", file=label)
+    if not p.is_file():
+        raise InputError("is not a regular file (a device or pipe?); pass a CSV or Parquet file",
+                         file=label)
+    try:
+        with p.open("rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc}); check its permissions",
+                         file=label) from exc
+    return p
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of the file's bytes (provenance: identical files are ingested once)."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def is_parquet(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == PARQUET_MAGIC
+
+
+def _utf16_encoding(head: bytes) -> str | None:
+    """``utf-16``/``utf-32`` when the bytes look like it (BOM, or NULs in every other byte)."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[:4096]
+    if len(sample) >= 4:
+        even_nul = sample[0::2].count(0) / len(sample[0::2])
+        odd_nul = sample[1::2].count(0) / len(sample[1::2])
+        if odd_nul > 0.4 and even_nul < 0.05:
+            return "utf-16-le"
+        if even_nul > 0.4 and odd_nul < 0.05:
+            return "utf-16-be"
+    return None
+
+
+def _decode_wide(data: bytes, encoding: str, label: str) -> bytes:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"looks like {encoding.upper()} text but cannot be decoded "
+                         f"({exc.reason}); save it as UTF-8 CSV", file=label) from exc
+    return text.lstrip("\ufeff").encode("utf-8")
+
+
+def _first_line(data: bytes) -> bytes:
+    end = data.find(b"\n")
+    line = data if end < 0 else data[:end]
+    return line.rstrip(b"\r")
+
+
+def _parse_header(data: bytes, label: str) -> list[str]:
+    """Header names from the first line; rejects other delimiters, empty and duplicate names."""
+    line_bytes = _first_line(data[:_SNIFF_BYTES])
+    if line_bytes.startswith(codecs.BOM_UTF8):
+        line_bytes = line_bytes[len(codecs.BOM_UTF8):]
+    try:
+        line = line_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _utf8_error(data, exc, label, None) from exc
+    if not line.strip():
+        raise InputError("the first line (the header) is empty; expected column names", file=label, row=1)
+    if "," not in line:
+        for delim, name in _DELIMITERS.items():
+            if line.count(delim) >= 1:
+                raise InputError(
+                    f"columns are separated by {name}, not commas; skillpulse reads comma-separated "
+                    "CSV: export the file again as CSV with commas", file=label, row=1)
+    header = [h.strip() for h in next(csv.reader([line]))]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header, start=1):
+        if name == "":
+            raise InputError(f"header column {i} has no name (a trailing comma?); every column needs "
+                             "a name", file=label, row=1)
+        key = name.lower()
+        if key in seen:
+            raise InputError(f"the header names column '{name}' twice (columns {seen[key]} and {i}); "
+                             "column names must be unique", file=label, row=1, column=name)
+        seen[key] = i
+    return header
+
+
+def _utf8_error(data: bytes, exc: UnicodeDecodeError, label: str,
+                header: list[str] | None) -> InputError:
+    start = exc.start
+    row = data.count(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    col_index = data.count(b",", line_start, start)
+    column = header[col_index] if header and col_index < len(header) else None
+    bad = data[start:start + 1].hex().upper()
+    return InputError(f"contains a byte (0x{bad}) that is not UTF-8 text; save the file as UTF-8 "
+                      "(in a spreadsheet: 'CSV UTF-8')", file=label, row=row, column=column)
+
+
+def _diagnose(data: bytes, header: list[str], label: str, polars_error: Exception) -> InputError:
+    """Find why polars could not parse the CSV (slow, line by line; only on the error path)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _utf8_error(data, exc, label, header)
+    found = find_ragged_or_quote(text, header, label)
+    if found is not None:
+        return found
+    text = str(polars_error).strip()
+    first = text.splitlines()[0] if text else type(polars_error).__name__
+    return InputError(f"cannot be read as CSV ({first})", file=label)
+
+
+def find_ragged_or_quote(text: str, header: list[str], label: str,
+                         stop_at_row: int | None = None) -> InputError | None:
+    """The first structural problem in CSV ``text``: a row with the wrong number of fields, a quote
+    that never closes, or a stray quote inside an unquoted value. ``None`` when none is found."""
+    ncols = len(header)
+    lines: list[str] | None = None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    row = 0
+    try:
+        for row_index, fields in enumerate(reader, start=1):
+            row = row_index
+            if row_index == 1 or not fields:
+                continue
+            if len(fields) != ncols:
+                what = "more" if len(fields) > ncols else "fewer"
+                return InputError(
+                    f"has {len(fields)} fields but the header has {ncols} columns ({what} than expected; "
+                    "an unquoted comma inside a value, or a missing value?)", file=label, row=row_index)
+            for i, value in enumerate(fields):
+                if '"' not in value:
+                    continue
+                if lines is None:
+                    lines = text.splitlines()
+                if _stray_quote(lines, reader.line_num):
+                    return InputError("contains a quote character inside an unquoted value; put the "
+                                      'whole value in quotes and double the inner quote ("")',
+                                      file=label, row=row_index, column=header[i])
+            if stop_at_row is not None and row_index >= stop_at_row:
+                break
+    except csv.Error as exc:
+        start_row = row + 1
+        if "end of data" in str(exc) or "EOF" in str(exc):
+            return InputError("a quoted value opens here and is never closed (unterminated quote); "
+                              "close the quote or remove it", file=label, row=start_row)
+        return InputError(f"is not valid CSV here ({exc}); check the quotes on this row",
+                          file=label, row=start_row)
+    return None
+
+
+_UNQUOTED_WITH_QUOTE = re.compile(r'(?:^|,)[^",\n]+"')
+
+
+def _stray_quote(lines: list[str], line_num: int) -> bool:
+    # A quote that is not the first character of its field: polars rejects it, csv accepts it.
+    line = lines[line_num - 1] if 0 < line_num <= len(lines) else ""
+    return bool(_UNQUOTED_WITH_QUOTE.search(line))
+
+
+def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Drop rows that are entirely empty (blank lines) and keep the others' spreadsheet rows."""
+    if frame.width == 0 or frame.height == 0:
+        return frame
+    blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
+    if not blank.any():
+        return frame
+    return (frame.with_row_index(ROW_COL, offset=2)
+            .filter(~blank)
+            .with_columns(pl.col(ROW_COL).cast(pl.Int64)))
+
+
+def read_csv_bytes(data: bytes, label: str, path: Path) -> RawTable:
+    """Parse CSV bytes (any supported encoding) into a :class:`RawTable`."""
+    if not data.strip():
+        raise InputError("is empty; expected a header line and data rows", file=label)
+    wide = _utf16_encoding(data[:_SNIFF_BYTES])
+    if wide:
+        data = _decode_wide(data, wide, label)
+    header = _parse_header(data, label)
+    try:
+        frame = pl.read_csv(io.BytesIO(data) if wide else data, infer_schema=False, has_header=True,
+                            quote_char='"')
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _diagnose(data, header, label, exc) from exc
+    if frame.width != len(header):
+        raise _diagnose(data, header, label, ValueError("column count differs from the header"))
+    frame = frame.rename(dict(zip(frame.columns, [h.lower() for h in header], strict=True)))
+    frame = _drop_blank_rows(frame)
+    if frame.height == 0:
+        raise InputError("has a header but no data rows", file=label)
+    return RawTable(path=path, label=label, frame=frame, header=header, kind="csv")
+
+
+def _read_parquet(path: Path, label: str) -> RawTable:
+    try:
+        frame = pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"starts like Parquet but cannot be read ({first})", file=label) from exc
+    header = [c.strip() for c in frame.columns]
+    seen: set[str] = set()
+    for name in header:
+        if name.lower() in seen:
+            raise InputError(f"has two columns named '{name}' (ignoring case); names must be unique",
+                             file=label, column=name)
+        seen.add(name.lower())
+    casts = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.Datetime):
+            col = col.dt.date()
+        if dtype == pl.String:
+            casts.append(col)
+        elif dtype.is_nested():
+            raise InputError(f"column '{name}' holds nested values ({dtype}); expected plain text or "
+                             "numbers", file=label, column=name)
+        else:
+            casts.append(col.cast(pl.String))
+    frame = frame.select(casts)
+    frame = frame.rename(dict(zip(frame.columns, [h.lower() for h in header], strict=True)))
+    if frame.height == 0:
+        raise InputError("has no rows", file=label)
+    return RawTable(path=path, label=label, frame=frame, header=header, kind="parquet")
+
+
+def read_header(path: str | Path) -> tuple[str, list[str]]:
+    """``(kind, header names)`` without reading the whole file (format detection)."""
+    p = check_path(path)
+    label = str(path)
+    if is_parquet(p):
+        try:
+            names = list(pl.read_parquet_schema(p).keys())
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise InputError("starts like Parquet but its schema cannot be read", file=label) from exc
+        return "parquet", [n.strip() for n in names]
+    with p.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise InputError("is empty; expected a header line and data rows", file=label)
+    wide = _utf16_encoding(head)
+    if wide:
+        head = _decode_wide(_whole_units(head, wide), wide, label)
+    return "csv", _parse_header(head, label)
+
+
+def _whole_units(head: bytes, encoding: str) -> bytes:
+    unit = 4 if encoding == "utf-32" else 2
+    return head[: len(head) - len(head) % unit]
+
+
+def read_table(path: str | Path) -> RawTable:
+    """Read a CSV or Parquet file (Parquet recognised by its magic bytes) as all-text columns."""
+    p = check_path(path)
+    label = str(path)
+    if is_parquet(p):
+        return _read_parquet(p, label)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", file=label) from exc
+    return read_csv_bytes(data, label, p)
+
+
+def file_size(path: str | Path) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
