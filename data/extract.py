@@ -1,0 +1,398 @@
+"""Find the taxonomy's skills in job-posting text: one fast, rule-based multi-pattern matcher.
+
+Rules (the same for the project taxonomy and for a user's own):
+
+1. **Clean text first.** HTML tags are removed (block tags become line breaks) and entities decoded.
+   Boilerplate is dropped before matching: sections whose heading is about benefits, perks, "what
+   we offer", compensation, "about us"/the company, equal opportunity/diversity, how to apply; and,
+   anywhere, sentences of equal-opportunity or accommodation statements. A section ends at the next
+   heading about the job itself (responsibilities, requirements, skills, "about the role", …) or
+   at any other heading line ending in ``:``.
+2. **Case-insensitive, word-boundary aware.** A match may not touch a letter or digit on either
+   side; ``C`` is not found inside ``C++``/``C#`` (a following ``+`` or ``#`` continues the name);
+   a match followed by ``.`` and a letter is part of a longer token (``Vue`` in ``Vue.js`` is
+   left to the alias ``Vue.js``; ``.NET`` in ``ASP.NET`` or ``example.net`` does not count).
+3. **Longest match wins.** Overlapping candidates are resolved leftmost-longest, so
+   "React Native" is not also "React" and "Objective-C" is not also "C".
+4. **Short and ambiguous names.** An alias is *ambiguous* when it is a single letter or a common
+   English word or name (the list in ``data/taxonomy/common_words.csv``: go, swift, rust, excel,
+   spring, chef, …). Ambiguous aliases, and every alphabetic alias of one or two letters (AI, ML,
+   UX), match only with a spelling written in the taxonomy or that spelling with a capital first
+   letter (``Go`` but not ``go``; the alias ``pandas`` allows ``pandas`` and ``Pandas``).
+   Ambiguous aliases also need *context* within ±``CONTEXT_CHARS`` characters: another,
+   unambiguous skill mention or a technical cue word (developer, framework, spreadsheet, …).
+   Single letters and ambiguous two-letter words (C, R, Go) need *strict context*: a
+   programming cue word, an unambiguous skill of their own category (C next to Python), or at
+   least two other skills. Ambiguous names never match inside a hyphen or ampersand compound
+   (``C-suite``, ``Go-to-market``, ``R&D``). Unambiguous aliases (``Golang``,
+   ``R programming``, ``Microsoft Excel``) always count.
+5. The title and the description are searched together; each skill counts once per posting.
+
+Implementation: one Aho-Corasick automaton (pyahocorasick) over the lower-cased text for aliases of
+three or more characters and those with symbols; one compiled regex for the short alphabetic ones.
+This module imports no polars so that worker processes start fast.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+COMMON_WORDS_FILE = Path(__file__).parent / "taxonomy" / "common_words.csv"
+CONTEXT_CHARS = 150
+
+PLAIN, EXACT, CONTEXT, STRICT = 0, 1, 2, 3
+
+# Words that mark technical text around an ambiguous name (lower case, whole words).
+_CUES_STRICT = (
+    "programming|programmer|programmers|language|languages|code|coding|codebase|compiler|compilers|"
+    "developer|developers|development|engineer|engineers|engineering|software|backend|back-end|"
+    "embedded|firmware|scripting|runtime|concurrency|goroutines|stdlib|statistical|statistics|"
+    "cran|ggplot2|dplyr|tidyverse|pointers|memory management|systems programming"
+)
+_CUES_WORD = _CUES_STRICT + (
+    "|framework|frameworks|library|libraries|stack|tools|tooling|skills|proficiency|proficient|"
+    "spreadsheet|spreadsheets|formulas|macros|pivot|database|databases|pipelines|pipeline|"
+    "cluster|clusters|deployment|deployments|infrastructure|api|apis|sdk|frontend|front-end|"
+    "web|app|apps|applications|components|services|microservice|microservices|"
+    "configuration management|orchestration|data|analytics|cloud|devops|ci/cd|testing|tests|"
+    "automation|scripts"
+)
+_CUE_STRICT_RE = re.compile(r"(?<![\w-])(?:" + _CUES_STRICT + r")(?![\w])", re.IGNORECASE)
+_CUE_WORD_RE = re.compile(r"(?<![\w-])(?:" + _CUES_WORD + r")(?![\w])", re.IGNORECASE)
+
+# ---------------------------------------------------------------------------------------------
+# Text cleaning: HTML and boilerplate.
+_SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG_RE = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|header|footer|hr|"
+    r"blockquote|pre|dd|dt|dl)\b[^>]*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]{0,500}>")
+_SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+_BOILER_HEAD = re.compile(
+    r"^(?:(?:our |the |employee |your )?benefits?|perks?(?: and benefits)?|perks? & benefits|"
+    r"what we offer|what's in it for you|what you(?:'ll| will) get|we offer|why (?:join|work)\b.*|"
+    r"about (?:us|the company|our company|[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,2})|who we are|"
+    r"our (?:company|story|mission|culture|values)|life at\b.*|"
+    r"equal (?:employment )?opportunit.*|eeo.*|diversity.*|inclusion.*|"
+    r"(?:compensation|salary|pay|total rewards)(?: (?:and|&) benefits| range| transparency)?|"
+    r"how to apply|application process|privacy(?: notice| policy)?|disclaimer|legal notice|"
+    r"accommodations?|reasonable accommodations?)$", re.IGNORECASE)
+_CONTENT_HEAD = re.compile(
+    r"responsibilit|requirement|qualification|skills|what you(?:'ll| will) do|you (?:will|have|bring)|"
+    r"about (?:the|this) (?:role|job|position|team|opportunity)|the role|your role|role overview|"
+    r"job description|description|duties|experience|must[- ]haves?|nice[- ]to[- ]haves?|bonus|"
+    r"preferred|tech(?:nology)? stack|our stack|tools|the team|looking for|who you are|profile|"
+    r"day[- ]to[- ]day|overview|summary|position|mission of the role|what we need|expectations",
+    re.IGNORECASE)
+_EEO_RE = re.compile(
+    r"equal (?:employment )?opportunit|affirmative action|without regard to|regardless of (?:race|"
+    r"age|gender|sex|religion)|reasonable accommodation|e-verify|protected veteran|"
+    r"sexual orientation|gender identity|national origin|drug[- ]free workplace",
+    re.IGNORECASE)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+# A heading written inline after a sentence ("... great team. Benefits: ...") starts a new line.
+_INLINE_HEAD = re.compile(r"(?<=[.!?])[ \t]+(?=(?:[A-Z][\w'&/-]*[ \t]){0,3}[A-Z][\w'&/-]*[ \t]?:)")
+_BULLET = re.compile(r"^[\s\-*•·–—#>]+")
+
+
+def strip_html(text: str) -> str:
+    """Plain text from an HTML fragment (block tags become line breaks, entities decoded)."""
+    if "<" in text:
+        text = _SCRIPT_RE.sub(" ", text)
+        text = _BLOCK_TAG_RE.sub("\n", text)
+        text = _TAG_RE.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    """(kind, rest) when the line starts with a heading; kind is 'boiler' or 'content'."""
+    stripped = _BULLET.sub("", line).strip().strip("*_").strip()
+    if not stripped:
+        return None
+    head, sep, rest = stripped.partition(":")
+    if sep and len(head) <= 60 and head.count(" ") <= 6:
+        head = head.strip().strip("*_").strip()
+    elif len(stripped) <= 60 and stripped.count(" ") <= 6 and stripped[-1] not in ".,;!?":
+        head, rest, sep = stripped, "", ""
+    else:
+        return None
+    if _CONTENT_HEAD.search(head) and not _BOILER_HEAD.match(head):
+        return "content", rest
+    if _BOILER_HEAD.match(head):
+        return "boiler", rest
+    if sep and not rest.strip():
+        return "content", rest
+    return None
+
+
+def remove_boilerplate(text: str) -> str:
+    """Drop benefits/about-us/EEO sections and equal-opportunity sentences (see module rules)."""
+    text = _INLINE_HEAD.sub("\n", text)
+    keep: list[str] = []
+    boiler = False
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        head = _heading(line) if len(line) < 400 or ":" in line[:80] else None
+        if head is not None:
+            boiler = head[0] == "boiler"
+            if boiler:
+                continue
+        if boiler:
+            continue
+        if _EEO_RE.search(line):
+            line = " ".join(s for s in _SENTENCE_SPLIT.split(line) if not _EEO_RE.search(s))
+        keep.append(line)
+    return "\n".join(keep)
+
+
+def clean_text(text: str) -> str:
+    """HTML stripped, boilerplate removed, whitespace tidied."""
+    text = strip_html(text)
+    text = _SPACES_RE.sub(" ", text)
+    return remove_boilerplate(text)
+
+
+# ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The project's list of common English words and names that are also technology names."""
+    with COMMON_WORDS_FILE.open(encoding="utf-8", newline="") as fh:
+        return frozenset(row["word"].strip().lower() for row in csv.DictReader(fh) if row["word"].strip())
+
+
+def alias_mode(alias: str, words: frozenset[str] | None = None) -> int:
+    """How strictly an alias must be matched (PLAIN, EXACT, CONTEXT or STRICT; see module rules)."""
+    words = common_words() if words is None else words
+    key = alias.strip().lower()
+    alpha = key.isalpha()
+    if alpha and len(key) == 1:
+        return STRICT
+    if key in words:
+        return STRICT if len(key) <= 2 else CONTEXT
+    if alpha and len(key) <= 2:
+        return EXACT
+    return PLAIN
+
+
+@dataclass(frozen=True)
+class _Entry:
+    skill: int          # index into Matcher.skills
+    key: str            # lower-cased alias
+    length: int
+    mode: int
+    surfaces: frozenset[str]   # accepted spellings for EXACT/CONTEXT/STRICT
+
+
+class AliasConflict(ValueError):
+    """The same alias (case-insensitively) names two different skills."""
+
+    def __init__(self, alias: str, first: str, second: str) -> None:
+        self.alias, self.first, self.second = alias, first, second
+        super().__init__(f"alias '{alias}' names two skills: '{first}' and '{second}'")
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join((ch.lower() or ch)[0] for ch in text)
+
+
+class Matcher:
+    """Multi-pattern skill matcher built from ``(skill, category, alias)`` triples.
+
+    Every skill's own name should be among its aliases. ``find(text)`` returns the indices of the
+    skills found (into ``self.skills``), ``find_names(text)`` their names.
+    """
+
+    def __init__(self, triples: Iterable[tuple[str, str, str]], *,
+                 words: frozenset[str] | None = None) -> None:
+        words = common_words() if words is None else words
+        self.skills: list[str] = []
+        self.categories: list[str] = []
+        index: dict[str, int] = {}
+        by_key: dict[str, tuple[int, set[str]]] = {}
+        for skill, category, alias in triples:
+            alias = (alias or "").strip()
+            if not alias:
+                continue
+            sk = skill.strip()
+            if sk.lower() not in index:
+                index[sk.lower()] = len(self.skills)
+                self.skills.append(sk)
+                self.categories.append((category or "").strip().lower())
+            idx = index[sk.lower()]
+            key = _lower_same_length(alias)
+            if key in by_key and by_key[key][0] != idx:
+                raise AliasConflict(alias, self.skills[by_key[key][0]], sk)
+            forms = by_key.setdefault(key, (idx, set()))[1]
+            forms.add(alias)
+            forms.add(alias[0].upper() + alias[1:])   # sentence case: "pandas" also as "Pandas"
+        self._auto = ahocorasick.Automaton()
+        short: dict[str, _Entry] = {}
+        for key, (idx, surfaces) in by_key.items():
+            mode = alias_mode(key, words)
+            entry = _Entry(idx, key, len(key), mode, frozenset(surfaces))
+            if key.isalpha() and len(key) <= 2:
+                short[key] = entry
+            else:
+                self._auto.add_word(key, entry)
+        self._has_auto = len(self._auto) > 0
+        if self._has_auto:
+            self._auto.make_automaton()
+        self._short = {s: e for e in short.values() for s in e.surfaces}
+        self._short_re = None
+        if self._short:
+            alts = "|".join(re.escape(s) for s in sorted(self._short, key=len, reverse=True))
+            self._short_re = re.compile(r"(?<![\w.])(?:" + alts + r")(?![\w+#])")
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]], categories: dict[str, str] | None = None
+                   ) -> Matcher:
+        """From ``(skill, alias)`` pairs (the skill's name is added as an alias)."""
+        cats = categories or {}
+        triples: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for skill, alias in pairs:
+            if skill not in seen:
+                seen.add(skill)
+                triples.append((skill, cats.get(skill, ""), skill))
+            triples.append((skill, cats.get(skill, ""), alias))
+        return cls(triples)
+
+    # -----------------------------------------------------------------------------------------
+    def _candidates(self, text: str) -> list[tuple[int, int, _Entry]]:
+        out: list[tuple[int, int, _Entry]] = []
+        n = len(text)
+        if self._has_auto:
+            low = _lower_same_length(text)
+            for end, entry in self._auto.iter(low):
+                start = end - entry.length + 1
+                e = end + 1
+                if start > 0:
+                    p = text[start - 1]
+                    if p.isalnum() or p == "_":
+                        continue
+                if e < n:
+                    q = text[e]
+                    if q.isalnum() or q == "_" or q in "+#":
+                        continue
+                    if q == "." and e + 1 < n and text[e + 1].isalnum():
+                        continue
+                if entry.mode != PLAIN:
+                    if text[start:e] not in entry.surfaces:
+                        continue
+                    if entry.mode >= CONTEXT and _compound(text, start, e):
+                        continue
+                out.append((start, e, entry))
+        if self._short_re is not None:
+            for m in self._short_re.finditer(text):
+                entry = self._short[m.group()]
+                s, e = m.span()
+                if entry.mode >= CONTEXT and _compound(text, s, e):
+                    continue
+                if e + 1 < n and text[e] == "." and text[e + 1].isalnum():
+                    continue
+                out.append((s, e, entry))
+        return out
+
+    def find(self, text: str) -> list[int]:
+        """Indices of the skills mentioned in already-cleaned text (see ``clean_text``)."""
+        cands = self._candidates(text)
+        if not cands:
+            return []
+        cands.sort(key=lambda c: (c[0], -c[1]))
+        kept: list[tuple[int, int, _Entry]] = []
+        last_end = -1
+        for c in cands:
+            if c[0] >= last_end:
+                kept.append(c)
+                last_end = c[1]
+        found: dict[int, None] = {}
+        pending: list[tuple[int, int, _Entry]] = []
+        anchors: list[tuple[int, int]] = []     # (position, skill) of unambiguous mentions
+        for s, e, entry in kept:
+            if entry.mode >= CONTEXT:
+                pending.append((s, e, entry))
+            else:
+                found[entry.skill] = None
+                anchors.append((s, entry.skill))
+        if pending:
+            self._resolve_context(text, pending, anchors, found)
+        return list(found)
+
+    def _resolve_context(self, text: str, pending: list[tuple[int, int, _Entry]],
+                         anchors: list[tuple[int, int]], found: dict[int, None]) -> None:
+        w = CONTEXT_CHARS
+        cue_word: list[int] | None = None
+        cue_strict: list[int] | None = None
+        for s, e, entry in pending:
+            if entry.skill in found:
+                continue
+            lo, hi = s - w, e + w
+            near = {k for pos, k in anchors if lo <= pos <= hi and k != entry.skill}
+            if entry.mode == CONTEXT:
+                if near:
+                    found[entry.skill] = None
+                    continue
+                if cue_word is None:
+                    cue_word = [m.start() for m in _CUE_WORD_RE.finditer(text)]
+                if any(lo <= p <= hi for p in cue_word):
+                    found[entry.skill] = None
+                continue
+            cat = self.categories[entry.skill]
+            if len(near) >= 2 or (cat and any(self.categories[k] == cat for k in near)):
+                found[entry.skill] = None
+                continue
+            if cue_strict is None:
+                cue_strict = [m.start() for m in _CUE_STRICT_RE.finditer(text)]
+            if any(lo <= p <= hi for p in cue_strict):
+                found[entry.skill] = None
+
+    def find_names(self, text: str, *, clean: bool = True) -> list[str]:
+        """Names of the skills found in ``text`` (cleaned first unless ``clean`` is False)."""
+        return [self.skills[i] for i in self.find(clean_text(text) if clean else text)]
+
+    def extract_many(self, texts: Sequence[str]) -> list[list[int]]:
+        """Skill indices per raw posting text (HTML/boilerplate cleaning included)."""
+        find = self.find
+        return [find(clean_text(t)) if t else [] for t in texts]
+
+
+def _compound(text: str, s: int, e: int) -> bool:
+    """True when an ambiguous name is glued into a compound: 'C-suite', 'Go-to', 'R&D', 'x-Go'."""
+    if s > 0 and text[s - 1] in "-&":
+        return True
+    if e < len(text):
+        q = text[e]
+        if q == "&":
+            return True
+        if q == "-" and e + 1 < len(text) and text[e + 1].isalnum():
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker-process helpers (multiprocessing): one matcher per process, built once.
+_WORKER: Matcher | None = None
+
+
+def init_worker(triples: list[tuple[str, str, str]]) -> None:
+    global _WORKER  # per-process matcher set by the pool initializer
+    _WORKER = Matcher(triples)
+
+
+def worker_extract(texts: list[str]) -> list[list[int]]:
+    assert _WORKER is not None, "init_worker was not called"
+    return _WORKER.extract_many(texts)
