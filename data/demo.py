@@ -91,7 +91,8 @@ def pick_skills(n_skills: int, taxonomy: pl.DataFrame | None = None) -> pl.DataF
         by_cat: dict[str, list[str]] = {}
         for name, cat in tax.select("name", "category").iter_rows():
             by_cat.setdefault(cat, []).append(name)
-        queues = [list(v) for _, v in sorted(by_cat.items())]
+        # well-known names with a known history first, so the demo tells a familiar story
+        queues = [sorted(v, key=lambda n: n.lower() not in _HINTS) for _, v in sorted(by_cat.items())]
         keys = sorted(by_cat)
         while len(names) < n_skills and any(queues):
             for cat, q in zip(keys, queues, strict=True):

@@ -1,0 +1,140 @@
+"""``skillpulse demo``: build the demo database offline (data, postings, forecast, L&D samples), serve.
+
+Every step is one atomic publish: the demo series (and, when the postings extractor is installed,
+a synthetic postings file run through the real extraction path as source ``demo-postings``) in one
+``store.write``; then the forecast run in another. Rebuilding over an existing demo database
+publishes new versions ("latest batch wins" for the same series and months).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from dashboard.commands.common import db_option
+from data import store
+from data.demo import generate_series, taxonomy_frame
+from data.demo_samples import write_samples
+from data.skills import ensure_default_taxonomy, upsert_taxonomy
+
+POSTINGS_SOURCE = "demo-postings"
+
+
+def _optional(module: str, attr: str) -> object | None:
+    """``module.attr`` when that module exists (other parts of skillpulse may not be installed)."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+    return getattr(mod, attr, None)
+
+
+def _postings_path(db: Path) -> Path:
+    stem = db.name[: -len(db.suffix)] if db.suffix else db.name
+    return db.with_name(f"{stem}_postings.csv")
+
+
+def _ingest_postings(con, db: Path, seed: int, echo) -> dict | None:  # type: ignore[no-untyped-def]
+    """Generate synthetic postings next to the db and ingest them through the extraction path."""
+    generate = _optional("data.demo_postings", "generate_postings")
+    to_frame = _optional("data.postings", "postings_to_frame")
+    if generate is None or to_frame is None:
+        echo("  postings path: skipped (the postings extractor is not installed in this build)")
+        return None
+    from data.ingest.load import ingest_frame
+
+    path = _postings_path(db)
+    generate(path, seed=seed)  # type: ignore[operator]
+    frame, skipped = to_frame(path, con, source=POSTINGS_SOURCE, progress=False)  # type: ignore[operator]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    stats = ingest_frame(con, frame, source_file=str(path), sha256=digest, fmt="postings")
+    echo(f"  postings path: {path.name} → {stats['rows']:,} observations in "
+         f"{stats['series']:,} series (source '{POSTINGS_SOURCE}')"
+         + (f"; skipped {skipped}" if skipped and any(skipped.values()) else ""))
+    return stats
+
+
+def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=click.echo  # type: ignore[no-untyped-def]
+               ) -> dict[str, object]:
+    """Build (or rebuild) the demo database at ``db``; returns what was built with timings."""
+    from data.ingest.load import ingest_frame
+
+    db = Path(db)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    frame, truth = generate_series(seed=seed)
+    timings["generate"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    digest = hashlib.sha256(f"skillpulse demo seed={seed} rows={frame.height}".encode()).hexdigest()
+    with store.write(db) as con:
+        ensure_default_taxonomy(con)
+        upsert_taxonomy(con, taxonomy_frame(truth))
+        stats = ingest_frame(con, frame, source_file=f"demo (seed {seed})", sha256=digest, fmt="demo")
+        echo(f"  demo series: {stats['rows']:,} observations, {stats['series']:,} series, "
+             f"{frame['period'].min():%Y-%m} to {frame['period'].max():%Y-%m}")
+        postings = _ingest_postings(con, db, seed, echo)
+    timings["ingest"] = time.perf_counter() - t1
+    run_forecast = _optional("models.batch", "run_forecast")
+    run_id = None
+    t2 = time.perf_counter()
+    if run_forecast is None:
+        echo("  forecast: skipped (the forecast engine is not installed in this build)")
+    else:
+        run_id = run_forecast(str(db), progress=progress)  # type: ignore[operator]
+        timings["forecast"] = time.perf_counter() - t2
+        echo(f"  forecast: run {run_id} in {timings['forecast']:.1f} s")
+    courses, inventory = write_samples(db, truth, seed=seed)
+    echo(f"  L&D samples: {courses.name} and {inventory.name}")
+    timings["total"] = time.perf_counter() - t0
+    return {"db": db, "run_id": run_id, "series": stats["series"], "rows": stats["rows"],
+            "postings": postings, "courses": courses, "inventory": inventory, "timings": timings}
+
+
+@click.command("demo")
+@db_option
+@click.option("--no-serve", is_flag=True, help="Build the demo database and exit.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to serve on.")
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to serve on.")
+@click.option("--seed", default=7, show_default=True, type=int,
+              help="Seed of the demo generator (same seed, same data).")
+def demo_cmd(db: str, no_serve: bool, host: str, port: int, seed: int) -> None:
+    """Build a demo database offline (no network), forecast it, then serve the dashboard.
+
+    \b
+    The demo: 320 microcompetencies × 132 months of synthetic posting counts with known life
+    cycles (emerging, rising, stable, declining, obsolescent, noisy), hiring seasonality, abrupt
+    technology shifts and a whole-market series with a hiring slump; a synthetic postings file
+    run through skill extraction; a forecast run; and sample L&D inputs next to the database
+    (<db>_courses.csv, <db>_inventory.csv) for 'skillpulse catalogue' and 'skillpulse gaps'.
+
+    \b
+    Examples:
+      skillpulse demo                                  # build skillpulse.duckdb and serve
+      skillpulse demo --db demo.duckdb --no-serve      # build only
+    """
+    click.echo(f"building the demo database {db} …")
+    built = build_demo(db, seed=seed, progress=sys.stderr.isatty())
+    t = built["timings"]
+    click.echo(f"built {db} in {t['total']:.1f} s (generate {t['generate']:.2f} s, "  # type: ignore[index]
+               f"ingest {t['ingest']:.1f} s"  # type: ignore[index]
+               + (f", forecast {t['forecast']:.1f} s" if "forecast" in t else "") + ")")  # type: ignore[operator]
+    click.echo("try:")
+    click.echo(f"  skillpulse export outlook --db {db} --out outlook.csv")
+    click.echo(f"  skillpulse catalogue {built['courses']} --db {db}")
+    click.echo(f"  skillpulse gaps {built['inventory']} --db {db}")
+    if no_serve:
+        click.echo(f"serve it with: skillpulse serve --db {db}")
+        return
+    run_server = _optional("dashboard.server", "run_server")
+    if run_server is None:
+        click.echo("the dashboard server is not installed in this build; the database is ready")
+        return
+    click.echo(f"serving the dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
+    run_server(str(db), host=host, port=port)  # type: ignore[operator]
