@@ -1,0 +1,313 @@
+"""The per-series analysis: one pure function from a series' numbers to its forecast and evidence.
+
+``analyse`` has no global state and no I/O: the batch runner can call it in any process (or on a
+distributed engine) and get identical results for identical input.
+
+Steps: prepare (``models.transform``) → candidates at every backtest origin and the final origin
+in one vectorised pass (``models.fast``) → headline choice and calibration (``models.backtest``)
+→ forecast on the modelling scale, clamped (below) → back-transform → trend evidence
+(``models.trend``) for the outlook rules (``models.outlook``), which run after the run-wide
+Benjamini-Hochberg step.
+
+Rules:
+* **Clamp.** Forecasts and bounds on the modelling scale are kept within
+  ``[min - span, max + span]`` of the history, ``span = max(range, ln 2)`` (at most a doubling
+  beyond the record for a nearly flat series). A clamped point forecast is noted (``clamped``).
+* **Fallback.** A candidate whose final forecast is not finite is dropped (noted
+  ``dropped=<name>``); if the chosen combination fails, the naive forecast is used
+  (``fallback=naive``). Never an exception for numeric reasons, never a non-finite number.
+* **Short series.** Fewer than ``min_history`` months: status ``insufficient-history``; a naive
+  forecast with random-walk intervals when at least 3 months exist, no backtest.
+* **Level now.** ``growth`` compares the forecast at the horizon with the level at the last month,
+  the back-transformed mean of the last 3 months on the modelling scale (one noisy month does not
+  swing the verdict).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models import backtest, fast, trend
+from models.transform import Prepared, prepare
+
+TREND_WINDOW = 36
+LEVEL_MONTHS = 3
+COLLAPSE_P = 0.01
+
+
+@dataclass
+class MarketPath:
+    """The whole market's forecast on the log scale for the months after the skill's last month."""
+
+    log_mean: np.ndarray
+    log_hw: dict[int, np.ndarray]  # half-widths per level (80, 95)
+    log_level: float               # log of the market level at the last month
+
+
+@dataclass
+class Evidence:
+    """What the outlook rules look at (analysed quantity: share when ``relative``)."""
+
+    n_months: int
+    constant: bool
+    growth: float = math.nan            # analysed quantity, at the horizon
+    growth_lo80: float = math.nan
+    growth_hi80: float = math.nan
+    width_ratio: float = math.nan       # hi80 / lo80 at the horizon
+    p_value: float = math.nan           # modified Mann-Kendall over the trend window
+    slope: float = 0.0                  # Sen's slope (modelling scale per month)
+    inflation: float = 1.0
+    half_life: tuple[float | None, float | None, float | None] = (None, None, None)
+    peak_ratio: float = math.nan
+    peak_index: int | None = None       # centre of the peak 12-month window (month index)
+    months_since_peak: int = 0
+    collapse_p: float = math.nan
+    collapse_slope: float = 0.0
+    quad_t: float = 0.0                 # acceleration t statistic (published scale)
+    base_ratio: float = math.nan        # level now / level at the start of the trend window
+    level_now: float = math.nan         # demand level (offset included) over the last 3 months
+    start_level: float = math.nan       # the same at the start of the trend window
+    kind: str = ""                      # ``logit`` (shares) or ``log``: levels compare within a kind
+
+
+@dataclass
+class SeriesResult:
+    """Everything one series contributes to a run (published units unless said otherwise)."""
+
+    n_months: int
+    last_value: float
+    level: float                        # published level at the last month (see module doc)
+    mean: np.ndarray | None = None
+    bounds: dict[str, np.ndarray] = field(default_factory=dict)  # lower_80, upper_80, …
+    growth_pct: float | None = None
+    model: str = ""
+    backtest_rows: list[tuple[str, float, float, float, int]] = field(default_factory=list)
+    mase: float | None = None
+    coverage: dict[int, float | None] = field(default_factory=dict)
+    evidence: Evidence | None = None
+    notes: list[str] = field(default_factory=list)
+    market_path: MarketPath | None = None
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def _naive_only(prep: Prepared, H: int) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    z = prep.z
+    d = np.diff(z)
+    sig = float(np.sqrt(np.mean(d * d))) if d.size else 0.0
+    h = np.arange(1, H + 1)
+    mean = np.full(H, z[-1])
+    return mean, {lv: backtest.Z[lv] * sig * np.sqrt(h) for lv in backtest.LEVELS}
+
+
+def _headline(prep: Prepared, H: int, notes: list[str]
+              ) -> tuple[np.ndarray, dict[int, np.ndarray], str, backtest.Choice | None]:
+    """Final forecast (modelling scale): mean and half-widths per level; model label; choice."""
+    z = prep.z
+    n = z.size
+    origins = backtest.backtest_origins(n)
+    all_origins = np.concatenate([origins, [n - 1]])
+    Hc = max(H, backtest.BACKTEST_H)
+    with np.errstate(all="ignore"):
+        paths = fast.candidate_paths(z, all_origins, Hc)
+    usable = {}
+    for name, p in paths.items():
+        if np.all(np.isfinite(p.mean[-1])) and np.all(np.isfinite(p.sd[-1])):
+            usable[name] = p
+        else:
+            notes.append(f"dropped={name}")
+    if not usable:
+        notes.append("fallback=naive")
+        mean, hw = _naive_only(prep, H)
+        return mean, hw, "naive", None
+    bt_paths = {k: fast.Paths(v.mean[:-1], v.sd[:-1]) for k, v in usable.items()}
+    with np.errstate(all="ignore"):
+        choice = backtest.choose(prep, origins, bt_paths)
+    final = backtest.combine({k: fast.Paths(v.mean[-1:], v.sd[-1:]) for k, v in usable.items()},
+                             choice.members)
+    mean = final.mean[0, :H]
+    hw = {lv: choice.q[lv] * final.sd[0, :H] for lv in backtest.LEVELS}
+    if not (np.all(np.isfinite(mean)) and all(np.all(np.isfinite(v)) for v in hw.values())):
+        notes.append("fallback=naive")
+        mean, hw = _naive_only(prep, H)
+        return mean, hw, "naive", choice
+    return mean, hw, "+".join(choice.members), choice
+
+
+def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> Evidence:
+    z = prep.z
+    n = z.size
+    ev = Evidence(n_months=n, constant=prep.constant, kind=prep.kind)
+    zl = float(np.mean(z[-LEVEL_MONTHS:]))
+    ratio = _ratio_fn(prep)
+    ev.growth = ratio(z_mean[-1], zl) - 1
+    # interval of the demand *level* at the horizon: the prediction interval without the one-month
+    # noise (the 1-step forecast variance), since the question is whether demand changes
+    lvl_hw = math.sqrt(max(float(hw[80][-1]) ** 2 - float(hw[80][0]) ** 2, 0.0))
+    ev.growth_lo80 = ratio(z_mean[-1] - lvl_hw, zl) - 1
+    ev.growth_hi80 = ratio(z_mean[-1] + lvl_hw, zl) - 1
+    ev.width_ratio = ratio(z_mean[-1] + hw[80][-1], z_mean[-1] - hw[80][-1])
+    if prep.constant:
+        ev.p_value = 1.0
+        return ev
+    recent = z[-TREND_WINDOW:]
+    mk = trend.mann_kendall(recent)
+    ev.p_value, ev.slope, ev.inflation = mk.p_value, mk.slope, mk.inflation
+    log_y = _log_demand(prep, recent)
+    hl = trend.half_life(log_y, mk.inflation)
+    ev.half_life = (hl.months, hl.lower, hl.upper)
+    y = prep.inverse(z) if not prep.relative else _share(prep, z)
+    ma = trend.trailing_mean(y, 12)
+    valid = ma[min(11, n - 1):]
+    p_idx = int(np.argmax(valid)) + min(11, n - 1)
+    peak = float(ma[p_idx])
+    ev.peak_ratio = float(ma[-1] / peak) if peak > 0 else math.nan
+    ev.peak_index = max(0, p_idx - 5)
+    ev.months_since_peak = n - 1 - p_idx
+    if ev.months_since_peak >= 6:
+        post = trend.mann_kendall(z[max(0, p_idx - 6):])
+        ev.collapse_p, ev.collapse_slope = post.p_value, post.slope
+    ev.quad_t = trend.quadratic_t(np.exp(log_y), mk.inflation)
+    ev.start_level = float(np.mean(np.exp(log_y[:LEVEL_MONTHS])))
+    ev.level_now = float(np.mean(np.exp(log_y[-LEVEL_MONTHS:])))
+    ev.base_ratio = ev.level_now / ev.start_level if ev.start_level > 0 else math.inf
+    return ev
+
+
+def _ratio_fn(prep: Prepared):  # type: ignore[no-untyped-def]
+    """Ratio of two modelling-scale values on the offset-included demand scale."""
+    if prep.kind == "logit":
+        def r(a: float, b: float) -> float:
+            return float(math.exp(_log_expit(a) - _log_expit(b)))
+        return r
+
+    def r_log(a: float, b: float) -> float:
+        return float(math.exp(min(a - b, 700.0)))
+    return r_log
+
+
+def _log_expit(x: float | np.ndarray) -> np.ndarray:
+    return -np.logaddexp(0.0, -np.asarray(x, dtype=float))
+
+
+def _log_demand(prep: Prepared, z: np.ndarray) -> np.ndarray:
+    """log of demand (offset included): log p for logit series, z itself for log series."""
+    return np.asarray(_log_expit(z)) if prep.kind == "logit" else z
+
+
+def _share(prep: Prepared, z: np.ndarray) -> np.ndarray:
+    return np.maximum(np.exp(_log_expit(z)) - prep.offset, 0.0)
+
+
+def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, horizon: int,
+            min_history: int = 24, is_market: bool = False,
+            market: MarketPath | None = None) -> SeriesResult:
+    """Forecast, backtest and collect trend evidence for one monthly series.
+
+    Args:
+        values: one value per month from the first to the last month (NaN = missing month).
+        totals: market denominator per month (NaN unknown) or None.
+        measure: ``count``, ``share`` or ``index``.
+        horizon: months to forecast.
+        min_history: fewer months → ``insufficient-history`` (no backtest).
+        is_market: the whole-market series (its log-scale path is returned in ``market_path``).
+        market: the market's forecast path for count series analysed as shares; when None a
+            flat market at the geometric mean of the last 12 totals is assumed (noted).
+
+    Returns:
+        A ``SeriesResult``; forecasts in the series' own unit.
+    """
+    values = np.asarray(values, dtype=float)
+    prep = prepare(values, totals, measure, is_market=is_market)
+    notes = list(prep.notes)
+    obs = values[np.isfinite(values)]
+    last_value = float(values[-1]) if np.isfinite(values[-1]) else float(obs[-1]) if obs.size else math.nan
+    n = prep.z.size
+    H = int(horizon)
+    res = SeriesResult(n_months=n, last_value=last_value, level=math.nan, notes=notes)
+    if n == 0:
+        return res
+    if prep.constant:
+        z_mean, hw = np.full(H, prep.z[-1]), {lv: np.zeros(H) for lv in backtest.LEVELS}
+        res.model = "constant"
+        choice = None
+    elif n < min_history:
+        if n < 3:
+            res.evidence = Evidence(n_months=n, constant=False)
+            res.level = float(prep.inverse(np.array([prep.z[-1]]))[0]) if not prep.relative else math.nan
+            return res
+        z_mean, hw = _naive_only(prep, H)
+        res.model = "naive"
+        choice = None
+    else:
+        z_mean, hw, res.model, choice = _headline(prep, H, notes)
+    # clamp on the modelling scale
+    zmin, zmax = float(prep.z.min()), float(prep.z.max())
+    span = max(zmax - zmin, math.log(2.0))
+    lo_c, hi_c = zmin - span, zmax + span
+    clamped = np.clip(z_mean, lo_c, hi_c)
+    if np.any(clamped != z_mean):
+        notes.append("clamped")
+    z_mean = clamped
+    zb = {lv: (np.clip(z_mean - hw[lv], lo_c, hi_c), np.clip(z_mean + hw[lv], lo_c, hi_c))
+          for lv in backtest.LEVELS}
+    if n >= min_history or prep.constant:
+        res.evidence = _evidence(prep, z_mean, {lv: hw[lv] for lv in backtest.LEVELS})
+    else:
+        res.evidence = Evidence(n_months=n, constant=False)
+    zl = float(np.mean(prep.z[-LEVEL_MONTHS:]))
+    if prep.relative:
+        _publish_relative(res, prep, totals, z_mean, zb, zl, market, notes)
+    else:
+        res.mean = prep.inverse(z_mean)
+        for lv in backtest.LEVELS:
+            res.bounds[f"lower_{lv}"] = prep.inverse(zb[lv][0])
+            res.bounds[f"upper_{lv}"] = prep.inverse(zb[lv][1])
+        res.level = float(prep.inverse(np.array([zl]))[0])
+        if is_market:
+            res.market_path = MarketPath(
+                log_mean=z_mean.copy(),
+                log_hw={lv: (zb[lv][1] - zb[lv][0]) / 2 for lv in backtest.LEVELS},
+                log_level=zl)
+    if res.mean is not None and res.level > 0:
+        res.growth_pct = _finite(100.0 * (res.mean[-1] / res.level - 1.0))
+    if choice is not None:
+        for name in choice.candidate_mase:
+            res.backtest_rows.append((name, choice.candidate_mase[name],
+                                      choice.candidate_coverage[name][80],
+                                      choice.candidate_coverage[name][95], choice.n_origins))
+        res.backtest_rows.append(("headline", choice.mase, choice.coverage[80], choice.coverage[95],
+                                  choice.n_origins))
+        res.mase = _finite(choice.mase)
+        res.coverage = {lv: _finite(choice.coverage[lv]) for lv in backtest.LEVELS}
+    return res
+
+
+def _publish_relative(res: SeriesResult, prep: Prepared, totals: np.ndarray | None,
+                      z_mean: np.ndarray, zb: dict[int, tuple[np.ndarray, np.ndarray]], zl: float,
+                      market: MarketPath | None, notes: list[str]) -> None:
+    """Count forecast = share forecast × market forecast (log half-widths in quadrature)."""
+    H = z_mean.size
+    if market is not None and market.log_mean.size >= H:
+        m_mean, m_level = market.log_mean[:H], market.log_level
+        m_hw = {lv: market.log_hw[lv][:H] for lv in backtest.LEVELS}
+    else:
+        tot = np.asarray(totals, dtype=float)
+        recent = tot[np.isfinite(tot) & (tot > 0)][-12:]
+        m_level = float(np.mean(np.log(recent))) if recent.size else 0.0
+        m_mean = np.full(H, m_level)
+        m_hw = {lv: np.zeros(H) for lv in backtest.LEVELS}
+        notes.append("flat_market")
+    lp = _log_expit(z_mean)
+    off = prep.offset
+    res.mean = np.maximum(np.exp(lp + m_mean) - off * np.exp(m_mean), 0.0)
+    for lv in backtest.LEVELS:
+        lo = lp - np.sqrt((lp - _log_expit(zb[lv][0])) ** 2 + m_hw[lv] ** 2)
+        hi = lp + np.sqrt((_log_expit(zb[lv][1]) - lp) ** 2 + m_hw[lv] ** 2)
+        res.bounds[f"lower_{lv}"] = np.maximum(np.exp(lo + m_mean) - off * np.exp(m_mean), 0.0)
+        res.bounds[f"upper_{lv}"] = np.maximum(np.exp(hi + m_mean) - off * np.exp(m_mean), 0.0)
+    res.level = float(max(math.exp(float(_log_expit(zl)) + m_level) - off * math.exp(m_level), 0.0))

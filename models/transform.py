@@ -1,0 +1,179 @@
+"""Series preparation: the modelling scale (log / logit), and the rules for gaps, zeros, outliers.
+
+Every rule here is documented because it changes what the models see:
+
+* **Scale.** Counts and indices are modelled as ``z = log(y + c)``; shares (measure ``share``, 0–100)
+  and counts that come with the market denominator ``total`` are modelled as
+  ``z = logit(p)`` with ``p`` the share as a fraction, clipped to ``(c, 1 - c)``. Demand relative
+  to the whole market is what a skill's life cycle is about (a market crash is not the skill's
+  decline), so a count series with totals is analysed as its share of postings; the count
+  forecast is the share forecast times the market forecast (see ``models.series``).
+* **Zeros (offset rule).** ``c`` is half an observation: ``0.5 / total`` for shares derived from
+  counts, ``0.5`` for counts without totals, and half the smallest positive value for shares
+  and indices (``1e-6`` when the series is all zeros). The back-transform subtracts ``c`` again
+  and never returns negative values.
+* **Gaps.** Missing months strictly inside the observed span are filled by linear interpolation
+  on the modelling scale (noted as ``gaps=N``); they count as history but are not observations.
+* **Unreliable months.** A month whose ``total`` is tiny (below ``MIN_TOTAL`` postings or below
+  ``LOW_TOTAL_FRACTION`` of the series' median total — e.g. 3 postings) carries a share that is
+  mostly noise: it is treated as a gap (``low_total=N``).
+* **Outliers.** A Hampel filter on the modelling scale: a point further than
+  ``HAMPEL_K`` robust standard deviations (1.4826 × MAD of the residuals from a centred 5-month
+  running median) from its running median is winsorised to that bound (``winsorised=N``).
+  Skipped when the MAD is zero (sparse or constant series), so a level shift of many months is
+  never flattened, only isolated spikes.
+* **Constant series.** All (transformed) values equal: no model is fitted; the forecast is the
+  constant with zero-width intervals and the status is ``stable`` (``constant``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MIN_TOTAL = 20.0
+LOW_TOTAL_FRACTION = 0.2
+HAMPEL_K = 5.0
+HAMPEL_WINDOW = 5
+SHARE_TOTAL_COVERAGE = 0.8  # fraction of months with a usable total to analyse a count as a share
+
+
+@dataclass
+class Prepared:
+    """A series on its modelling scale.
+
+    Attributes:
+        z: transformed values, one per month from the first to the last observed month (no NaN).
+        kind: ``log`` or ``logit``.
+        offset: ``c`` of the zero rule (log) or the clip bound (logit).
+        scale: multiplier from the fraction ``p`` to the published unit (100 for shares, 1 for
+            counts modelled as shares — those are multiplied by the market forecast instead).
+        relative: True when a count series is analysed as its share of the market.
+        observed: mask of months that were observed (not gaps / unreliable months).
+        constant: True when ``z`` has no variation.
+        notes: rules applied, readable (``gaps=2``, ``winsorised=1``…).
+    """
+
+    z: np.ndarray
+    kind: str
+    offset: float
+    scale: float
+    relative: bool
+    observed: np.ndarray
+    constant: bool
+    notes: list[str] = field(default_factory=list)
+    z_raw: np.ndarray | None = None  # before winsorising: the actuals a backtest is scored on
+
+    def inverse(self, z: np.ndarray) -> np.ndarray:
+        """Back-transform to the published unit (for ``relative`` series: the share, 0–1)."""
+        z = np.asarray(z, dtype=float)
+        if self.kind == "logit":
+            with np.errstate(over="ignore"):
+                p = 1.0 / (1.0 + np.exp(-z))
+            return np.maximum(p - self.offset, 0.0) * self.scale
+        with np.errstate(over="ignore"):
+            return np.maximum(np.exp(np.minimum(z, 700.0)) - self.offset, 0.0)
+
+    def forward(self, y: np.ndarray) -> np.ndarray:
+        """The transform applied to values in the published unit (shares for relative series)."""
+        y = np.asarray(y, dtype=float)
+        if self.kind == "logit":
+            p = np.clip(y / self.scale + self.offset, self.offset, 1.0 - self.offset)
+            return np.log(p) - np.log1p(-p)
+        return np.log(np.maximum(y, 0.0) + self.offset)
+
+
+def _interpolate(z: np.ndarray) -> tuple[np.ndarray, int]:
+    missing = ~np.isfinite(z)
+    n_missing = int(missing.sum())
+    if n_missing == 0:
+        return z, 0
+    idx = np.arange(z.size)
+    good = ~missing
+    out = z.copy()
+    out[missing] = np.interp(idx[missing], idx[good], z[good])
+    return out, n_missing
+
+
+def _running_median(z: np.ndarray, window: int) -> np.ndarray:
+    half = window // 2
+    padded = np.pad(z, half, mode="edge")
+    view = np.lib.stride_tricks.sliding_window_view(padded, window)
+    return np.median(view, axis=1)
+
+
+def hampel(z: np.ndarray, k: float = HAMPEL_K, window: int = HAMPEL_WINDOW) -> tuple[np.ndarray, int]:
+    """Winsorise isolated spikes (see the module docstring). Returns (values, count clipped)."""
+    if z.size < window:
+        return z, 0
+    med = _running_median(z, window)
+    resid = z - med
+    mad = float(np.median(np.abs(resid - np.median(resid))))
+    if mad <= 1e-12:
+        return z, 0
+    bound = k * 1.4826 * mad
+    out = np.clip(z, med - bound, med + bound)
+    return out, int(np.count_nonzero(out != z))
+
+
+def prepare(values: np.ndarray, totals: np.ndarray | None, measure: str, *, is_market: bool = False
+            ) -> Prepared:
+    """Transform one monthly series (NaN = missing month) to its modelling scale.
+
+    Args:
+        values: one entry per month from the first to the last observed month; NaN for gaps.
+        totals: the market denominator per month (NaN when unknown), or None.
+        measure: ``count``, ``share`` (0–100) or ``index``.
+        is_market: the whole-market series itself (always modelled as log counts).
+    """
+    values = np.asarray(values, dtype=float)
+    notes: list[str] = []
+    observed = np.isfinite(values)
+    relative = False
+    if measure == "count" and not is_market and totals is not None:
+        tot = np.asarray(totals, dtype=float)
+        usable = observed & np.isfinite(tot) & (tot > 0)
+        if observed.sum() and usable.sum() >= SHARE_TOTAL_COVERAGE * observed.sum():
+            relative = True
+    if relative:
+        tot = np.asarray(totals, dtype=float)
+        med = float(np.median(tot[np.isfinite(tot) & (tot > 0)]))
+        low = ~(np.isfinite(tot) & (tot >= max(MIN_TOTAL, LOW_TOTAL_FRACTION * med)))
+        low &= observed
+        if low.sum() and (~low & observed).sum() >= 2:
+            notes.append(f"low_total={int(low.sum())}")
+            observed = observed & ~low
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.where(observed, np.minimum(values / tot, 1.0), np.nan)
+        offset = 0.5 / med
+        kind, scale = "logit", 1.0
+    elif measure == "share":
+        p = np.where(observed, np.clip(values / 100.0, 0.0, 1.0), np.nan)
+        pos = p[observed & (p > 0)]
+        offset = float(pos.min() / 2) if pos.size else 1e-6
+        kind, scale = "logit", 100.0
+    else:
+        p = np.where(observed, np.maximum(values, 0.0), np.nan)
+        pos = p[observed & (p > 0)]
+        offset = 0.5 if measure == "count" else float(pos.min() / 2) if pos.size else 1e-06
+        kind, scale = "log", 1.0
+    offset = float(min(max(offset, 1e-9), 0.25)) if kind == "logit" else float(max(offset, 1e-9))
+    if kind == "logit":
+        q = np.clip(p + offset, offset, 1.0 - offset)
+        z = np.log(q) - np.log1p(-q)
+    else:
+        z = np.log(p + offset)
+    z = _interpolate(z)[0] if observed.any() else np.zeros(0)
+    gaps = int((~np.isfinite(values)).sum())
+    if gaps:
+        notes.append(f"gaps={gaps}")
+    constant = bool(z.size == 0 or np.ptp(z) < 1e-9)
+    z_raw = z
+    if constant:
+        notes.append("constant")
+    else:
+        z, n_clip = hampel(z)
+        if n_clip:
+            notes.append(f"winsorised={n_clip}")
+    return Prepared(z=z, kind=kind, offset=offset, scale=scale, relative=relative,
+                    observed=observed, constant=constant, notes=notes, z_raw=z_raw)
