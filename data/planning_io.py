@@ -339,3 +339,28 @@ def inventory_links(con: duckdb.DuckDBPyConnection, inventory: pl.DataFrame) -> 
 def unmatched(links: pl.DataFrame) -> list[str]:
     """Distinct written names the taxonomy does not know, in file order."""
     return links.filter(pl.col("skill").is_null())["written"].unique(maintain_order=True).to_list()
+
+
+def decode_upload(contents: str | None, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes of a browser upload (``data:…;base64,…``) and a safe display name.
+
+    The size is checked here on the server too (the browser's limit is advisory).
+    """
+    import base64
+    import binascii
+
+    name = Path(str(filename or "upload.csv")).name[:120] or "upload.csv"
+    if not contents or not isinstance(contents, str) or "," not in contents:
+        raise InputError("the upload is empty or unreadable; drop a CSV or Parquet file", file=name)
+    payload = contents.split(",", 1)[1]
+    if len(payload) * 3 // 4 > max_bytes + 3:
+        raise InputError(f"the file is larger than the {max_bytes // 1024:,} KB upload limit",
+                         file=name)
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError("the upload is not valid base64 data", file=name) from None
+    if len(data) > max_bytes:
+        raise InputError(f"the file is larger than the {max_bytes // 1024:,} KB upload limit",
+                         file=name)
+    return data, name

@@ -1,0 +1,180 @@
+"""L&D catalogue triage (``/catalogue?action=retire``): which courses to retire, refresh, keep, build.
+
+Drop a catalogue CSV/Parquet on the page: it is validated like ``skillpulse catalogue`` (errors name
+file, row and column), size-checked on the server, triaged against the newest forecast run and kept
+only in this browser tab (a memory ``dcc.Store``; never written to the database). With no upload
+the demo's sample catalogue next to the database is shown. Only the action filter goes in the URL
+(it holds no uploaded data), so a shared link reproduces the view on the same database.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import queries
+from dashboard.commands.planning import run_catalogue
+from dashboard.components import alert, grid, page_header, panel, wire_csv_export
+from dashboard.urlstate import parse_choice, query_args
+from data.demo_samples import sample_paths
+from data.errors import SkillpulseError
+from data.planning_io import decode_upload
+from data.settings import get_settings
+from models.planning import ACTIONS
+
+dash.register_page(__name__, path="/catalogue", name="Catalogue", order=5,
+                   title="skillpulse · catalogue triage",
+                   description="Which courses to retire, refresh, keep or build")
+
+URL = "cg-url"
+UPLOAD = "cg-upload"
+STORE = "cg-store"
+ALERT = "cg-alert"
+ACTION = "cg-action"
+SOURCE = "cg-source"
+CARDS = "cg-cards"
+TABLE = "cg-table"
+TABLE_CSV = "cg-table-csv"
+ALL = "all"
+ACTION_CHOICES = (ALL, *ACTIONS)
+
+COLUMNS: list[dict[str, Any]] = [
+    {"field": "action", "headerName": "Action", "minWidth": 95, "maxWidth": 120},
+    {"field": "score", "headerName": "Score", "type": "numericColumn", "minWidth": 85, "maxWidth": 110,
+     "headerTooltip": "Expected demand change behind the action × confidence (higher = act first)"},
+    {"field": "course_id", "headerName": "Course", "minWidth": 85, "maxWidth": 110},
+    {"field": "title", "headerName": "Title", "minWidth": 160},
+    {"field": "reason", "headerName": "Why", "minWidth": 380, "wrapText": True, "autoHeight": True,
+     "cellStyle": {"lineHeight": "1.35", "whiteSpace": "normal"}},
+    {"field": "skills", "headerName": "Skills listed", "minWidth": 150},
+]
+ACTION_HELP = {
+    "retire": "most skills taught are declining or obsolescent",
+    "refresh": "some skills are declining, or a rising skill of the same category is missing",
+    "keep": "the skills taught hold or grow",
+    "build": "a rising or emerging skill no course teaches",
+}
+
+
+def layout(action: Any = None, **extra: Any) -> html.Div:
+    problems: list[str] = []
+    if extra:
+        problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
+    chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
+    limit_kb = get_settings().max_upload_bytes // 1024
+    return html.Div([
+        dcc.Location(id=URL, refresh=False),
+        dcc.Store(id=STORE, storage_type="memory"),
+        page_header("Course catalogue triage",
+                    "Which courses to retire, refresh or keep, and which rising skills no course "
+                    "teaches yet — from the newest forecast run."),
+        alert(problems),
+        dcc.Upload(id=UPLOAD, multiple=False, max_size=get_settings().max_upload_bytes,
+                   accept=".csv,.parquet,text/csv", className="upload-zone",
+                   children=html.Div([
+                       html.Strong("Drop your catalogue here"), " or click to choose a file — CSV or "
+                       f"Parquet up to {limit_kb:,} KB with columns course_id, title, skills "
+                       "('|'-separated), optional hours, provider, last_updated. It stays in this "
+                       "browser tab and is never stored."]),
+                   style={"border": "2px dashed #98a2b3", "borderRadius": "8px", "padding": "14px",
+                          "textAlign": "center", "cursor": "pointer", "marginBottom": "12px"}),
+        html.Div(id=ALERT),
+        dbc.Row([
+            dbc.Col(html.Div(id=SOURCE, className="text-muted small"), md=7),
+            dbc.Col(dbc.RadioItems(id=ACTION, value=chosen, inline=True,
+                                   options=[{"label": a, "value": a} for a in ACTION_CHOICES]),
+                    md=5, className="text-md-end"),
+        ], className="align-items-center mb-2"),
+        dcc.Loading(dbc.Row(id=CARDS, className="g-2 mb-3"), type="default"),
+        panel(grid(TABLE, TABLE_CSV, COLUMNS, height=560, filename="skillpulse-catalogue.csv",
+                   title="Triage, highest score first"),
+              help_text="Score = expected change in demand behind the action (log scale) × "
+                        "confidence (narrow 80% interval, good backtest). Hover a column header "
+                        "for details."),
+    ])
+
+
+wire_csv_export(TABLE, TABLE_CSV)
+
+
+def _error_box(message: str) -> dbc.Alert:
+    return dbc.Alert(message, color="danger", className="upload-error")
+
+
+def triage_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
+    """Upload → (store payload or no_update, alert). Errors name file, row and column."""
+    if contents is None:
+        return no_update, no_update
+    try:
+        data, name = decode_upload(contents, filename, get_settings().max_upload_bytes)
+        result = run_catalogue(queries.current().reader.connection(), data, name)
+    except SkillpulseError as exc:
+        return None, _error_box(str(exc))
+    note = None
+    if result.unmatched:
+        shown = ", ".join(f"'{n}'" for n in result.unmatched[:15])
+        note = dbc.Alert(f"{len(result.unmatched)} skill name(s) are not in the taxonomy and were "
+                         f"ignored: {shown}.", color="warning")
+    return {"filename": name, "rows": result.table.to_dicts()}, note
+
+
+def _demo_rows() -> tuple[list[dict[str, Any]], str, str | None]:
+    db = queries.current()
+    courses, _ = sample_paths(db.path)
+    if not courses.exists():
+        return [], "No catalogue yet: drop a file above (or build the demo with 'skillpulse demo').", None
+    try:
+        result = run_catalogue(db.reader.connection(), courses.read_bytes(), courses.name)
+    except SkillpulseError as exc:
+        return [], f"The sample catalogue {courses.name} could not be used.", str(exc)
+    return result.table.to_dicts(), f"Showing the demo sample catalogue {courses.name}. " \
+        "Drop your own file to triage it.", None
+
+
+def render(store: dict[str, Any] | None, action: str | None) -> tuple[list[dict], list, str, Any]:
+    """Rows for the grid (filtered by action), summary cards, source line, and a demo-file error."""
+    problems: list[str] = []
+    chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
+    error = None
+    if store and isinstance(store.get("rows"), list):
+        rows = store["rows"]
+        source = f"Showing your upload {str(store.get('filename', ''))[:120]} (kept in this tab only)."
+    else:
+        rows, source, error = _demo_rows()
+    counts = pl.DataFrame(rows).group_by("action").len() if rows else pl.DataFrame()
+    by = dict(counts.iter_rows()) if counts.height else {}
+    cards = [dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div(a, className="kpi-title"), html.Div(f"{by.get(a, 0)}", className="kpi-value"),
+        html.Div(ACTION_HELP[a], className="kpi-note")]), className="kpi-card h-100"), md=3)
+        for a in ACTIONS]
+    shown = rows if chosen == ALL else [r for r in rows if r.get("action") == chosen]
+    return shown, cards, source, (_error_box(error) if error else no_update)
+
+
+@callback(Output(STORE, "data"), Output(ALERT, "children"),
+          Input(UPLOAD, "contents"), State(UPLOAD, "filename"), prevent_initial_call=True)
+def _on_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
+    return triage_upload(contents, filename)
+
+
+@callback(Output(TABLE, "rowData"), Output(CARDS, "children"), Output(SOURCE, "children"),
+          Output(ALERT, "children", allow_duplicate=True),
+          Input(STORE, "data"), Input(ACTION, "value"), prevent_initial_call="initial_duplicate")
+def _render(store: dict[str, Any] | None, action: str | None) -> tuple[Any, ...]:
+    return render(store, action)
+
+
+@callback(Output(URL, "search"), Output(ACTION, "value"),
+          Input(URL, "search"), Input(ACTION, "value"), prevent_initial_call=True)
+def _sync_url(search: str | None, value: str | None) -> tuple[Any, Any]:
+    """The action filter ⇄ ``?action=`` (back/forward included)."""
+    problems: list[str] = []
+    if ctx.triggered_id == URL:
+        chosen = parse_choice(query_args(search).get("action"), "action", ACTION_CHOICES,
+                              problems) or ALL
+        return no_update, (chosen if chosen != value else no_update)
+    chosen = parse_choice(value, "action", ACTION_CHOICES, problems) or ALL
+    return ("" if chosen == ALL else f"?action={chosen}"), no_update

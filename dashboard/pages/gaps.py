@@ -1,0 +1,266 @@
+"""Skill-gap planning (``/gaps?person=…&kind=…``): what each person should acquire, deepen, retire.
+
+Drop a skill inventory (person, skill, optional proficiency 1–5, team) on the page: validated like
+``skillpulse gaps``, size-checked on the server, kept only in this browser tab (a memory
+``dcc.Store``; never written to the database). With no upload the demo's sample inventory next to
+the database is shown. The URL carries the ``kind`` filter always and the ``person`` only for the
+demo sample (a person's name from an upload is uploaded data and never goes into a link).
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import queries
+from dashboard.commands.planning import run_gaps
+from dashboard.components import alert, graph, grid, page_header, panel, wire_csv_export
+from dashboard.urlstate import clean_text, parse_choice, query_args
+from data.demo_samples import sample_paths
+from data.errors import SkillpulseError
+from data.planning_io import decode_upload
+from data.settings import get_settings
+from models.planning import KINDS
+
+dash.register_page(__name__, path="/gaps", name="Gaps", order=6, title="skillpulse · skill gaps",
+                   description="Who should acquire, deepen or retire which skills")
+
+URL = "gp-url"
+UPLOAD = "gp-upload"
+STORE = "gp-store"
+ALERT = "gp-alert"
+SOURCE = "gp-source"
+PERSON = "gp-person"
+KIND = "gp-kind"
+PLAN = "gp-plan"
+TABLE = "gp-table"
+TABLE_CSV = "gp-table-csv"
+PEOPLE = "gp-people"
+PEOPLE_CSV = "gp-people-csv"
+TEAM = "gp-team"
+TEAM_CSV = "gp-team-csv"
+FIGURE = "gp-breadth"
+ALL = "all"
+KIND_CHOICES = (ALL, *KINDS)
+
+ROW_COLUMNS: list[dict[str, Any]] = [
+    {"field": "person", "headerName": "Person", "minWidth": 110, "maxWidth": 160},
+    {"field": "skill", "headerName": "Skill", "minWidth": 130, "maxWidth": 220},
+    {"field": "kind", "headerName": "Kind", "minWidth": 90, "maxWidth": 110},
+    {"field": "priority", "headerName": "Priority", "type": "numericColumn", "minWidth": 90,
+     "maxWidth": 110, "headerTooltip": "Expected demand change × confidence × weight"},
+    {"field": "reason", "headerName": "Why", "minWidth": 380, "wrapText": True, "autoHeight": True,
+     "cellStyle": {"lineHeight": "1.35", "whiteSpace": "normal"}},
+    {"field": "team", "headerName": "Team", "minWidth": 100},
+]
+PEOPLE_COLUMNS: list[dict[str, Any]] = [
+    {"field": c, "headerName": h, **({"type": "numericColumn"} if n else {})}
+    for c, h, n in (("person", "Person", False), ("team", "Team", False), ("skills", "Skills", True),
+                    ("categories", "Categories", True), ("mean_proficiency", "Mean prof.", True),
+                    ("deep", "Deep (4–5)", True), ("shallow", "Shallow (1–2)", True),
+                    ("breadth_depth", "Breadth − depth", True), ("profile", "Profile", False))
+]
+TEAM_COLUMNS: list[dict[str, Any]] = [
+    {"field": c, "headerName": h, **({"type": "numericColumn"} if n else {})}
+    for c, h, n in (("team", "Team", False), ("skill", "Skill", False), ("status", "Status", False),
+                    ("holders", "Holders", True), ("mean_proficiency", "Mean prof.", True),
+                    ("acquire", "Acquire", True), ("deepen", "Deepen", True),
+                    ("retire", "Retire", True))
+]
+
+
+def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
+    problems: list[str] = []
+    if extra:
+        problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
+    chosen_kind = parse_choice(kind, "kind", KIND_CHOICES, problems) or ALL
+    chosen_person = clean_text(person, "person", problems) or None
+    limit_kb = get_settings().max_upload_bytes // 1024
+    return html.Div([
+        dcc.Location(id=URL, refresh=False),
+        dcc.Store(id=STORE, storage_type="memory"),
+        page_header("Skill-gap planning",
+                    "Who should acquire which rising skills, deepen shallow ones, and move away "
+                    "from declining ones — with a development plan per person."),
+        alert(problems),
+        dcc.Upload(id=UPLOAD, multiple=False, max_size=get_settings().max_upload_bytes,
+                   accept=".csv,.parquet,text/csv", className="upload-zone",
+                   children=html.Div([
+                       html.Strong("Drop your team's skill inventory here"), " or click to choose "
+                       f"a file — CSV or Parquet up to {limit_kb:,} KB with columns person (or "
+                       "role/team), skill, optional proficiency (1–5) and team. It stays in this "
+                       "browser tab and is never stored."]),
+                   style={"border": "2px dashed #98a2b3", "borderRadius": "8px", "padding": "14px",
+                          "textAlign": "center", "cursor": "pointer", "marginBottom": "12px"}),
+        html.Div(id=ALERT),
+        html.Div(id=SOURCE, className="text-muted small mb-2"),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=PERSON, value=chosen_person, placeholder="All people",
+                                 clearable=True), md=4),
+            dbc.Col(dbc.RadioItems(id=KIND, value=chosen_kind, inline=True,
+                                   options=[{"label": k, "value": k} for k in KIND_CHOICES]), md=8),
+        ], className="align-items-center mb-2"),
+        panel(dcc.Loading(html.Div(id=PLAN), type="default"), title="Development plan",
+              help_text="The next microcompetencies to work on, highest priority first."),
+        panel(grid(TABLE, TABLE_CSV, ROW_COLUMNS, height=460, filename="skillpulse-gaps.csv",
+                   title="Recommendations"),
+              help_text="acquire: rising skills in the categories the person works in · deepen: "
+                        "rising skills held at proficiency ≤ 2 · retire: declining skills relied on."),
+        dbc.Row([
+            dbc.Col(panel(graph(FIGURE, filename="skillpulse-breadth-depth", min_height=300),
+                          title="Breadth vs depth",
+                          help_text="Categories covered against mean proficiency per person."), lg=5),
+            dbc.Col(panel(grid(PEOPLE, PEOPLE_CSV, PEOPLE_COLUMNS, height=330,
+                               filename="skillpulse-people.csv", title="People")), lg=7),
+        ]),
+        panel(grid(TEAM, TEAM_CSV, TEAM_COLUMNS, height=380, filename="skillpulse-team.csv",
+                   title="Team view"),
+              help_text="Per team and skill: who holds it and how many plans say acquire, deepen "
+                        "or retire."),
+    ])
+
+
+for _grid, _button in ((TABLE, TABLE_CSV), (PEOPLE, PEOPLE_CSV), (TEAM, TEAM_CSV)):
+    wire_csv_export(_grid, _button)
+
+
+def plan_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
+    """Upload → (store payload or no_update, alert). Errors name file, row and column."""
+    if contents is None:
+        return no_update, no_update
+    try:
+        data, name = decode_upload(contents, filename, get_settings().max_upload_bytes)
+        result = run_gaps(queries.current().reader.connection(), data, name)
+    except SkillpulseError as exc:
+        return None, dbc.Alert(str(exc), color="danger", className="upload-error")
+    note = None
+    if result.unmatched:
+        shown = ", ".join(f"'{n}'" for n in result.unmatched[:15])
+        note = dbc.Alert(f"{len(result.unmatched)} skill name(s) are not in the taxonomy and were "
+                         f"ignored: {shown}.", color="warning")
+    return _payload(result, name, uploaded=True), note
+
+
+def _payload(result: Any, name: str, *, uploaded: bool) -> dict[str, Any]:
+    plan = result.plan
+    return {"filename": name, "uploaded": uploaded, "rows": plan.rows.to_dicts(),
+            "people": plan.people.to_dicts(), "team": plan.team.to_dicts(),
+            "plan": plan.plan.to_dicts()}
+
+
+def _demo_payload() -> tuple[dict[str, Any] | None, str]:
+    db = queries.current()
+    _, inventory = sample_paths(db.path)
+    if not inventory.exists():
+        return None, "No inventory yet: drop a file above (or build the demo with 'skillpulse demo')."
+    try:
+        result = run_gaps(db.reader.connection(), inventory.read_bytes(), inventory.name)
+    except SkillpulseError as exc:
+        return None, f"The sample inventory {inventory.name} could not be used: {exc}"
+    return _payload(result, inventory.name, uploaded=False), \
+        f"Showing the demo sample inventory {inventory.name}. Drop your own file to plan for your team."
+
+
+def breadth_figure(people: list[dict[str, Any]], person: str | None) -> go.Figure:
+    """Scatter of categories covered (breadth) against mean proficiency (depth), one dot a person."""
+    pts = [p for p in people if p.get("mean_proficiency") is not None]
+    fig = go.Figure(go.Scatter(
+        x=[p["categories"] for p in pts], y=[p["mean_proficiency"] for p in pts],
+        mode="markers", text=[f"{p['person']} · {p['profile']}" for p in pts], hoverinfo="text",
+        marker={"size": [14 if p["person"] == person else 9 for p in pts],
+                "color": ["#d55e00" if p["person"] == person else "#0072b2" for p in pts],
+                "line": {"width": 1, "color": "white"}}))
+    fig.update_layout(margin={"l": 50, "r": 10, "t": 10, "b": 45}, template="plotly_white",
+                      xaxis_title="Categories covered (breadth)",
+                      yaxis_title="Mean proficiency (depth)", yaxis_range=[0.5, 5.5], height=300)
+    return fig
+
+
+def _plan_view(plan: list[dict[str, Any]], person: str | None) -> Any:
+    if not plan:
+        return html.P("No development steps: nothing rising is adjacent to this inventory.",
+                      className="text-muted")
+    people = [person] if person else sorted({p["person"] for p in plan})[:6]
+    cards = []
+    for who in people:
+        steps = [p for p in plan if p["person"] == who]
+        items = [html.Li([html.Strong(f"{s['skill']}"), f" ({s['kind']}) — {s['why']}"])
+                 for s in steps] or [html.Li("Nothing to add right now.")]
+        cards.append(dbc.Col(dbc.Card(dbc.CardBody([html.H3(who, className="h6 fw-bold"),
+                                                    html.Ol(items, className="small mb-0")])),
+                             lg=12 if person else 6, className="mb-2"))
+    more = [] if person or len({p["person"] for p in plan}) <= 6 else [
+        html.P("Choose a person above to see one plan; the first six are shown.",
+               className="text-muted small")]
+    return html.Div([dbc.Row(cards), *more])
+
+
+def render(store: dict[str, Any] | None, person: str | None, kind: str | None) -> tuple[Any, ...]:
+    """Everything on the page from the session store (or the demo sample) and the filters."""
+    problems: list[str] = []
+    chosen_kind = parse_choice(kind, "kind", KIND_CHOICES, problems) or ALL
+    if store and isinstance(store.get("rows"), list):
+        payload = store
+        source = f"Showing your upload {str(store.get('filename', ''))[:120]} (kept in this tab only)."
+    else:
+        payload, source = _demo_payload()
+    if payload is None:
+        return [], [], [], go.Figure(), [], source, []
+    names = sorted({p["person"] for p in payload["people"]})
+    who = person if person in names else None
+    rows = [r for r in payload["rows"] if (who is None or r["person"] == who)
+            and (chosen_kind == ALL or r["kind"] == chosen_kind)]
+    people = payload["people"]
+    team = payload["team"]
+    if who is not None:
+        team_name = next((p["team"] for p in people if p["person"] == who), None)
+        team = [t for t in team if t["team"] == (team_name or "All")]
+    options = [{"label": n, "value": n} for n in names]
+    return (rows, people, team, breadth_figure(people, who), _plan_view(payload["plan"], who),
+            source, options)
+
+
+@callback(Output(STORE, "data"), Output(ALERT, "children"),
+          Input(UPLOAD, "contents"), State(UPLOAD, "filename"), prevent_initial_call=True)
+def _on_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
+    return plan_upload(contents, filename)
+
+
+@callback(Output(TABLE, "rowData"), Output(PEOPLE, "rowData"), Output(TEAM, "rowData"),
+          Output(FIGURE, "figure"), Output(PLAN, "children"), Output(SOURCE, "children"),
+          Output(PERSON, "options"),
+          Input(STORE, "data"), Input(PERSON, "value"), Input(KIND, "value"))
+def _render(store: dict[str, Any] | None, person: str | None, kind: str | None) -> tuple[Any, ...]:
+    return render(store, person, kind)
+
+
+def state_search(person: str | None, kind: str | None, uploaded: bool) -> str:
+    """The query string for the filters; a person from an upload never goes into a link."""
+    args: dict[str, str] = {}
+    if person and not uploaded:
+        args["person"] = person
+    if kind and kind != ALL:
+        args["kind"] = kind
+    return f"?{urlencode(args)}" if args else ""
+
+
+@callback(Output(URL, "search"), Output(PERSON, "value"), Output(KIND, "value"),
+          Input(URL, "search"), Input(PERSON, "value"), Input(KIND, "value"), State(STORE, "data"),
+          prevent_initial_call=True)
+def _sync_url(search: str | None, person: str | None, kind: str | None,
+              store: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+    """Filters ⇄ query string (back/forward included)."""
+    problems: list[str] = []
+    uploaded = bool(store and store.get("uploaded"))
+    if ctx.triggered_id == URL:
+        args = query_args(search)
+        k = parse_choice(args.get("kind"), "kind", KIND_CHOICES, problems) or ALL
+        p = None if uploaded else (clean_text(args.get("person"), "person", problems) or None)
+        return (no_update, p if (p != person and not uploaded) else no_update,
+                k if k != kind else no_update)
+    k = parse_choice(kind, "kind", KIND_CHOICES, problems) or ALL
+    return state_search(person, k, uploaded), no_update, no_update
