@@ -1,0 +1,30 @@
+"""``skillpulse serve``: the dashboard on a production WSGI server (gunicorn), read-only."""
+from __future__ import annotations
+
+import click
+
+from dashboard.commands.common import db_option
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind. Keep 127.0.0.1 unless a proxy in front handles access.")
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port.")
+def serve_cmd(db: str, host: str, port: int) -> None:
+    """Serve the dashboard for a database (opened read-only).
+
+    \b
+    The server follows published versions: a new 'skillpulse forecast' run shows up on the next
+    page load, without a restart. Stop with Ctrl+C.
+    \b
+    Example:
+      skillpulse serve --db skills.duckdb            # http://127.0.0.1:8050
+    """
+    from dashboard.server import run_server
+    from data import store
+
+    store.ensure_current(db)
+    click.echo(f"skillpulse dashboard on http://{host}:{port}  (Ctrl+C to stop)", err=True)
+    run_server(db, host=host, port=port)

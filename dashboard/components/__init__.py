@@ -1,0 +1,140 @@
+"""Reusable layout pieces: figure panels (PNG export), ag-grid tables (sort, filter, CSV export),
+alerts, status badges and KPI cards. Pure layout, no queries; ``wire_csv_export`` registers the
+generic browser-side CSV export and is called once when a page module is imported."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
+
+from dashboard.transforms import STATUS_COLOURS, STATUS_SYMBOLS
+
+GRAPH_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "skillpulse"},
+}
+
+
+def graph(id_: str, figure: go.Figure | None = None, *, filename: str = "skillpulse",
+          min_height: int = 320) -> dcc.Loading:
+    """A figure panel with a PNG download button in its toolbar and a loading spinner."""
+    config = {**GRAPH_CONFIG,
+              "toImageButtonOptions": {**GRAPH_CONFIG["toImageButtonOptions"], "filename": filename}}
+    return dcc.Loading(
+        dcc.Graph(id=id_, figure=figure if figure is not None else go.Figure(), config=config,
+                  style={"minHeight": f"{min_height}px"}),
+        type="default", delay_show=150)
+
+
+def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[dict[str, Any]] = (),
+         *, filename: str = "skillpulse.csv", height: int = 420, title: str | None = None) -> html.Div:
+    """An ag-grid with sorting, per-column filters and a "Download CSV" button."""
+    header = html.Div([
+        html.H3(title, className="h6 mb-0 fw-bold") if title else html.Span(),
+        dbc.Button("Download CSV", id=csv_id, size="sm", color="secondary", outline=True,
+                   n_clicks=0, className="ms-auto"),
+    ], className="d-flex align-items-center mb-2")
+    table = dag.AgGrid(
+        id=id_, columnDefs=columns, rowData=list(rows),
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False,
+                       "minWidth": 90},
+        columnSize="responsiveSizeToFit",
+        csvExportParams={"fileName": filename},
+        dashGridOptions={"animateRows": False, "tooltipShowDelay": 300},
+        style={"height": f"{height}px", "width": "100%"},
+    )
+    return html.Div([header, dcc.Loading(table, type="default", delay_show=150)])
+
+
+def wire_csv_export(grid_id: str, button_id: str) -> None:
+    """Register (once, at page import) the browser-side CSV export of a grid."""
+    clientside_callback(ClientsideFunction("skillpulse", "exportCsv"),
+                        Output(grid_id, "exportDataAsCsv"), Input(button_id, "n_clicks"),
+                        prevent_initial_call=True)
+
+
+def alert(problems: Sequence[str], *, id_: str | None = None, color: str = "warning") -> html.Div:
+    """A friendly, dismissable alert listing problems (or an empty placeholder)."""
+    body: Any = []
+    if problems:
+        body = dbc.Alert([
+            html.Strong("Some of the link could not be used: " if color == "warning" else ""),
+            html.Ul([html.Li(p) for p in problems], className="mb-0"),
+        ], color=color, dismissable=True, className="friendly-alert")
+    return html.Div(body, id=id_) if id_ else html.Div(body)
+
+
+def status_badge(status: str | None) -> html.Span:
+    """The status word with its symbol and colour (colour is never the only cue)."""
+    s = status or "insufficient-history"
+    return html.Span(f"{STATUS_SYMBOLS.get(s, '')} {s}", className="status-badge",
+                     style={"backgroundColor": STATUS_COLOURS.get(s, "#999")})
+
+
+def kpi_card(title: str, value: str, *, colour: str | None = None, note: str | None = None,
+             symbol: str | None = None) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.Div([html.Span(symbol + " " if symbol else ""), title], className="kpi-title"),
+        html.Div(value, className="kpi-value"),
+        html.Div(note, className="kpi-note") if note else None,
+    ]), className="kpi-card h-100", style={"borderTop": f"5px solid {colour}"} if colour else None)
+
+
+def page_header(title: str, subtitle: str | None = None) -> html.Div:
+    return html.Div([html.H1(title, className="h3 mb-1"),
+                     html.P(subtitle, className="text-muted mb-3") if subtitle else None])
+
+
+def md_link(text: str, href: str) -> str:
+    """A markdown link for grid cells, with the text escaped and the target percent-encoded."""
+    safe = "".join("\\" + c if c in "[]()\\*_`<>#!|" else c for c in text)
+    return f"[{safe}]({quote(href, safe='/?=&')})"
+
+
+def fmt_pct(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:+.{digits}f}%"
+
+
+NEWEST = 0  # picker value meaning "always the newest run" (run ids start at 1)
+
+
+def run_options(runs: Any) -> list[dict[str, Any]]:
+    """Options for an "as of" picker from ``queries.runs`` (newest first)."""
+    opts: list[dict[str, Any]] = [{"label": "Newest run", "value": NEWEST}]
+    for r in runs.iter_rows(named=True):
+        opts.append({"label": f"Run {r['run_id']} · as of {r['as_of']:%b %Y}", "value": r["run_id"]})
+    return opts
+
+
+def panel(*children: Any, title: str | None = None, help_text: str | None = None,
+          class_name: str = "") -> html.Section:
+    head = [html.H2(title)] if title else []
+    if help_text:
+        head.append(html.P(help_text, className="panel-help"))
+    return html.Section([*head, *children], className=f"panel {class_name}".strip())
+
+
+def wire_run_url(url_id: str, picker_id: str) -> None:
+    """Keep a page's ``run`` picker and its URL in sync both ways (back/forward included)."""
+    from dash import callback, ctx, no_update
+    from dash.exceptions import PreventUpdate
+
+    from dashboard.urlstate import parse_run, query_args, run_search
+
+    @callback(Output(url_id, "search"), Output(picker_id, "value"),
+              Input(url_id, "search"), Input(picker_id, "value"), prevent_initial_call=True)
+    def _sync(search: str | None, value: Any) -> tuple[Any, Any]:
+        problems: list[str] = []
+        if ctx.triggered_id == url_id:
+            run = parse_run(query_args(search).get("run"), problems) or NEWEST
+            if run == value:
+                raise PreventUpdate
+            return no_update, run
+        run = parse_run(value, problems)
+        return run_search(run or None), no_update

@@ -1,0 +1,53 @@
+"""Component ids: defined once here, used by pages, callbacks and tests."""
+from __future__ import annotations
+
+# shell
+NAVBAR = "navbar"
+COPY_LINK = "copy-link"
+
+# overview
+OV_URL = "ov-url"
+OV_RUN = "ov-run"
+OV_ALERT = "ov-alert"
+OV_FRESHNESS = "ov-freshness"
+OV_STATUS_CARDS = "ov-status-cards"
+OV_RISERS = "ov-risers"
+OV_DECLINERS = "ov-decliners"
+OV_RISERS_CSV = "ov-risers-csv"
+OV_DECLINERS_CSV = "ov-decliners-csv"
+OV_MARKET = "ov-market"
+
+# explorer
+EX_URL = "ex-url"
+EX_ALERT = "ex-alert"
+EX_CALLBACK_ALERT = "ex-callback-alert"
+EX_SKILLS = "ex-skills"
+EX_HORIZON = "ex-horizon"
+EX_SCALE = "ex-scale"
+EX_VIEW = "ex-view"
+EX_SOURCE = "ex-source"
+EX_REGION = "ex-region"
+EX_OCCUPATION = "ex-occupation"
+EX_RUN = "ex-run"
+EX_FIGURE = "ex-figure"
+EX_BADGES = "ex-badges"
+EX_TABLE = "ex-table"
+EX_TABLE_CSV = "ex-table-csv"
+EX_NOTES = "ex-notes"
+
+# categories
+CAT_URL = "cat-url"
+CAT_NAV = "cat-nav"
+CAT_HEATMAP = "cat-heatmap"
+CAT_TABLE = "cat-table"
+CAT_TABLE_CSV = "cat-table-csv"
+CAT_LINKS = "cat-links"
+CAT_ALERT = "cat-alert"
+
+# methodology
+METH_RUN = "meth-run"
+METH_URL = "meth-url"
+METH_SCORECARD = "meth-scorecard"
+METH_SCORECARD_CSV = "meth-scorecard-csv"
+METH_FIGURE = "meth-figure"
+METH_ALERT = "meth-alert"

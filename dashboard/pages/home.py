@@ -1,0 +1,152 @@
+"""Overview (``/``): status counts, top risers and decliners, market context, data freshness."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+import polars as pl
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import figures, ids, queries
+from dashboard.components import (
+    NEWEST,
+    alert,
+    graph,
+    grid,
+    kpi_card,
+    md_link,
+    page_header,
+    panel,
+    run_options,
+    wire_csv_export,
+    wire_run_url,
+)
+from dashboard.transforms import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS, segment_label, sparkline
+from dashboard.urlstate import parse_run, skills_href, validate_run
+
+dash.register_page(__name__, path="/", name="Overview", order=0, title="skillpulse · overview",
+                   description="Which skills are rising and which are decaying")
+
+MOVER_COLUMNS: list[dict[str, Any]] = [
+    {"field": "skill", "headerName": "Skill", "cellRenderer": "markdown", "minWidth": 150},
+    {"field": "status", "headerName": "Status", "minWidth": 110},
+    {"field": "trend", "headerName": "Last 3 years", "cellClass": "sparkline", "minWidth": 140,
+     "filter": False, "sortable": False},
+    {"field": "growth_pct", "headerName": "Growth %", "type": "numericColumn", "minWidth": 100,
+     "headerTooltip": "Forecast at the horizon vs the current level"},
+    {"field": "interval_80", "headerName": "80% interval", "minWidth": 140},
+    {"field": "category", "headerName": "Category", "minWidth": 120},
+    {"field": "segment", "headerName": "Segment", "minWidth": 100},
+]
+
+
+def layout(run: Any = None, **extra: Any) -> html.Div:
+    problems: list[str] = []
+    if extra:
+        problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
+    db = queries.current()
+    runs = queries.runs(db)
+    run_id = validate_run(parse_run(run, problems), runs["run_id"].to_list(), problems)
+    return html.Div([
+        dcc.Location(id=ids.OV_URL, refresh=False),
+        dbc.Row([
+            dbc.Col(page_header("Skill demand outlook",
+                                "Which microcompetencies are gaining demand and which are decaying, "
+                                "with honest uncertainty."), md=8),
+            dbc.Col(html.Div([html.Label("As of", htmlFor=ids.OV_RUN, className="small text-muted"),
+                              dcc.Dropdown(id=ids.OV_RUN, options=run_options(runs),
+                                           value=run_id or NEWEST, clearable=False)]), md=4),
+        ], className="align-items-end"),
+        alert(problems, id_=ids.OV_ALERT),
+        dcc.Loading(html.Div(id=ids.OV_FRESHNESS, className="freshness mb-3"), type="dot"),
+        dcc.Loading(dbc.Row(id=ids.OV_STATUS_CARDS, className="g-2 mb-3"), type="default"),
+        dbc.Row([
+            dbc.Col(panel(grid(ids.OV_RISERS, ids.OV_RISERS_CSV, MOVER_COLUMNS, height=400,
+                               filename="skillpulse-top-risers.csv", title="Top risers"),
+                          help_text="Largest forecast growth at the horizon, with its 80% interval."),
+                    lg=6),
+            dbc.Col(panel(grid(ids.OV_DECLINERS, ids.OV_DECLINERS_CSV, MOVER_COLUMNS, height=400,
+                               filename="skillpulse-top-decliners.csv", title="Top decliners"),
+                          help_text="Largest forecast decline at the horizon, with its 80% interval."),
+                    lg=6),
+        ]),
+        panel(graph(ids.OV_MARKET, filename="skillpulse-market-context"),
+              title="Market context",
+              help_text="Median demand of skills by outlook (each series indexed to its own mean) "
+                        "against all job postings: a skill can fall because the market fell."),
+    ])
+
+
+def _freshness(db: queries.Db, run: pl.DataFrame) -> list[Any]:
+    f = queries.freshness(db)
+    last = f["last_period"][0]
+    if last is None:
+        return [html.Span("No data yet: load some with 'skillpulse ingest' or 'skillpulse demo'.")]
+    parts: list[Any] = [html.Strong(f"Data through {last:%B %Y}"),
+                        f" · {f['skills'][0]:,} skills, {f['series'][0]:,} series"]
+    if run.height:
+        r = run.row(0, named=True)
+        parts.append(f" · forecast run {r['run_id']} as of {r['as_of']:%b %Y}, computed "
+                     f"{r['created_at']:%Y-%m-%d %H:%M} in {r['seconds']:.1f} s")
+    else:
+        parts.append(html.Span(" · no forecast yet: run 'skillpulse forecast'", className="text-danger"))
+    return parts
+
+
+def _status_cards(counts: pl.DataFrame) -> list[Any]:
+    lookup = dict(counts.select("status", "n").iter_rows())
+    total = sum(lookup.values()) or 1
+    return [dbc.Col(kpi_card(s.replace("-", " ").capitalize(), f"{lookup.get(s, 0):,}",
+                             colour=STATUS_COLOURS[s], symbol=STATUS_SYMBOLS[s],
+                             note=f"{100 * lookup.get(s, 0) / total:.0f}% of series"),
+                    xs=6, md=4, xl=True) for s in STATUS_ORDER]
+
+
+def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]]:
+    """Grid rows for risers/decliners with a text sparkline of the last three years."""
+    lines = {sid: sparkline(g["value"].to_list())
+             for (sid,), g in spark.group_by("series_id", maintain_order=True)}
+    rows = []
+    for r in movers.iter_rows(named=True):
+        lo, hi = r["growth_lower_80"], r["growth_upper_80"]
+        rows.append({
+            "skill": md_link(r["skill"], skills_href([r["skill"]])),
+            "status": r["status"],
+            "trend": lines.get(r["series_id"], ""),
+            "growth_pct": None if r["growth_pct"] is None else round(r["growth_pct"], 1),
+            "interval_80": "–" if lo is None or hi is None else f"{lo:+.0f}% to {hi:+.0f}%",
+            "category": r["category"],
+            "segment": segment_label(r["source"], r["region"], r["occupation"]),
+        })
+    return rows
+
+
+@callback(Output(ids.OV_FRESHNESS, "children"), Output(ids.OV_STATUS_CARDS, "children"),
+          Output(ids.OV_RISERS, "rowData"), Output(ids.OV_DECLINERS, "rowData"),
+          Output(ids.OV_MARKET, "figure"), Input(ids.OV_RUN, "value"))
+def update_overview(run_value: Any) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]], go.Figure]:
+    db = queries.current()
+    runs = queries.runs(db)
+    problems: list[str] = []
+    run_id = validate_run(parse_run(run_value, problems), runs["run_id"].to_list(), problems)
+    run = runs.filter(pl.col("run_id") == run_id) if run_id else runs.head(1)
+    market = figures.market_context(queries.market_context(db, run["run_id"][0] if run.height else None),
+                                    queries.market_postings(db))
+    if run.height == 0:
+        note = dbc.Col(dbc.Alert("No forecast run yet: run 'skillpulse forecast --db …' to see "
+                                 "statuses, risers and decliners. History is shown below.",
+                                 color="info", className="mb-0"))
+        return _freshness(db, run), [note], [], [], market
+    rid = int(run["run_id"][0])
+    risers = queries.movers(db, rid, 1)
+    decliners = queries.movers(db, rid, -1)
+    spark = queries.sparklines(db, [*risers["series_id"].to_list(), *decliners["series_id"].to_list()])
+    return (_freshness(db, run), _status_cards(queries.status_counts(db, rid)),
+            mover_rows(risers, spark), mover_rows(decliners, spark), market)
+
+
+wire_csv_export(ids.OV_RISERS, ids.OV_RISERS_CSV)
+wire_csv_export(ids.OV_DECLINERS, ids.OV_DECLINERS_CSV)
+wire_run_url(ids.OV_URL, ids.OV_RUN)

@@ -1,0 +1,126 @@
+"""Methodology (``/methodology``): the backtest scorecard, how each status is decided, and the data
+sources with their attributions."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+import polars as pl
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import figures, ids, queries
+from dashboard.components import (
+    NEWEST,
+    alert,
+    graph,
+    grid,
+    page_header,
+    panel,
+    run_options,
+    status_badge,
+    wire_csv_export,
+    wire_run_url,
+)
+from dashboard.urlstate import parse_run, validate_run
+
+dash.register_page(__name__, path="/methodology", name="Methodology", order=90,
+                   title="skillpulse · methodology", description="How forecasts and statuses are made")
+
+ONET_ATTRIBUTION = (
+    "This product incorporates information from the O*NET 29.3 Database by the U.S. Department of "
+    "Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license. "
+    "O*NET® is a trademark of USDOL/ETA.")
+STATUS_RULES = [
+    ("emerging", "Low base and a significant acceleration: a skill that barely appeared before and "
+                 "is now growing fast."),
+    ("rising", "A material increase at the horizon whose 80% interval excludes \"no change\", and a "
+               "trend test (modified Mann-Kendall, Benjamini-Hochberg across all series) that holds."),
+    ("stable", "Neither a material rise nor a material fall can be shown."),
+    ("declining", "A material decrease at the horizon whose 80% interval excludes \"no change\", with "
+                  "a significant downward trend."),
+    ("obsolescent", "Declining with a short half-life, or demand already collapsed (below a quarter "
+                    "of its own peak after a sustained decline) with no significant recovery."),
+    ("uncertain", "The evidence does not decide: intervals too wide or signals in conflict."),
+    ("insufficient-history", "Fewer than 24 months of history: no forecast is claimed."),
+]
+COLUMNS: list[dict[str, Any]] = [
+    {"field": "model", "headerName": "Model", "minWidth": 140},
+    {"field": "series", "headerName": "Series", "type": "numericColumn"},
+    {"field": "median_mase", "headerName": "Median MASE", "type": "numericColumn"},
+    {"field": "mean_mase", "headerName": "Mean MASE", "type": "numericColumn"},
+    {"field": "pct_beats_snaive", "headerName": "% beating seasonal naive", "type": "numericColumn"},
+    {"field": "coverage_80", "headerName": "80% coverage %", "type": "numericColumn"},
+    {"field": "coverage_95", "headerName": "95% coverage %", "type": "numericColumn"},
+    {"field": "origins", "headerName": "Forecast origins", "type": "numericColumn"},
+]
+SOURCES = [
+    ("Indeed Hiring Lab", "Job postings indexes and skill-share series.", "CC BY 4.0",
+     "Indeed Hiring Lab data, used under the Creative Commons Attribution 4.0 license."),
+    ("O*NET", "Occupation and technology-skill taxonomy.", "CC BY 4.0", ONET_ATTRIBUTION),
+    ("Hacker News \"Who is hiring\"", "Monthly hiring threads counted by term "
+     "(ryanwi/hiringtrends).", "MIT", "Hacker News Who is hiring data from ryanwi/hiringtrends, "
+     "used under the MIT license."),
+]
+
+
+def layout(run: Any = None, **extra: Any) -> html.Div:
+    problems: list[str] = []
+    if extra:
+        problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
+    db = queries.current()
+    runs = queries.runs(db)
+    run_id = validate_run(parse_run(run, problems), runs["run_id"].to_list(), problems)
+    return html.Div([
+        dcc.Location(id=ids.METH_URL, refresh=False),
+        page_header("Methodology", "How forecasts are made and checked, how statuses are decided, "
+                    "and where the data comes from."),
+        alert(problems, id_=ids.METH_ALERT),
+        panel(
+            dbc.Row([dbc.Col(html.P(
+                "Every series is backtested with a rolling origin (expanding window, 1 to 12 months "
+                "ahead). MASE below 1 means more accurate than the seasonal naive forecast; an "
+                "honest 80% interval covers about 80% of what happened."), md=8),
+                dbc.Col(dcc.Dropdown(id=ids.METH_RUN, options=run_options(runs),
+                                     value=run_id or NEWEST, clearable=False), md=4)]),
+            graph(ids.METH_FIGURE, filename="skillpulse-backtest", min_height=260),
+            grid(ids.METH_SCORECARD, ids.METH_SCORECARD_CSV, COLUMNS, height=280,
+                 filename="skillpulse-backtest-scorecard.csv", title="Scorecard per model"),
+            title="Backtest scorecard"),
+        panel(html.P("Each series is modelled on a log scale (logit for shares). Candidates: "
+                     "damped-trend ETS, Theta and baselines; the headline forecast combines the "
+                     "candidates chosen per series by the backtest. Statuses:"),
+              html.Ul([html.Li([status_badge(s), " ", text], className="mb-2")
+                       for s, text in STATUS_RULES], className="list-unstyled"),
+              html.P("Half-life: months for demand to halve on the fitted decay, with an interval. "
+                     "Market-relative view: the skill's growth against the whole market's, so a "
+                     "skill that fell with the market is not called obsolete.", className="mb-0"),
+              title="How each status is decided"),
+        panel(html.Ul([html.Li([html.Strong(name), f" — {what} Licence: {lic}.",
+                                html.Div(attr, className="small text-muted")], className="mb-2")
+                       for name, what, lic, attr in SOURCES], className="list-unstyled mb-0"),
+              title="Data sources and attributions"),
+    ])
+
+
+@callback(Output(ids.METH_FIGURE, "figure"), Output(ids.METH_SCORECARD, "rowData"),
+          Input(ids.METH_RUN, "value"))
+def update_scorecard(run_value: Any) -> tuple[go.Figure, list[dict[str, Any]]]:
+    db = queries.current()
+    runs = queries.runs(db)
+    problems: list[str] = []
+    run_id = validate_run(parse_run(run_value, problems), runs["run_id"].to_list(), problems)
+    if run_id is None and runs.height:
+        run_id = int(runs["run_id"][0])
+    if run_id is None:
+        return figures.empty_figure("No forecast run yet: run 'skillpulse forecast'"), []
+    card = queries.backtest_scorecard(db, run_id)
+    rows = card.with_columns([pl.col(c).round(2) for c in ("median_mase", "mean_mase")]
+                             + [pl.col(c).round(1) for c in ("pct_beats_snaive", "coverage_80",
+                                                             "coverage_95")]).to_dicts()
+    return figures.scorecard(card), rows
+
+
+wire_csv_export(ids.METH_SCORECARD, ids.METH_SCORECARD_CSV)
+wire_run_url(ids.METH_URL, ids.METH_RUN)

@@ -1,0 +1,352 @@
+"""Explorer (``/skills``): history and forecast fans of one or many skills, their outlook and
+backtest, on a chosen scale, segment and run. All state lives in the query string."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+import polars as pl
+from dash import Input, Output, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import figures, ids, queries
+from dashboard.components import (
+    NEWEST,
+    alert,
+    graph,
+    grid,
+    page_header,
+    panel,
+    run_options,
+    status_badge,
+    wire_csv_export,
+)
+from dashboard.transforms import STATUS_COLOURS, scale_series, segment_label, series_labels
+from dashboard.urlstate import (
+    HORIZONS,
+    MAX_SKILLS,
+    ExplorerState,
+    explorer_search,
+    parse_explorer,
+    query_args,
+    skills_href,
+    validate_run,
+    with_segment_check,
+)
+
+dash.register_page(__name__, path="/skills", name="Explorer", order=1, title="skillpulse · explorer",
+                   description="History and forecast of selected skills")
+
+SEGMENT_FIELDS = ("source", "region", "occupation")
+CONTROL_IDS = (ids.EX_SKILLS, ids.EX_HORIZON, ids.EX_SCALE, ids.EX_VIEW, ids.EX_SOURCE,
+               ids.EX_REGION, ids.EX_OCCUPATION, ids.EX_RUN)
+TABLE_COLUMNS: list[dict[str, Any]] = [
+    {"field": "series", "headerName": "Series", "minWidth": 160},
+    {"field": "status", "headerName": "Status", "minWidth": 110},
+    {"field": "last_period", "headerName": "Last month", "minWidth": 100},
+    {"field": "last_value", "headerName": "Last value", "type": "numericColumn"},
+    {"field": "forecast", "headerName": "Forecast at horizon", "type": "numericColumn"},
+    {"field": "growth_pct", "headerName": "Growth %", "type": "numericColumn"},
+    {"field": "interval_80", "headerName": "80% interval"},
+    {"field": "q_value", "headerName": "q-value", "type": "numericColumn"},
+    {"field": "half_life", "headerName": "Half-life (months)"},
+    {"field": "model", "headerName": "Model"},
+    {"field": "mase", "headerName": "Backtest MASE", "type": "numericColumn"},
+    {"field": "coverage_80", "headerName": "80% coverage", "type": "numericColumn"},
+]
+
+
+@dataclasses.dataclass
+class Context:
+    """What the database offers: skills, segment values, runs."""
+
+    skills: pl.DataFrame
+    segments: pl.DataFrame
+    runs: pl.DataFrame
+
+    def segment_values(self, field: str) -> list[str]:
+        return sorted(set(self.segments[field].to_list()))
+
+    def default_segment(self) -> dict[str, str]:
+        if self.segments.height == 0:
+            return {}
+        top = self.segments.row(0, named=True)
+        return {f: top[f] for f in SEGMENT_FIELDS}
+
+
+def load_context(db: queries.Db) -> Context:
+    return Context(queries.skill_options(db), queries.segments(db), queries.runs(db))
+
+
+def resolve_state(db: queries.Db, state: ExplorerState, context: Context, problems: list[str]
+                  ) -> ExplorerState:
+    """Canonical skill names (aliases, any case), known segment values and a stored run only."""
+    names: list[str] = []
+    if state.skills:
+        found = queries.resolve_skills(db, state.skills)
+        by_key = {r["key"]: r["name"] for r in found.iter_rows(named=True)}
+        with_data = set(context.skills["name"].to_list())
+        for raw in state.skills:
+            name = by_key.get(raw.strip().lower())
+            if name is None:
+                problems.append(f"Unknown skill '{raw[:60]}'. Pick one from the list.")
+            elif name not in with_data:
+                problems.append(f"'{name}' has no demand data yet.")
+            elif name not in names:
+                names.append(name)
+    options = {f: context.segment_values(f) for f in SEGMENT_FIELDS}
+    state = with_segment_check(state, options, problems)
+    run = validate_run(state.run, context.runs["run_id"].to_list(), problems)
+    return dataclasses.replace(state, skills=tuple(names), run=run)
+
+
+def _segment_options(values: list[str]) -> list[dict[str, str]]:
+    return [{"label": v if v else "(none)", "value": v} for v in values]
+
+
+def _control(label: str, component: Any, width: dict[str, int]) -> dbc.Col:
+    return dbc.Col(html.Div([html.Label(label, className="small text-muted mb-1",
+                                        htmlFor=component.id), component]), **width)
+
+
+def controls(state: ExplorerState, context: Context) -> html.Div:
+    skill_opts = [{"label": r["name"], "value": r["name"],
+                   "search": f"{r['name']} {r['category']}"}
+                  for r in context.skills.iter_rows(named=True)]
+    seg = {**context.default_segment(), **{f: getattr(state, f) for f in SEGMENT_FIELDS
+                                           if getattr(state, f) is not None}}
+    return html.Div([
+        dbc.Row([
+            _control(f"Skills (type to search; compare up to {MAX_SKILLS})",
+                     dcc.Dropdown(id=ids.EX_SKILLS, options=skill_opts, value=list(state.skills),
+                                  multi=True, searchable=True, placeholder="e.g. Python, Kubernetes…"),
+                     {"lg": 5}),
+            _control("Scale", dbc.RadioItems(
+                id=ids.EX_SCALE, value=state.scale, inline=True,
+                options=[{"label": "Share", "value": "share"}, {"label": "Count", "value": "count"},
+                         {"label": "Index", "value": "index"}]), {"lg": 3, "md": 6}),
+            _control("View", dbc.RadioItems(
+                id=ids.EX_VIEW, value=state.view, inline=True,
+                options=[{"label": "Skill", "value": "absolute"},
+                         {"label": "vs market", "value": "relative"}]), {"lg": 2, "md": 6}),
+            _control("Horizon (months)", dcc.Dropdown(
+                id=ids.EX_HORIZON, value=state.horizon, clearable=False,
+                options=[{"label": str(h), "value": h} for h in HORIZONS]), {"lg": 2, "md": 4}),
+        ], className="g-3 mb-2"),
+        dbc.Row([
+            _control("Source", dcc.Dropdown(id=ids.EX_SOURCE, value=seg.get("source"),
+                                            options=_segment_options(context.segment_values("source")),
+                                            clearable=False), {"md": 3}),
+            _control("Region", dcc.Dropdown(id=ids.EX_REGION, value=seg.get("region"),
+                                            options=_segment_options(context.segment_values("region")),
+                                            clearable=False), {"md": 3}),
+            _control("Occupation", dcc.Dropdown(
+                id=ids.EX_OCCUPATION, value=seg.get("occupation"), clearable=False,
+                options=_segment_options(context.segment_values("occupation"))), {"md": 3}),
+            _control("As of (forecast run)", dcc.Dropdown(
+                id=ids.EX_RUN, value=state.run or NEWEST, clearable=False,
+                options=run_options(context.runs)), {"md": 3}),
+        ], className="g-3"),
+    ])
+
+
+def layout(**query: Any) -> html.Div:
+    db = queries.current()
+    context = load_context(db)
+    state, problems = parse_explorer(query)
+    state = resolve_state(db, state, context, problems)
+    return html.Div([
+        dcc.Location(id=ids.EX_URL, refresh=False),
+        page_header("Skill explorer", "History, forecast with 80% and 95% intervals, and how "
+                    "well the model did in backtests. Every choice is kept in the link."),
+        alert(problems, id_=ids.EX_ALERT),
+        html.Div(id=ids.EX_CALLBACK_ALERT),
+        panel(controls(state, context)),
+        panel(graph(ids.EX_FIGURE, filename="skillpulse-explorer", min_height=460),
+              html.Div(id=ids.EX_NOTES, className="small text-muted")),
+        dcc.Loading(dbc.Row(id=ids.EX_BADGES, className="g-3 mb-3"), type="default"),
+        panel(grid(ids.EX_TABLE, ids.EX_TABLE_CSV, TABLE_COLUMNS, height=300,
+                   filename="skillpulse-selection.csv", title="Outlook of the selected series")),
+    ])
+
+
+def _state_from_controls(values: tuple[Any, ...]) -> tuple[ExplorerState, list[str]]:
+    skills, horizon, scale, view, source, region, occupation, run = values
+    return parse_explorer({"skill": skills, "horizon": horizon, "scale": scale, "view": view,
+                           "source": source, "region": region, "occupation": occupation,
+                           "run": None if run in (None, NEWEST) else run})
+
+
+@callback(Output(ids.EX_URL, "search"), *[Output(c, "value") for c in CONTROL_IDS],
+          Input(ids.EX_URL, "search"), *[Input(c, "value") for c in CONTROL_IDS],
+          prevent_initial_call=True)
+def sync_url(search: str | None, *values: Any) -> tuple[Any, ...]:
+    """Controls → query string (a new history entry); back/forward → controls."""
+    current, _ = _state_from_controls(values)
+    if ctx.triggered_id != ids.EX_URL:
+        return (explorer_search(current), *([no_update] * len(CONTROL_IDS)))
+    wanted, problems = parse_explorer(query_args(search))
+    db = queries.current()
+    context = load_context(db)
+    wanted = resolve_state(db, wanted, context, problems)
+    if explorer_search(wanted) == explorer_search(current):
+        raise PreventUpdate
+    seg = {**context.default_segment(),
+           **{f: getattr(wanted, f) for f in SEGMENT_FIELDS if getattr(wanted, f) is not None}}
+    return (no_update, list(wanted.skills), wanted.horizon, wanted.scale, wanted.view,
+            seg.get("source"), seg.get("region"), seg.get("occupation"), wanted.run or NEWEST)
+
+
+def _market_for(market: pl.DataFrame, state: ExplorerState) -> pl.DataFrame | None:
+    if market.height == 0:
+        return None
+    pick = market
+    for f in ("source", "region", "occupation"):
+        value = getattr(state, f)
+        if value is not None and pick.filter(pl.col(f) == value).height:
+            pick = pick.filter(pl.col(f) == value)
+    sid = pick["series_id"].min()
+    return pick.filter(pl.col("series_id") == sid).select("period", "value", "kind")
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}g}"
+
+
+def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
+    """Status, growth with its interval, backtest badge, half-life and changepoint of one series."""
+    if o is None:
+        body = [html.Div(label, className="card-title"),
+                html.P("No forecast for this series in this run.", className="mb-0 text-muted")]
+        return dbc.Col(dbc.Card(dbc.CardBody(body), className="skill-card h-100"), md=6, xl=4)
+    status = o["status"]
+    lines: list[Any] = [html.Div([html.Span(label, className="card-title me-2"), status_badge(status)],
+                                 className="mb-2")]
+    if o["growth_pct"] is not None:
+        lo, hi = o["growth_lower_80"], o["growth_upper_80"]
+        interval = "" if lo is None or hi is None else f" (80%: {lo:+.0f}% to {hi:+.0f}%)"
+        lines.append(html.Div([html.Strong(f"{o['growth_pct']:+.0f}%"),
+                               f" in {o['horizon']} months{interval}"]))
+    if o["backtest_mase"] is not None:
+        cov = o["coverage_80"]
+        good = o["backtest_mase"] < 1
+        lines.append(dbc.Badge(
+            f"Backtest MASE {o['backtest_mase']:.2f}"
+            + ("" if cov is None else f" · 80% coverage {100 * cov:.0f}%"),
+            color="success" if good else "secondary", className="me-1 mt-1 backtest-badge",
+            title="MASE < 1 beats the seasonal naive forecast; coverage near 80% means honest intervals"))
+    if o["half_life_months"] is not None:
+        lo, hi = o["half_life_lower"], o["half_life_upper"]
+        rng = f" (80%: {lo:.0f}–{hi:.0f})" if lo is not None and hi is not None else ""
+        lines.append(html.Div(f"Half-life: demand halves in about {o['half_life_months']:.0f} months{rng}.",
+                              className="mt-1"))
+    if o["changepoint"] is not None:
+        lines.append(html.Div(f"Changepoint: {o['changepoint']:%b %Y} (◆ on the chart).",
+                              className="small text-muted"))
+    if o["model"]:
+        lines.append(html.Div(f"Model: {o['model']}", className="small text-muted"))
+    return dbc.Col(dbc.Card(dbc.CardBody(lines), className="skill-card h-100",
+                            style={"borderLeftColor": STATUS_COLOURS.get(status, "#999")}),
+                   md=6, xl=4)
+
+
+def table_rows(labels: dict[int, str], outlook: pl.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for o in outlook.iter_rows(named=True):
+        lo, hi = o["growth_lower_80"], o["growth_upper_80"]
+        hl = o["half_life_months"]
+        rows.append({
+            "series": labels.get(o["series_id"], str(o["series_id"])), "status": o["status"],
+            "last_period": f"{o['last_period']:%Y-%m}" if o["last_period"] else "",
+            "last_value": None if o["last_value"] is None else round(o["last_value"], 3),
+            "forecast": None if o["forecast"] is None else round(o["forecast"], 3),
+            "growth_pct": None if o["growth_pct"] is None else round(o["growth_pct"], 1),
+            "interval_80": "–" if lo is None or hi is None else f"{lo:+.0f}% to {hi:+.0f}%",
+            "q_value": None if o["q_value"] is None else float(f"{o['q_value']:.3g}"),
+            "half_life": "" if hl is None else f"{hl:.0f}",
+            "model": o["model"] or "",
+            "mase": None if o["backtest_mase"] is None else round(o["backtest_mase"], 2),
+            "coverage_80": None if o["coverage_80"] is None else round(100 * o["coverage_80"]),
+        })
+    return sorted(rows, key=lambda r: r["series"])
+
+
+def _prompt(db: queries.Db, context: Context) -> Any:
+    runs = context.runs
+    picks: list[str] = []
+    if runs.height:
+        picks = queries.movers(db, int(runs["run_id"][0]), 1, n=3)["skill"].to_list()
+    if not picks:
+        picks = context.skills["name"].head(3).to_list()
+    links = [dcc.Link(p, href=skills_href([p]), className="me-3") for p in picks]
+    both = dcc.Link("compare them", href=skills_href(picks)) if len(picks) > 1 else ""
+    return dbc.Col(dbc.Alert(["Pick one or more skills above. Top risers: ", *links,
+                              html.Span(["— or ", both]) if both else ""], color="info"))
+
+
+@callback(Output(ids.EX_FIGURE, "figure"), Output(ids.EX_BADGES, "children"),
+          Output(ids.EX_TABLE, "rowData"), Output(ids.EX_CALLBACK_ALERT, "children"),
+          Output(ids.EX_NOTES, "children"),
+          *[Input(c, "value") for c in CONTROL_IDS])
+def update_explorer(*values: Any) -> tuple[go.Figure, Any, list[dict[str, Any]], Any, Any]:
+    """Read the controls, query, build the figure, cards and table."""
+    state, problems = _state_from_controls(values)
+    db = queries.current()
+    context = load_context(db)
+    state = resolve_state(db, state, context, problems)
+    problem_alert = alert(problems) if problems else []
+    if not state.skills:
+        return (figures.empty_figure("Pick one or more skills to see their demand"), [_prompt(db, context)],
+                [], problem_alert, "")
+    ids_ = context.skills.filter(pl.col("name").is_in(list(state.skills)))["skill_id"].to_list()
+    seg = {**context.default_segment(),
+           **{f: getattr(state, f) for f in SEGMENT_FIELDS if getattr(state, f) is not None}}
+    hist = queries.history(db, ids_, seg.get("source"), seg.get("region"), seg.get("occupation"))
+    if hist.height == 0:
+        return (figures.empty_figure("No data for these skills in this segment"), [], [],
+                alert([*problems, "No series for this selection: try another source, region or "
+                       "occupation."]), "")
+    order = {n: i for i, n in enumerate(state.skills)}
+    series = hist.select("skill", "series_id", "source", "region", "occupation", "measure").unique()
+    series = series.sort(pl.col("skill").replace_strict(order, default=99), "series_id")
+    labels = series_labels(series)
+    sids = series["series_id"].to_list()
+    runs = context.runs
+    run = runs.filter(pl.col("run_id") == state.run) if state.run else runs.head(1)
+    notes: list[str] = []
+    if run.height:
+        rid = int(run["run_id"][0])
+        as_of = run["as_of"][0]
+        hist = hist.filter(pl.col("period") <= as_of) if state.run else hist
+        fc = queries.forecast(db, rid, sids)
+        outlook = queries.outlook_detail(db, rid, sids)
+        fc = (fc.with_columns(pl.col("period").rank("ordinal").over("series_id").alias("_h"))
+              .filter(pl.col("_h") <= state.horizon).drop("_h"))
+        if state.horizon > int(run["horizon"][0]):
+            notes.append(f"This run forecast {run['horizon'][0]} months ahead; that is all there is.")
+    else:
+        rid, as_of = None, None
+        fc = pl.DataFrame(schema={"series_id": pl.Int32, "period": pl.Date, "mean": pl.Float64,
+                                  "lower_80": pl.Float64, "upper_80": pl.Float64,
+                                  "lower_95": pl.Float64, "upper_95": pl.Float64})
+        outlook = pl.DataFrame()
+        notes.append("No forecast yet: history only. Run 'skillpulse forecast' to add forecasts.")
+    market = _market_for(queries.market_history(db, rid), state) if state.view == "relative" else None
+    rank = {s: i for i, s in enumerate(sids)}
+    hist = hist.sort(pl.col("series_id").replace_strict(rank, default=len(rank)), "period")
+    scaled = scale_series(hist, fc, labels, scale=state.scale, view=state.view, market=market)
+    notes.extend(dict.fromkeys(scaled.notes))
+    by_sid = {r["series_id"]: r for r in outlook.iter_rows(named=True)} if outlook.height else {}
+    cps = {labels[s]: by_sid[s]["changepoint"] for s in sids if s in by_sid and by_sid[s]["changepoint"]}
+    fig = figures.fan_chart(scaled.history, scaled.forecast, y_title=scaled.y_title,
+                            changepoints=cps, as_of=as_of)
+    cards = [skill_card(labels[s], by_sid.get(s), state.horizon) for s in sids]
+    segment = segment_label(seg.get("source") or "", seg.get("region") or "", seg.get("occupation") or "")
+    note_el = html.Div([html.Div(f"Segment: {segment or 'all'}"), *[html.Div(n) for n in notes]])
+    return fig, cards, table_rows(labels, outlook) if outlook.height else [], problem_alert, note_el
+
+
+wire_csv_export(ids.EX_TABLE, ids.EX_TABLE_CSV)

@@ -1,0 +1,185 @@
+"""Typed dashboard queries: one function per ``sql/dash_*.sql``, polars frames out, behind a small
+per-process LRU cache.
+
+The cache key is (published database version, query name, parameters): a newly published forecast
+run changes the version, so a running server never serves a stale answer and needs no restart.
+``Settings.cache_size`` bounds the cache (0 turns it off). The ``Db`` object lives on the Flask
+app (``app.extensions``), never in a module global: each gunicorn worker builds its own.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from data import store
+
+EXTENSION_KEY = "skillpulse_db"
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value  # type: ignore[no-any-return]
+
+
+class Db:
+    """Read-only access to the live database with an LRU cache of query results."""
+
+    def __init__(self, path: str | Path, cache_size: int = 256) -> None:
+        self.path = Path(path)
+        self.reader = store.LiveReader(self.path)
+        self.cache_size = max(0, int(cache_size))
+        self._cache: OrderedDict[tuple[Hashable, ...], pl.DataFrame] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def version(self) -> str:
+        """The published version in use (opens the newest one if a writer has published)."""
+        self.reader.connection()
+        return self.reader.version
+
+    def query(self, name: str, **params: Any) -> pl.DataFrame:
+        """Run ``sql/<name>.sql`` with ``params`` (polars frames are immutable: safe to share)."""
+        con = self.reader.connection()
+        if self.cache_size == 0:
+            return store.query(con, name, **params)
+        key = (self.reader.version, name, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                self.hits += 1
+                return hit
+        result = store.query(con, name, **params)
+        with self._lock:
+            self.misses += 1
+            self._cache[key] = result
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+
+def current() -> Db:
+    """The ``Db`` of the Flask app serving this request (or app context in tests)."""
+    from flask import current_app
+
+    return current_app.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
+
+
+def _ids(values: Sequence[int]) -> list[int]:
+    # DuckDB cannot type an empty list parameter; -1 never matches an id.
+    return [int(v) for v in values] or [-1]
+
+
+def runs(db: Db) -> pl.DataFrame:
+    """Forecast runs, newest first: run_id, as_of, horizon, created_at, seconds."""
+    return db.query("dash_runs")
+
+
+def skill_options(db: Db) -> pl.DataFrame:
+    """Skills with data (market excluded): skill_id, name, category, n_series."""
+    return db.query("dash_skill_options", market=store.MARKET_CATEGORY)
+
+
+def resolve_skills(db: Db, names: Sequence[str]) -> pl.DataFrame:
+    """User-given names → skills through aliases, case-insensitively: key, skill_id, name, category."""
+    keys = sorted({n.strip().lower() for n in names if n.strip()})
+    return db.query("dash_resolve_skills", keys=keys or [""])
+
+
+def segments(db: Db) -> pl.DataFrame:
+    """Segment values with their series counts: source, region, occupation, measure, n."""
+    return db.query("dash_segments", market=store.MARKET_CATEGORY)
+
+
+def status_counts(db: Db, run_id: int) -> pl.DataFrame:
+    """status, n for run ``run_id``."""
+    return db.query("dash_status_counts", run_id=int(run_id), market=store.MARKET_CATEGORY)
+
+
+def movers(db: Db, run_id: int, sign: int, n: int = 10) -> pl.DataFrame:
+    """Top ``n`` risers (sign 1) or decliners (sign -1) of run ``run_id``."""
+    return db.query("dash_movers", run_id=int(run_id), sign=1 if sign > 0 else -1, n=int(n),
+                    market=store.MARKET_CATEGORY)
+
+
+def sparklines(db: Db, series_ids: Sequence[int], months: int = 36) -> pl.DataFrame:
+    """series_id, period, value for the last ``months`` months."""
+    return db.query("dash_sparklines", series_ids=_ids(series_ids), months=int(months))
+
+
+def market_context(db: Db, run_id: int | None) -> pl.DataFrame:
+    """period, grp, idx, n: median demand index per status group (or all skills without a run)."""
+    return db.query("dash_market_context", run_id=None if run_id is None else int(run_id),
+                    market=store.MARKET_CATEGORY)
+
+
+def market_postings(db: Db) -> pl.DataFrame:
+    """period, postings: the whole market."""
+    return db.query("dash_market_postings", market=store.MARKET_CATEGORY)
+
+
+def freshness(db: Db) -> pl.DataFrame:
+    """One row: last_period, first_period, series, skills, observations."""
+    return db.query("dash_freshness")
+
+
+def history(db: Db, skill_ids: Sequence[int], source: str | None = None, region: str | None = None,
+            occupation: str | None = None) -> pl.DataFrame:
+    """Observations of the skills' series in one segment (None = any)."""
+    return db.query("dash_history", skill_ids=_ids(skill_ids), source=source, region=region,
+                    occupation=occupation)
+
+
+def market_history(db: Db, run_id: int | None) -> pl.DataFrame:
+    """The market series: history and (for ``run_id``) forecast means, column ``kind``."""
+    return db.query("dash_market_history", market=store.MARKET_CATEGORY,
+                    run_id=None if run_id is None else int(run_id))
+
+
+def forecast(db: Db, run_id: int, series_ids: Sequence[int]) -> pl.DataFrame:
+    """Forecast paths with 80/95% bounds."""
+    return db.query("dash_forecast", run_id=int(run_id), series_ids=_ids(series_ids))
+
+
+def outlook_detail(db: Db, run_id: int, series_ids: Sequence[int]) -> pl.DataFrame:
+    """Outlook rows (status, growth, half-life, changepoint, backtest) of the series."""
+    return db.query("dash_outlook_detail", run_id=int(run_id), series_ids=_ids(series_ids))
+
+
+def category_growth(db: Db) -> pl.DataFrame:
+    """category, year, series, months, growth_pct (year over year, category mean demand)."""
+    return db.query("dash_category_growth", market=store.MARKET_CATEGORY)
+
+
+def category_top_skills(db: Db, category: str, run_id: int | None, n: int = 5) -> pl.DataFrame:
+    """name, growth_pct: the category's skills with the highest growth."""
+    return db.query("dash_category_top_skills", category=category,
+                    run_id=None if run_id is None else int(run_id), n=int(n))
+
+
+def backtest_scorecard(db: Db, run_id: int) -> pl.DataFrame:
+    """One row per model: series, median_mase, mean_mase, pct_beats_snaive, coverage_80/95, origins."""
+    return db.query("dash_backtest_scorecard", run_id=int(run_id))
+
+
+def warm_up(db: Db) -> None:
+    """Open the database and run the queries every first page needs (cold workers are ~10x slower)."""
+    run = runs(db)
+    run_id = int(run["run_id"][0]) if run.height else None
+    freshness(db)
+    skill_options(db)
+    segments(db)
+    market_postings(db)
+    market_context(db, run_id)
+    if run_id is not None:
+        status_counts(db, run_id)
+        movers(db, run_id, 1)
+        movers(db, run_id, -1)

@@ -1,0 +1,220 @@
+"""Dashboard test and benchmark databases: small, deterministic, built in code.
+
+History comes from ``data.demo.generate_series`` (the project's seeded demo generator). It is
+loaded with ``data.ingest.load.ingest_frame`` when that module exists, otherwise with a small
+fixture loader. Forecast runs come from ``models.batch.run_forecast`` when asked for and
+available, otherwise they are *synthesized* (damped log-linear extrapolation, no model fitting) so
+dashboard work and 10,000-series benchmarks never wait on the forecasting code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from data import skills, store
+from data.sqlfiles import load_sql
+
+STATUS_MODELS = ("headline", "ets", "theta", "naive", "snaive")
+Z80, Z95 = 1.2816, 1.96
+
+
+def _optional(module: str, attr: str):  # type: ignore[no-untyped-def]
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        return None
+
+
+def demo_frames(n_skills: int = 30, months: int = 120, segments: int = 1, seed: int = 7
+                ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(ingest frame, taxonomy ``name, category``) from the project's demo generator."""
+    from data import demo
+
+    frame, truth = demo.generate_series(seed=seed, n_skills=n_skills, months=months, segments=segments)
+    return frame, demo.taxonomy_frame(truth)
+
+
+def load_frame(con, frame: pl.DataFrame, taxonomy: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    """Load an ingest-format frame inside an open ``store.write`` connection."""
+    skills.upsert_taxonomy(con, taxonomy)
+    ingest = _optional("data.ingest.load", "ingest_frame")
+    if ingest is not None:
+        ingest(con, frame, source_file="fixture", sha256=hashlib.sha256(b"fixture").hexdigest(),
+               fmt="long")
+        return
+    ids = skills.resolve_names(con, frame["skill"], create=True)
+    obs = frame.join(ids.rename({"name": "skill"}), on="skill", how="left")
+    batch = con.execute(load_sql("dash_fixture_batch"),
+                        {"source_file": "fixture", "sha256": "0" * 64, "rows": obs.height}).fetchone()
+    con.register("tmp_fx_obs", obs.select("skill_id", "source", "region", "occupation", "measure",
+                                          "period", "value", "total").to_arrow())
+    try:
+        store.execute(con, "dash_fixture_series")
+        store.execute(con, "dash_fixture_obs", batch_id=int(batch[0]))
+    finally:
+        con.unregister("tmp_fx_obs")
+
+
+def _month_index(periods: pl.Series) -> np.ndarray:
+    return (periods.dt.year().to_numpy() * 12 + periods.dt.month().to_numpy() - 1).astype(np.int64)
+
+
+def _add_months(base: int, k: np.ndarray) -> list[dt.date]:
+    m = base + k
+    return [dt.date(int(x) // 12, int(x) % 12 + 1, 1) for x in m]
+
+
+def synthesize_run(con, *, as_of: dt.date | None = None, horizon: int = 24,  # type: ignore[no-untyped-def]
+                   seed: int = 11, seconds: float = 1.5) -> int:
+    """Insert a synthetic forecast run (forecast, outlook, backtest) computed from the history."""
+    hist = store.query(con, "dash_fixture_history", as_of=as_of or dt.date(9999, 1, 1))
+    rng = np.random.default_rng(seed)
+    sids, inv = np.unique(hist["series_id"].to_numpy(), return_inverse=True)
+    midx = _month_index(hist["period"])
+    m0, m1 = int(midx.min()), int(midx.max())
+    width = m1 - m0 + 1
+    y = np.full((sids.size, width), np.nan)
+    y[inv, midx - m0] = np.log1p(hist["value"].to_numpy())
+    cats = hist.group_by("series_id").agg(pl.col("category").first()).sort("series_id")["category"]
+    is_market = (cats == store.MARKET_CATEGORY).to_numpy()
+    n_obs = np.sum(~np.isnan(y), axis=1)
+    window = 24
+    tail = y[:, -window:]
+    t = np.arange(window, dtype=float)
+    ok = ~np.isnan(tail)
+    cnt = ok.sum(axis=1).clip(min=1)
+    tm = np.where(ok, t, 0).sum(axis=1) / cnt
+    ym = np.where(ok, tail, 0).sum(axis=1) / cnt
+    dt_ = np.where(ok, t - tm[:, None], 0)
+    dy = np.where(ok, tail - ym[:, None], 0)
+    sxx = (dt_ ** 2).sum(axis=1).clip(min=1e-9)
+    slope = (dt_ * dy).sum(axis=1) / sxx
+    resid = np.where(ok, dy - slope[:, None] * dt_, 0)
+    sd = np.sqrt((resid ** 2).sum(axis=1) / np.maximum(cnt - 2, 1)).clip(min=0.02)
+    se_slope = sd / np.sqrt(sxx)
+    level = ym + slope * (window - 1 - tm)
+    h = np.arange(1, horizon + 1, dtype=float)
+    damp = np.cumsum(0.97 ** h)
+    mean = level[:, None] + slope[:, None] * damp[None, :]
+    spread = 0.6 * sd[:, None] * np.sqrt(h)[None, :]
+    enough = n_obs >= 24
+    fc_rows = []
+    for z_lo, z_hi, name in ((Z80, Z80, "80"), (Z95, Z95, "95")):
+        fc_rows.append((name, np.expm1(mean - z_lo * spread).clip(min=0), np.expm1(mean + z_hi * spread)))
+    keep = np.nonzero(enough)[0]
+    periods_f = _add_months(m1, np.arange(1, horizon + 1))
+    fc = pl.DataFrame({
+        "series_id": np.repeat(sids[keep], horizon).astype(np.int32),
+        "period": pl.Series(periods_f * keep.size, dtype=pl.Date),
+        "mean": np.expm1(mean[keep]).clip(min=0).ravel(),
+        "lower_80": fc_rows[0][1][keep].ravel(), "upper_80": fc_rows[0][2][keep].ravel(),
+        "lower_95": fc_rows[1][1][keep].ravel(), "upper_95": fc_rows[1][2][keep].ravel(),
+    })
+    last_level = np.expm1(level).clip(min=1e-9)
+    last_value = np.expm1(np.array([row[~np.isnan(row)][-1] for row in y]))
+    f_h = np.expm1(mean[:, -1]).clip(min=0)
+    growth = (f_h / last_level - 1) * 100
+    g_lo = (np.expm1(mean[:, -1] - Z80 * spread[:, -1]).clip(min=0) / last_level - 1) * 100
+    g_hi = (np.expm1(mean[:, -1] + Z80 * spread[:, -1]) / last_level - 1) * 100
+    p = 2 * stats.t.sf(np.abs(slope / se_slope), df=np.maximum(cnt - 2, 1))
+    order = np.argsort(p)
+    q = np.empty_like(p)
+    ranked = p[order] * p.size / np.arange(1, p.size + 1)
+    q[order] = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1)
+    smooth = np.array([np.nanmax(np.convolve(np.nan_to_num(np.expm1(r), nan=0), np.ones(12) / 12, "valid"))
+                       if np.sum(~np.isnan(r)) >= 12 else np.nan for r in y])
+    peak_ratio = last_level / np.where(smooth > 0, smooth, np.nan)
+    half = np.where(slope < 0, np.log(2) / -np.where(slope < 0, slope, -1), np.nan)
+    half_lo = np.where(slope < 0, np.log(2) / -(slope - Z80 * se_slope), np.nan)
+    half_hi = np.where(slope + Z80 * se_slope < 0, np.log(2) / -(slope + Z80 * se_slope), np.nan)
+    share_level = last_level / np.nanmax(np.expm1(y), axis=1).clip(min=1)
+    status = np.full(sids.size, "stable", dtype=object)
+    status[(g_hi - g_lo) > 250] = "uncertain"
+    up = (g_lo > 5) & (q < 0.05)
+    down = (g_hi < -5) & (q < 0.05)
+    status[up] = "rising"
+    status[up & (share_level < 0.5) & (growth > 60)] = "emerging"
+    status[down] = "declining"
+    status[(down & (half < 36)) | ((peak_ratio < 0.25) & (slope <= 0.005))] = "obsolescent"
+    status[~enough] = "insufficient-history"
+    market_growth = float(np.nanmedian(growth[is_market])) if is_market.any() else np.nan
+    peak_idx = np.array([np.nanargmax(r) if np.any(~np.isnan(r)) else 0 for r in y])
+    change = [(_add_months(m0, np.array([i]))[0] if (pr < 0.8 and s) else None)
+              for i, pr, s in zip(peak_idx, np.nan_to_num(peak_ratio, nan=1.0), enough, strict=True)]
+    mase = rng.uniform(0.55, 1.15, sids.size)
+    cov80 = rng.uniform(0.7, 0.9, sids.size)
+    cov95 = rng.uniform(0.88, 0.98, sids.size)
+    g = lambda a: pl.Series(np.where(enough, a, np.nan)).fill_nan(None)  # noqa: E731
+    outlook = pl.DataFrame({
+        "series_id": sids.astype(np.int32),
+        "status": status.tolist(),
+        "last_period": pl.Series([_add_months(m1, np.array([0]))[0]] * sids.size, dtype=pl.Date),
+        "last_value": last_value,
+        "horizon": np.full(sids.size, horizon, dtype=np.int32),
+        "forecast": g(f_h), "lower_80": g(np.expm1(mean[:, -1] - Z80 * spread[:, -1])),
+        "upper_80": g(np.expm1(mean[:, -1] + Z80 * spread[:, -1])),
+        "lower_95": g(np.expm1(mean[:, -1] - Z95 * spread[:, -1])),
+        "upper_95": g(np.expm1(mean[:, -1] + Z95 * spread[:, -1])),
+        "growth_pct": g(growth), "growth_lower_80": g(g_lo), "growth_upper_80": g(g_hi),
+        "p_value": g(p), "q_value": g(q),
+        "half_life_months": g(np.where(np.isin(status, ["declining", "obsolescent"]), half, np.nan)),
+        "half_life_lower": g(np.where(np.isin(status, ["declining", "obsolescent"]), half_lo, np.nan)),
+        "half_life_upper": g(np.where(np.isin(status, ["declining", "obsolescent"]), half_hi, np.nan)),
+        "changepoint": pl.Series(change, dtype=pl.Date),
+        "peak_ratio": g(peak_ratio),
+        "market_relative_growth_pct": g(growth - market_growth),
+        "model": ["combination(ets, theta)" if e else None for e in enough],
+        "backtest_mase": g(mase), "coverage_80": g(cov80), "coverage_95": g(cov95),
+        "note": ["synthetic fixture run" for _ in range(sids.size)],
+    })
+    bt_parts = []
+    for k, model in enumerate(STATUS_MODELS):
+        bump = 0.0 if model == "headline" else 0.05 * k
+        bt_parts.append(pl.DataFrame({
+            "series_id": sids[keep].astype(np.int32), "model": [model] * keep.size,
+            "mase": mase[keep] + bump + (0.2 if model == "naive" else 0.0),
+            "coverage_80": (cov80[keep] - 0.02 * k).clip(0, 1),
+            "coverage_95": (cov95[keep] - 0.015 * k).clip(0, 1),
+            "origins": np.full(keep.size, 12, dtype=np.int32),
+        }))
+    backtest = pl.concat(bt_parts)
+    as_of_date = _add_months(m1, np.array([0]))[0]
+    run_id = int(con.execute(load_sql("dash_fixture_run"), {
+        "as_of": as_of_date, "horizon": horizon, "seconds": seconds}).fetchone()[0])
+    for name, df in (("forecast", fc), ("outlook", outlook), ("backtest", backtest)):
+        con.register(f"tmp_fx_{name}", df.to_arrow())
+        try:
+            store.execute(con, f"dash_fixture_{name}", run_id=run_id)
+        finally:
+            con.unregister(f"tmp_fx_{name}")
+    return run_id
+
+
+def build_db(path: str | Path, *, n_skills: int = 30, months: int = 120, segments: int = 1,
+             runs: int = 1, real_forecast: bool = False, seed: int = 7) -> Path:
+    """Create a published skillpulse database at ``path`` with history and ``runs`` forecast runs
+    (the earlier ones as of 12 months before the end, so the "as of" picker has a choice)."""
+    path = Path(path)
+    frame, taxonomy = demo_frames(n_skills=n_skills, months=months, segments=segments, seed=seed)
+    with store.write(path) as con:
+        load_frame(con, frame, taxonomy)
+    last = frame["period"].max()
+    for k in range(runs):
+        as_of = None if k == runs - 1 else dt.date(last.year - (runs - 1 - k), last.month, 1)
+        add_run(path, as_of=as_of, real_forecast=real_forecast)
+    return path
+
+
+def add_run(path: str | Path, *, as_of: dt.date | None = None, real_forecast: bool = False) -> int:
+    """Publish one more forecast run (real batch when asked and available, else synthetic)."""
+    run_forecast = _optional("models.batch", "run_forecast") if real_forecast else None
+    if run_forecast is not None:
+        return int(run_forecast(str(path), horizon=24, as_of=as_of, progress=False))
+    with store.write(path) as con:
+        return synthesize_run(con, as_of=as_of)
