@@ -99,8 +99,10 @@ def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
         html.Div(id=ALERT),
         html.Div(id=SOURCE, className="text-muted small mb-2"),
         dbc.Row([
+            # the linked person is an option from the start, so the dropdown keeps the value
             dbc.Col(dcc.Dropdown(id=PERSON, value=chosen_person, placeholder="All people",
-                                 clearable=True), md=4),
+                                 clearable=True,
+                                 options=[chosen_person] if chosen_person else []), md=4),
             dbc.Col(dbc.RadioItems(id=KIND, value=chosen_kind, inline=True,
                                    options=[{"label": k, "value": k} for k in KIND_CHOICES]), md=8),
         ], className="align-items-center mb-2"),
