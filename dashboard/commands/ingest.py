@@ -5,10 +5,10 @@ import sys
 
 import click
 
+from dashboard.commands.common import db_option
 from data.ingest import FORMATS, ingest_files
 from data.ingest.readers import file_size
 from data.settings import get_settings
-from dashboard.commands.common import db_option
 
 PROGRESS_MIN_BYTES = 20 * 1024 * 1024  # a bar is noise for files that load in a blink
 

@@ -76,16 +76,25 @@ def _ragged_at(raw: RawTable, row: int) -> InputError | None:
 
 def text_column(raw: RawTable, column: str, *, required: bool, max_len: int | None = None,
                 what: str = "a name") -> pl.Series:
-    """A trimmed text column; ``required`` rejects empty cells, ``max_len`` long values."""
+    """A trimmed text column; ``required`` rejects empty cells, ``max_len`` long values.
+
+    Trimming, emptiness and length are decided on the distinct values (few) and mapped back.
+    """
     s = raw.frame[column]
     if required:
-        idx = first_true(s.is_null() | (s.str.strip_chars() == ""))
+        idx = first_true(s.is_null())
         if idx is not None:
             raise _missing_error(raw, idx, column, f"expected {what}")
-    else:
+    elif s.null_count():
         s = s.fill_null("")
     uniq = s.unique()
     stripped = uniq.str.strip_chars()
+    if required:
+        blank = uniq.filter(stripped == "")
+        if blank.len():
+            idx = first_true(s.is_in(blank.implode()))
+            assert idx is not None
+            raise _missing_error(raw, idx, column, f"expected {what}")
     if max_len is not None:
         too_long = uniq.filter(stripped.str.len_chars() > max_len)
         if too_long.len():
@@ -96,7 +105,7 @@ def text_column(raw: RawTable, column: str, *, required: bool, max_len: int | No
                              "SKILLPULSE_MAX_SKILL_NAME); is a description in the wrong column?",
                              file=raw.label, row=raw.row_of(idx), column=column)
     if (stripped != uniq).any():
-        s = s.str.strip_chars()
+        s = s.replace_strict(uniq, stripped, return_dtype=pl.String)
     return s
 
 
@@ -139,8 +148,8 @@ def number_column(raw: RawTable, column: str, *, required: bool, minimum: float 
     if maximum is not None:
         idx = first_true(v > maximum)
         if idx is not None:
-            raise InputError(f"is {v[idx]:g}; expected {what} ≤ {maximum:g}", file=label,
-                             row=raw.row_of(idx), column=column)
+            raise InputError(f"is {v[idx]:g}, above the maximum {maximum:g}; expected {what}",
+                             file=label, row=raw.row_of(idx), column=column)
     return v
 
 
@@ -166,10 +175,15 @@ def period_column(raw: RawTable, column: str) -> tuple[pl.Series, bool]:
     day of one); otherwise the data is sub-monthly (daily/weekly) and must be aggregated.
     """
     s = raw.frame[column]
-    idx = first_true(s.is_null() | (s.str.strip_chars() == ""))
+    idx = first_true(s.is_null())
     if idx is not None:
         raise _missing_error(raw, idx, column, PERIOD_HELP)
     uniq = s.unique()
+    blank = uniq.filter(uniq.str.strip_chars() == "")
+    if blank.len():
+        idx = first_true(s.is_in(blank.implode()))
+        assert idx is not None
+        raise _missing_error(raw, idx, column, PERIOD_HELP)
     parsed = _parse_distinct(uniq)
     year = parsed.dt.year()
     invalid = uniq.filter(parsed.is_null() | (year < MIN_YEAR) | (year > MAX_YEAR))

@@ -34,26 +34,28 @@ class Parsed:
 def assemble(skill: pl.Series, period: pl.Series, value: pl.Series, *, total: pl.Series | None,
              source: pl.Series | str, region: pl.Series | str, occupation: pl.Series | str,
              measure: str, rows: pl.Series | None = None) -> pl.DataFrame:
-    """Build an ingest frame from validated columns (strings may be given as one constant)."""
-    n = skill.len()
+    """Build an ingest frame from validated columns (strings may be given as one constant).
 
-    def text(v: pl.Series | str, name: str) -> pl.Series:
+    Constants become polars scalar columns (``pl.lit``): free to create, and ``load`` recognises
+    them as constant without scanning millions of equal strings.
+    """
+    series = [skill.alias("skill"), period.alias("period"), value.cast(pl.Float64).alias("value")]
+    consts: list[pl.Expr] = []
+    if total is None:
+        consts.append(pl.lit(None, dtype=pl.Float64).alias("total"))
+    else:
+        series.append(total.cast(pl.Float64).alias("total"))
+    for name, v in (("source", source), ("region", region), ("occupation", occupation)):
         if isinstance(v, str):
-            return pl.repeat(v, n, dtype=pl.String, eager=True).alias(name)
-        return v.fill_null("").alias(name)
-
-    cols = [
-        skill.alias("skill"),
-        period.alias("period"),
-        value.cast(pl.Float64).alias("value"),
-        (total.cast(pl.Float64) if total is not None
-         else pl.repeat(None, n, dtype=pl.Float64, eager=True)).alias("total"),
-        text(source, "source"), text(region, "region"), text(occupation, "occupation"),
-        pl.repeat(measure, n, dtype=pl.String, eager=True).alias("measure"),
-    ]
+            consts.append(pl.lit(v, dtype=pl.String).alias(name))
+        else:
+            series.append(v.fill_null("").alias(name))
+    consts.append(pl.lit(measure, dtype=pl.String).alias("measure"))
     if rows is not None:
-        cols.append(rows.cast(pl.Int64).alias("_row"))
-    return pl.DataFrame(cols)
+        series.append(rows.cast(pl.Int64).alias("_row"))
+    frame = pl.DataFrame(series).with_columns(consts)
+    order = [*FRAME_COLUMNS, *(["_row"] if rows is not None else [])]
+    return frame.select(order)
 
 
 def spreadsheet_rows(frame: pl.DataFrame) -> pl.Series:

@@ -37,35 +37,62 @@ def _registered(con: duckdb.DuckDBPyConnection, name: str, df: pl.DataFrame) -> 
 
 
 def _normalise(frame: pl.DataFrame, source_file: str) -> pl.DataFrame:
+    """Coerce the frame to the contract's types; cheap when it already conforms (the usual case)."""
     missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"ingest frame lacks columns {missing}")
-    bad_measure = frame.filter(~pl.col("measure").is_in(list(MEASURES)))
-    if bad_measure.height:
-        raise InputError(f"measure '{bad_measure['measure'][0]}' is not one of {', '.join(MEASURES)}",
+    measure = frame["measure"]
+    measures = ([measure[0]] if measure.len() and _constant(measure)
+                else measure.unique().cast(pl.String).to_list())
+    bad = [m for m in measures if m not in MEASURES]
+    if bad:
+        raise InputError(f"measure '{bad[0]}' is not one of {', '.join(MEASURES)}",
                          file=source_file, column="measure")
-    exprs = [
-        pl.col("skill").cast(pl.String),
-        pl.col("period").cast(pl.Date).dt.truncate("1mo"),
-        pl.col("value").cast(pl.Float64),
-        pl.col("total").cast(pl.Float64),
-        *(pl.col(c).cast(pl.String).fill_null("") for c in ("source", "region", "occupation")),
-        pl.col("measure").cast(pl.String),
-    ]
-    if "_row" in frame.columns:
-        exprs.append(pl.col("_row").cast(pl.Int64))
+    wanted: dict[str, pl.DataType] = {
+        "skill": pl.String(), "period": pl.Date(), "value": pl.Float64(), "total": pl.Float64(),
+        "source": pl.String(), "region": pl.String(), "occupation": pl.String(),
+        "measure": pl.String(), "_row": pl.Int64()}
+    exprs = []
+    for name, dtype in wanted.items():
+        if name not in frame.columns:
+            continue
+        col = pl.col(name)
+        if frame.schema[name] != dtype:
+            col = col.cast(dtype)
+        if name in ("source", "region", "occupation") and frame[name].null_count():
+            col = col.fill_null("")
+        exprs.append(col)
     out = frame.select(exprs)
+    if (out["period"].dt.day() != 1).any():
+        out = out.with_columns(pl.col("period").dt.month_start())
     if out["value"].null_count():
         raise InputError("a value is missing; every observation needs a value", file=source_file,
                          column="value")
     return out
 
 
+def _constant(s: pl.Series) -> bool:
+    """Whether every value equals the first (cheap; a scalar column answers at once)."""
+    return s.len() == 0 or bool((s == s[0]).all()) if s[0] is not None else s.null_count() == s.len()
+
+
+def _with_series_key(f: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """Add ``_key``/``_key2``: two independent 64-bit hashes of the non-constant series columns.
+
+    Together they identify a series (a 128-bit key: the chance that two of a million series
+    collide is about 1e-27), so distinct series are found on integers, not strings.
+    """
+    varying = [c for c in SERIES_KEYS if not _constant(f[c])] or ["measure"]
+    key = pl.struct(varying)
+    return f.with_columns(key.hash(seed=_HASH_SEED).alias("_key"),
+                          key.hash(seed=_HASH_SEED + 1).alias("_key2")), varying
+
+
 def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFrame:
-    """Distinct series of ``f`` (with its ``_key`` hash) → ``_key, series_id, skill_id, existed``."""
-    distinct = f.select([*SERIES_KEYS, "_key"]).unique(subset=SERIES_KEYS)
+    """Distinct series of ``f`` → ``_key, _key2, series_id, skill_id, existed`` + series columns."""
+    distinct = f.unique(subset=["_key", "_key2"]).select([*SERIES_KEYS, "_key", "_key2"])
     if distinct["_key"].n_unique() != distinct.height:
-        raise RuntimeError("series key hash collision")
+        raise RuntimeError("64-bit series key collision; ingest this file again")
     if distinct["skill"].str.to_lowercase().str.strip_chars().eq(MARKET_SKILL.lower()).any():
         upsert_taxonomy(con, pl.DataFrame({"name": [MARKET_SKILL], "category": [MARKET_CATEGORY]}))
     resolved = resolve_names(con, distinct["skill"])
@@ -93,8 +120,7 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_
     created (category ``uncategorised``); names resolve through aliases case-insensitively. A
     (series, month) given twice — also via two names of one skill — is an ``InputError``.
     """
-    f = _normalise(frame, source_file)
-    f = f.with_columns(pl.struct(SERIES_KEYS).hash(seed=_HASH_SEED).alias("_key"))
+    f, _varying = _with_series_key(_normalise(frame, source_file))
     series = _series_table(con, f)
     f = f.join(series.select("_key", "series_id"), on="_key", how="left")
     _reject_duplicates(f, series, source_file)

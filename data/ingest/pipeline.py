@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 
 from data import store
-from data.errors import DatabaseError, UsageError
+from data.errors import DatabaseError, InputError, UsageError
 from data.ingest.detect import FORMATS, detect_format
 from data.ingest.frame import Parsed
 from data.ingest.hn import parse_hn
@@ -194,7 +194,8 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
             results.append(result)
             if sha in live or sha in seen:
                 result.skipped = "already ingested"
-                say(f"{label}: already ingested (same content, sha256 {sha[:12]}…); skipped")
+                why = "already ingested" if sha in live else "same content as an earlier file of this call"
+                say(f"{label}: {why} (sha256 {sha[:12]}…); skipped")
                 bar.advance()
                 bar.advance()
                 continue
@@ -241,8 +242,11 @@ def _write(db: Path, todo: list[tuple[Path, str, str, str]], parsed: dict[str, P
                 item = parsed[sha]
             if item.aliases is not None and item.aliases.height:
                 add_aliases(con, item.aliases)
-            stats = ingest_frame(con, item.frame, source_file=str(path.resolve()), sha256=sha,
-                                 fmt=item.fmt)
+            try:
+                stats = ingest_frame(con, item.frame, source_file=str(path.resolve()), sha256=sha,
+                                     fmt=item.fmt)
+            except InputError as exc:  # name the file as the user gave it
+                raise InputError(exc.detail, file=label, row=exc.row, column=exc.column) from None
             frame = item.frame
             result.rows, result.series = stats["rows"], stats["series"]
             result.skills = stats["skills"]

@@ -243,19 +243,34 @@ def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
 
 def read_csv_bytes(data: bytes, label: str, path: Path) -> RawTable:
     """Parse CSV bytes (any supported encoding) into a :class:`RawTable`."""
-    if not data.strip():
-        raise InputError("is empty; expected a header line and data rows", file=label)
-    wide = _utf16_encoding(data[:_SNIFF_BYTES])
+    return _read_csv(path, label, data)
+
+
+def _read_csv(path: Path, label: str, data: bytes | None = None) -> RawTable:
+    """Parse a CSV file (or its bytes); only the first 64 KiB are sniffed on the happy path."""
+    if data is None:
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+    else:
+        head = data[:_SNIFF_BYTES]
+    if not head.strip():
+        if data is None and path.stat().st_size > len(head):
+            data = path.read_bytes()
+        if data is None or not data.strip():
+            raise InputError("is empty; expected a header line and data rows", file=label)
+    wide = _utf16_encoding(head)
     if wide:
-        data = _decode_wide(data, wide, label)
-    header = _parse_header(data, label)
+        data = _decode_wide(data if data is not None else path.read_bytes(), wide, label)
+        head = data[:_SNIFF_BYTES]
+    header = _parse_header(head, label)
+    source: Path | io.BytesIO = path if data is None else io.BytesIO(data)
     try:
-        frame = pl.read_csv(io.BytesIO(data) if wide else data, infer_schema=False, has_header=True,
-                            quote_char='"')
+        frame = pl.read_csv(source, infer_schema=False, has_header=True, quote_char='"')
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise _diagnose(data, header, label, exc) from exc
+        raise _diagnose(data if data is not None else path.read_bytes(), header, label, exc) from exc
     if frame.width != len(header):
-        raise _diagnose(data, header, label, ValueError("column count differs from the header"))
+        raise _diagnose(data if data is not None else path.read_bytes(), header, label,
+                        ValueError("column count differs from the header"))
     frame = frame.rename(dict(zip(frame.columns, [h.lower() for h in header], strict=True)))
     frame = _drop_blank_rows(frame)
     if frame.height == 0:
@@ -327,10 +342,9 @@ def read_table(path: str | Path) -> RawTable:
     if is_parquet(p):
         return _read_parquet(p, label)
     try:
-        data = p.read_bytes()
+        return _read_csv(p, label)
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", file=label) from exc
-    return read_csv_bytes(data, label, p)
 
 
 def file_size(path: str | Path) -> int:
