@@ -22,6 +22,8 @@ from data.demo_samples import write_samples
 from data.skills import ensure_default_taxonomy, upsert_taxonomy
 
 POSTINGS_SOURCE = "demo-postings"
+N_POSTINGS = 8_000  # ~60 a month: visible trends, a few seconds through extraction
+POSTINGS_MONTHS = 132
 
 
 def _optional(module: str, attr: str) -> object | None:
@@ -49,15 +51,29 @@ def _ingest_postings(con, db: Path, seed: int, echo) -> dict | None:  # type: ig
         return None
     from data.ingest.load import ingest_frame
 
+    from data.demo import START
+    from data.tables import write_table
+
     path = _postings_path(db)
-    generate(path, seed=seed)  # type: ignore[operator]
+    postings = generate(N_POSTINGS, seed, START, POSTINGS_MONTHS)  # type: ignore[operator]
+    write_table(postings, str(path), "csv")
     frame, skipped = to_frame(path, con, source=POSTINGS_SOURCE, progress=False)  # type: ignore[operator]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     stats = ingest_frame(con, frame, source_file=str(path), sha256=digest, fmt="postings")
-    echo(f"  postings path: {path.name} → {stats['rows']:,} observations in "
+    echo(f"  postings path: {len(postings):,} postings in {path.name} → {stats['rows']:,} observations in "
          f"{stats['series']:,} series (source '{POSTINGS_SOURCE}')"
-         + (f"; skipped {skipped}" if skipped and any(skipped.values()) else ""))
+         + _postings_note(skipped))
     return stats
+
+
+def _postings_note(stats: object) -> str:
+    if not isinstance(stats, dict):
+        return ""
+    parts = [f"{stats[k]:,} {label}" for k, label in (
+        ("duplicate_id", "repeated ids"), ("duplicate_text", "reposts counted once"),
+        ("skipped_bad_date", "bad dates skipped"), ("skipped_empty", "empty skipped"))
+        if isinstance(stats.get(k), int) and stats[k]]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=click.echo  # type: ignore[no-untyped-def]
