@@ -1,0 +1,120 @@
+"""Forecast runs end to end: tables written, statuses, --as-of, atomicity, packing."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from data import store
+from models import batch
+from tests.forecast_fixtures import build_db, read_table
+
+
+@pytest.fixture(scope="module")
+def run_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    path = build_db(tmp_path_factory.mktemp("fc") / "fc.duckdb")
+    run_id = batch.run_forecast(path, horizon=12, jobs=1, progress=False)
+    return path, run_id
+
+
+def _outlook(path: Path, run_id: int) -> pl.DataFrame:
+    return read_table(path, "SELECT k.name AS skill, o.* FROM outlook o JOIN series s USING (series_id) "
+                            "JOIN skill k USING (skill_id) WHERE run_id = $r", r=run_id)
+
+
+def test_one_run_with_forecast_outlook_backtest(run_db: tuple[Path, int]) -> None:
+    path, run_id = run_db
+    run = read_table(path, "SELECT * FROM forecast_run WHERE run_id = $r", r=run_id)
+    assert run.height == 1 and run["horizon"][0] == 12 and run["as_of"][0] == dt.date(2021, 12, 1)
+    out = _outlook(path, run_id)
+    assert out.height == 6  # every series, the market included
+    fc = read_table(path, "SELECT * FROM forecast WHERE run_id = $r", r=run_id)
+    assert fc.height == 6 * 12
+    assert (fc["lower_80"] <= fc["mean"]).all() and (fc["mean"] <= fc["upper_80"]).all()
+    bt = read_table(path, "SELECT * FROM backtest WHERE run_id = $r", r=run_id)
+    assert "headline" in bt["model"].to_list()
+
+
+def test_statuses_follow_the_data(run_db: tuple[Path, int]) -> None:
+    path, run_id = run_db
+    status = dict(_outlook(path, run_id).select("skill", "status").iter_rows())
+    assert status["Risingskill"] in ("rising", "emerging")
+    assert status["Fadingskill"] in ("declining", "obsolescent")
+    assert status["Flatskill"] in ("stable", "uncertain")
+    assert status["Newskill"] == "insufficient-history"
+    out = _outlook(path, run_id)
+    gappy = out.filter(pl.col("skill") == "Gappyskill")
+    assert "gaps=3" in gappy["note"][0]
+
+
+def test_market_relative_growth_is_skill_minus_market(run_db: tuple[Path, int]) -> None:
+    path, run_id = run_db
+    out = _outlook(path, run_id)
+    market = out.filter(pl.col("skill") == store.MARKET_SKILL)["growth_pct"][0]
+    row = out.filter(pl.col("skill") == "Flatskill")
+    assert row["market_relative_growth_pct"][0] == pytest.approx(row["growth_pct"][0] - market)
+
+
+def test_as_of_uses_only_data_up_to_that_month(tmp_path: Path) -> None:
+    path = build_db(tmp_path / "asof.duckdb")
+    run_id = batch.run_forecast(path, horizon=6, as_of=dt.date(2019, 6, 1), jobs=1, progress=False)
+    out = _outlook(path, run_id)
+    assert out["last_period"].max() == dt.date(2019, 6, 1)
+    fc = read_table(path, "SELECT min(period) AS p FROM forecast WHERE run_id = $r", r=run_id)
+    assert fc["p"][0] == dt.date(2019, 7, 1)
+    run = read_table(path, "SELECT as_of FROM forecast_run WHERE run_id = $r", r=run_id)
+    assert run["as_of"][0] == dt.date(2019, 6, 1)
+    # Newskill appears only in the last 10 months of 2021: absent as of 2019-06
+    assert "Newskill" not in out["skill"].to_list()
+
+
+def test_failed_run_leaves_the_database_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = build_db(tmp_path / "atomic.duckdb")
+    before = Path(store.resolve(path))
+    real = store.execute
+    calls = {"n": 0}
+
+    def fail_on_backtest(con, name, **params):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if name == "forecast_insert_backtest":
+            raise RuntimeError("disk full (simulated)")
+        return real(con, name, **params)
+
+    monkeypatch.setattr(store, "execute", fail_on_backtest)
+    with pytest.raises(RuntimeError, match="simulated"):
+        batch.run_forecast(path, horizon=6, jobs=1, progress=False)
+    assert calls["n"] >= 3  # run, forecast and outlook rows were inserted before the failure
+    assert Path(store.resolve(path)) == before
+    n = read_table(path, "SELECT (SELECT count(*) FROM forecast_run) + (SELECT count(*) FROM forecast)"
+                         " + (SELECT count(*) FROM outlook) AS n")
+    assert n["n"][0] == 0
+
+
+def test_pool_and_in_process_runs_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = build_db(tmp_path / "pool.duckdb")
+    packed = batch.read_series(path, None)
+    serial = batch.analyse_all(packed, horizon=6, min_history=24, jobs=1, progress=False)
+    monkeypatch.setattr(batch, "IN_PROCESS_BELOW", 0)
+    pooled = batch.analyse_all(packed, horizon=6, min_history=24, jobs=2, progress=False)
+    for a, b in zip(serial, pooled, strict=True):
+        assert a.model == b.model
+        if a.mean is not None:
+            np.testing.assert_array_equal(a.mean, b.mean)
+
+
+def test_pack_places_months_and_gaps() -> None:
+    meta = pl.DataFrame({"series_id": [1, 2], "measure": ["count", "share"], "is_market": [False, False],
+                         "source": ["", ""], "region": ["", ""]})
+    obs = pl.DataFrame({
+        "series_id": [1, 1, 2, 2, 2],
+        "period": [dt.date(2020, 1, 1), dt.date(2020, 3, 1), dt.date(2019, 12, 1),
+                   dt.date(2020, 1, 1), dt.date(2020, 2, 1)],
+        "value": [1.0, 3.0, 5.0, 6.0, 7.0], "total": [None, None, 10.0, 10.0, 10.0]})
+    p = batch.pack(meta, obs)
+    np.testing.assert_array_equal(p.offsets, [0, 3, 6])
+    assert np.isnan(p.values[1]) and p.values[2] == 3.0
+    np.testing.assert_array_equal(p.values[3:], [5.0, 6.0, 7.0])
+    assert batch.month_to_date(int(p.first_month[1])) == dt.date(2019, 12, 1)
