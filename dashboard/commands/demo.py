@@ -49,9 +49,8 @@ def _ingest_postings(con, db: Path, seed: int, echo) -> dict | None:  # type: ig
     if generate is None or to_frame is None:
         echo("  postings path: skipped (the postings extractor is not installed in this build)")
         return None
-    from data.ingest.load import ingest_frame
-
     from data.demo import START
+    from data.ingest.load import ingest_frame
     from data.tables import write_table
 
     path = _postings_path(db)
