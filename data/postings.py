@@ -1,0 +1,447 @@
+"""Raw job postings → monthly skill-demand counts (the ``postings`` ingest format).
+
+Input: CSV, Parquet or JSON Lines with ``id, posted_at, description`` and optional ``title``,
+``region`` (or ``location``), ``occupation``, ``company`` (column names case-insensitive). Files are
+streamed in chunks of ``CHUNK_ROWS`` rows, so memory stays bounded by the chunk size plus one
+64-bit hash per distinct posting id and text (about 100 bytes per posting), not by the file size.
+
+Output (``postings_to_frame``): the frame ``data.ingest.load.ingest_frame`` stores — per month and
+segment (region × occupation), for every skill mentioned at least once in that segment, the
+number of postings that month mentioning it (``measure`` ``count``; 0 in months without a
+mention) with ``total`` = postings that month in that segment; and the whole-market series
+(``store.MARKET_SKILL``) whose value is that total. Skills are found by ``data.extract``.
+
+Rules for bad input (nothing is written: the caller stores the frame in one transaction):
+
+- A missing required column, an unreadable file, a UTF-16 file, malformed CSV/JSON → ``InputError``.
+- Duplicates: a posting whose ``id`` was seen before, or whose normalised text (title +
+  description, lower-cased, tags and extra spaces removed) was seen before, is counted once
+  (the first occurrence wins); reported as ``duplicate_id`` / ``duplicate_text``.
+- ``posted_at`` missing or not a date (``YYYY-MM-DD``, ISO date-time, or ``YYYY-MM``; years
+  1970–2100): the posting is skipped and counted (``skipped_bad_date``, with the first row). If
+  more than ``MAX_BAD_DATE_SHARE`` of the rows are affected the file is rejected with an
+  ``InputError`` naming the first such row (the column is probably in another format).
+- Empty title and description: skipped and counted (``skipped_empty``).
+- A title or description longer than ``MAX_FIELD_CHARS`` characters is cut to that length and
+  counted (``truncated``); the posting still counts.
+- Bytes that are not UTF-8 are replaced (U+FFFD); affected postings are counted
+  (``invalid_utf8``) and still processed.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow.parquet as pq
+
+from data.errors import InputError
+from data.extract import Matcher, init_worker, worker_extract
+from data.skills import ensure_default_taxonomy
+from data.store import MARKET_SKILL
+from data.taxonomy_io import db_triples
+
+CHUNK_ROWS = 20_000
+MAX_FIELD_CHARS = 100_000
+MAX_BAD_DATE_SHARE = 0.10
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+REQUIRED = ("id", "posted_at", "description")
+_HASH_SEED = 20_240_501
+_SEGMENT = ("region", "occupation")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: every reader yields frames with String columns id, posted_at, title, description,
+# region, occupation and _row (1-based spreadsheet row; JSON Lines: line number).
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head == b"PAR1":
+        return "parquet"
+    if head[:1] == b"{":
+        return "jsonl"
+    return "csv"
+
+
+def _columns(cols: list[str], label: str) -> dict[str, str]:
+    """Map our column names to the file's (case-insensitive); check the required ones."""
+    lower = {c.strip().lower().lstrip("\ufeff"): c for c in cols}
+    missing = [c for c in REQUIRED if c not in lower]
+    if missing:
+        raise InputError(f"no '{missing[0]}' column; a postings file needs {', '.join(REQUIRED)} "
+                         f"(found: {', '.join(cols[:8]) or 'nothing'})", file=label, row=1,
+                         column=missing[0])
+    out = {c: lower[c] for c in (*REQUIRED, "title", "occupation", "company") if c in lower}
+    region = "region" if "region" in lower else "location" if "location" in lower else None
+    if region:
+        out["region"] = lower[region]
+    return out
+
+
+def _standard(df: pl.DataFrame, cols: dict[str, str], first_row: int) -> pl.DataFrame:
+    exprs = [(pl.col(cols[c]).cast(pl.String) if c in cols else pl.lit(None, pl.String)).alias(c)
+             for c in ("id", "posted_at", "title", "description", "region", "occupation")]
+    exprs.append((pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("_row"))
+    return df.select(exprs)
+
+
+def _read_csv(path: Path, label: str, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("the file is UTF-16; save it as UTF-8", file=label)
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    if not first.strip():
+        raise InputError("the file is empty; expected a header row", file=label, row=1)
+    if "," not in first and ("\t" in first or ";" in first):
+        raise InputError("the file is not comma-separated (found tabs or ';' in the header)",
+                         file=label, row=1)
+    lf = pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", raise_if_empty=False)
+    cols = _columns(lf.collect_schema().names(), label)
+    done = 0
+    try:
+        for batch in lf.collect_batches(chunk_size=chunk_rows):
+            if batch.height:
+                yield _standard(batch, cols, done + 2)
+                done += batch.height
+    except pl.exceptions.PolarsError as exc:
+        msg = str(exc).splitlines()[0]
+        raise InputError(f"cannot parse the CSV after row {done + 1} ({msg}); check quoting and "
+                         "that every row has as many fields as the header", file=label) from exc
+
+
+def _read_parquet(path: Path, label: str, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:
+        raise InputError(f"not a readable Parquet file ({exc})", file=label) from exc
+    cols = _columns(pf.schema_arrow.names, label)
+    done = 0
+    for batch in pf.iter_batches(batch_size=chunk_rows, columns=list(set(cols.values()))):
+        df = pl.from_arrow(batch)
+        assert isinstance(df, pl.DataFrame)
+        if df.height:
+            yield _standard(df, cols, done + 2)
+            done += df.height
+
+
+def _read_jsonl(path: Path, label: str, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    cols: dict[str, str] | None = None
+    line_no = 0
+    with path.open("rb") as fh:
+        while True:
+            lines: list[bytes] = []
+            numbers: list[int] = []
+            for raw in fh:
+                line_no += 1
+                if raw.strip():
+                    lines.append(raw)
+                    numbers.append(line_no)
+                if len(lines) >= chunk_rows:
+                    break
+            if not lines:
+                break
+            records = []
+            for raw, n in zip(lines, numbers, strict=True):
+                try:
+                    rec = json.loads(raw.decode("utf-8", "replace"))
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"not valid JSON ({exc.msg})", file=label, row=n) from exc
+                if not isinstance(rec, dict):
+                    raise InputError("each line must be a JSON object", file=label, row=n)
+                records.append({k: (None if v is None else v if isinstance(v, str) else
+                                    json.dumps(v) if isinstance(v, (list, dict)) else str(v))
+                                for k, v in rec.items()})
+            if cols is None:
+                cols = _columns(list(records[0].keys()), label)
+            names = list(cols.values())
+            df = pl.DataFrame({c: [r.get(c) for r in records] for c in names},
+                              schema={c: pl.String for c in names})
+            out = _standard(df, cols, 0).with_columns(pl.Series("_row", numbers, dtype=pl.Int64))
+            yield out
+    if cols is None:
+        raise InputError("the file is empty; expected one JSON object per line", file=label, row=1)
+
+
+def read_postings(path: str | Path, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+    """Stream a postings file as standardised String frames (see the module docstring)."""
+    path = Path(path)
+    label = str(path)
+    if not path.exists():
+        raise InputError("no such file", file=label)
+    if path.is_dir():
+        raise InputError("is a folder, not a postings file", file=label)
+    if not os.access(path, os.R_OK):
+        raise InputError("cannot read the file (permission denied)", file=label)
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty; expected a header row", file=label, row=1)
+    kind = _kind(path)
+    if kind == "parquet":
+        return _read_parquet(path, label, chunk_rows)
+    if kind == "jsonl":
+        return _read_jsonl(path, label, chunk_rows)
+    return _read_csv(path, label, chunk_rows)
+
+
+# ---------------------------------------------------------------------------------------------
+_DATE = pl.col("posted_at").str.strip_chars()
+_PERIOD = pl.coalesce(
+    _DATE.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
+    pl.when(_DATE.str.len_chars() == 7).then(_DATE + "-01").otherwise(None)
+    .str.to_date("%Y-%m-%d", strict=False),
+).dt.truncate("1mo")
+
+
+@dataclass
+class _Stats:
+    rows: int = 0
+    postings: int = 0
+    duplicate_id: int = 0
+    duplicate_text: int = 0
+    skipped_bad_date: int = 0
+    first_bad_date_row: int | None = None
+    skipped_empty: int = 0
+    truncated: int = 0
+    invalid_utf8: int = 0
+    mentions: int = 0
+    seen_ids: set[int] = field(default_factory=set)
+    seen_texts: set[int] = field(default_factory=set)
+
+    def report(self, n_skills: int, n_months: int) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rows": self.rows, "postings": self.postings, "duplicate_id": self.duplicate_id,
+            "duplicate_text": self.duplicate_text, "skipped_bad_date": self.skipped_bad_date,
+            "skipped_empty": self.skipped_empty, "truncated": self.truncated,
+            "invalid_utf8": self.invalid_utf8, "mentions": self.mentions,
+            "skills_found": n_skills, "months": n_months}
+        if self.first_bad_date_row is not None:
+            out["first_bad_date_row"] = self.first_bad_date_row
+        return out
+
+
+def _prepare(chunk: pl.DataFrame, stats: _Stats) -> pl.DataFrame:
+    """Validate, clean and de-duplicate one chunk; returns the postings to extract from."""
+    stats.rows += chunk.height
+    long_field = ((pl.col("title").str.len_chars() > MAX_FIELD_CHARS)
+                  | (pl.col("description").str.len_chars() > MAX_FIELD_CHARS)).fill_null(False)
+    df = chunk.with_columns(
+        _PERIOD.alias("period"),
+        long_field.alias("_long"),
+        pl.col("title").str.slice(0, MAX_FIELD_CHARS).fill_null(""),
+        pl.col("description").str.slice(0, MAX_FIELD_CHARS).fill_null(""),
+        *(pl.col(c).fill_null("").str.strip_chars() for c in _SEGMENT),
+    ).with_columns(
+        (pl.col("title") + "\n" + pl.col("description")).alias("_text"),
+    )
+    bad_date = df["period"].is_null() | ~df["period"].dt.year().is_between(1970, 2100).fill_null(False)
+    n_bad = int(bad_date.sum())
+    if n_bad:
+        stats.skipped_bad_date += n_bad
+        if stats.first_bad_date_row is None:
+            stats.first_bad_date_row = int(df.filter(bad_date)["_row"][0])
+        df = df.filter(~bad_date)
+    normal = (pl.col("_text").str.to_lowercase().str.replace_all(r"<[^>]*>", " ")
+              .str.replace_all(r"[\s\u00a0]+", " ").str.strip_chars())
+    df = df.with_columns(normal.alias("_norm"))
+    empty = df["_norm"] == ""
+    n_empty = int(empty.sum())
+    if n_empty:
+        stats.skipped_empty += n_empty
+        df = df.filter(~empty)
+    df = df.with_columns(pl.col("_norm").hash(seed=_HASH_SEED).alias("_h"),
+                         pl.col("id").hash(seed=_HASH_SEED).alias("_idh"))
+    keep: list[bool] = []
+    ids, texts = stats.seen_ids, stats.seen_texts
+    for idh, pid, th in zip(df["_idh"].to_list(), df["id"].to_list(), df["_h"].to_list(),
+                            strict=True):
+        if pid and idh in ids:
+            stats.duplicate_id += 1
+            keep.append(False)
+            continue
+        if pid:
+            ids.add(idh)
+        if th in texts:
+            stats.duplicate_text += 1
+            keep.append(False)
+            continue
+        texts.add(th)
+        keep.append(True)
+    df = df.filter(pl.Series(keep, dtype=pl.Boolean))
+    stats.truncated += int(df["_long"].sum())
+    stats.invalid_utf8 += int(df["_text"].str.contains("\ufffd", literal=True).sum())
+    stats.postings += df.height
+    return df.select("period", "region", "occupation", "_text")
+
+
+class _Aggregator:
+    """Monthly counts per (period, segment, skill) and totals per (period, segment)."""
+
+    def __init__(self) -> None:
+        self.counts: list[pl.DataFrame] = []
+        self.totals: list[pl.DataFrame] = []
+
+    def add(self, df: pl.DataFrame, found: list[list[int]], stats: _Stats) -> None:
+        keys = ["period", *_SEGMENT]
+        self.totals.append(df.group_by(keys).len("total"))
+        stats.mentions += sum(len(f) for f in found)
+        mentions = (df.select(keys).with_columns(pl.Series("skill", found, dtype=pl.List(pl.UInt32)))
+                    .explode("skill").drop_nulls("skill")
+                    .group_by([*keys, "skill"]).len("value"))
+        self.counts.append(mentions)
+        if len(self.counts) > 16:   # keep partial aggregates small
+            self._compact()
+
+    def _compact(self) -> None:
+        keys = ["period", *_SEGMENT]
+        self.counts = [pl.concat(self.counts).group_by([*keys, "skill"]).agg(pl.col("value").sum())]
+        self.totals = [pl.concat(self.totals).group_by(keys).agg(pl.col("total").sum())]
+
+    def frame(self, skills: list[str], source: str) -> pl.DataFrame:
+        keys = ["period", *_SEGMENT]
+        schema = {"skill": pl.String, "period": pl.Date, "value": pl.Float64, "total": pl.Float64,
+                  "source": pl.String, "region": pl.String, "occupation": pl.String,
+                  "measure": pl.String}
+        if not self.totals:
+            return pl.DataFrame(schema=schema)
+        self._compact()
+        totals, counts = self.totals[0], self.counts[0]
+        per_segment = counts.select([*_SEGMENT, "skill"]).unique()
+        dense = (totals.join(per_segment, on=list(_SEGMENT), how="inner")
+                 .join(counts, on=[*keys, "skill"], how="left")
+                 .with_columns(pl.col("value").fill_null(0)))
+        names = pl.Series("name", skills, dtype=pl.String)
+        dense = dense.with_columns(names.gather(dense["skill"]).alias("skill"))
+        market = totals.with_columns(pl.lit(MARKET_SKILL).alias("skill"), pl.col("total").alias("value"))
+        cols = ["skill", *keys, "value", "total"]
+        out = pl.concat([dense.select(cols).with_columns(pl.col("value").cast(pl.Float64),
+                                                         pl.col("total").cast(pl.Float64)),
+                         market.select(cols).with_columns(pl.col("value").cast(pl.Float64),
+                                                          pl.col("total").cast(pl.Float64))])
+        return (out.with_columns(pl.lit(source).alias("source"), pl.lit("count").alias("measure"),
+                                 pl.col("value").cast(pl.Float64), pl.col("total").cast(pl.Float64))
+                .select(list(schema)).sort(["skill", *_SEGMENT, "period"]))
+
+
+# ---------------------------------------------------------------------------------------------
+class _Extractor:
+    """Runs the matcher in this process or, for big files, in a pool of worker processes."""
+
+    def __init__(self, triples: list[tuple[str, str, str]], jobs: int) -> None:
+        self.matcher = Matcher(triples)
+        self.pool = None
+        self.jobs = jobs
+        if jobs > 1:
+            ctx = multiprocessing.get_context("spawn")
+            self.pool = ctx.Pool(jobs, initializer=init_worker, initargs=(triples,))
+
+    def submit(self, texts: list[str]) -> Any:
+        if self.pool is None:
+            return self.matcher.extract_many(texts)
+        step = max(1, -(-len(texts) // (self.jobs * 2)))
+        parts = [texts[i:i + step] for i in range(0, len(texts), step)]
+        return self.pool.map_async(worker_extract, parts)
+
+    @staticmethod
+    def result(handle: Any) -> list[list[int]]:
+        if isinstance(handle, list):
+            return handle
+        return [r for part in handle.get() for r in part]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+def _progress(enabled: bool, label: str) -> Any:
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"),
+                   TextColumn("{task.completed:,} rows"), TimeElapsedColumn(), transient=True)
+    bar.start()
+    bar.add_task(f"extracting skills from {label}", total=None)
+    return bar
+
+
+def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, source: str | None = None,
+                      progress: bool = False, jobs: int | None = None,
+                      chunk_rows: int = CHUNK_ROWS) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Read a postings file and count monthly skill mentions per segment (see module docstring).
+
+    ``con`` is an open connection (normally inside ``store.write``): the taxonomy is read from it
+    and seeded with the project's when the store has no skills. ``jobs`` worker processes extract
+    skills (default: 2 on a multi-core machine for files over 8 MB, else in-process).
+    Returns ``(frame, stats)``.
+    """
+    path = Path(path)
+    label = str(path)
+    ensure_default_taxonomy(con)
+    triples = db_triples(con)
+    if jobs is None:
+        big = path.exists() and path.stat().st_size >= PARALLEL_MIN_BYTES
+        jobs = min(2, os.cpu_count() or 1) if big else 1
+    chunks = read_postings(path, chunk_rows=chunk_rows)
+    stats = _Stats()
+    agg = _Aggregator()
+    extractor = _Extractor(triples, jobs)
+    bar = _progress(progress, path.name)
+    try:
+        pending: tuple[pl.DataFrame, Any] | None = None
+        for chunk in chunks:
+            df = _prepare(chunk, stats)
+            handle = extractor.submit(df["_text"].to_list()) if df.height else None
+            if pending is not None:
+                agg.add(pending[0], extractor.result(pending[1]), stats)
+            pending = (df.drop("_text"), handle) if handle is not None else None
+            if bar is not None:
+                bar.update(bar.task_ids[0], completed=stats.rows)
+        if pending is not None:
+            agg.add(pending[0], extractor.result(pending[1]), stats)
+    finally:
+        extractor.close()
+        if bar is not None:
+            bar.stop()
+    if stats.rows and stats.skipped_bad_date > MAX_BAD_DATE_SHARE * stats.rows:
+        raise InputError(f"{stats.skipped_bad_date:,} of {stats.rows:,} postings have a missing or "
+                         "unparseable date; expected YYYY-MM-DD, an ISO date-time or YYYY-MM",
+                         file=label, row=stats.first_bad_date_row, column="posted_at")
+    if stats.postings == 0:
+        raise InputError("no usable postings (every row was empty, a duplicate or undated)",
+                         file=label)
+    frame = agg.frame(extractor.matcher.skills, source or "postings")
+    n_skills = frame.filter(pl.col("skill") != MARKET_SKILL)["skill"].n_unique()
+    return frame, stats.report(n_skills, frame["period"].n_unique())
+
+
+def extract_file(path: str | Path, triples: list[tuple[str, str, str]], *,
+                 chunk_rows: int = CHUNK_ROWS) -> pl.DataFrame:
+    """``id, skill``: one row per (posting, skill found), in file order (no de-duplication)."""
+    matcher = Matcher(triples)
+    ids: list[str] = []
+    skills: list[str] = []
+    for chunk in read_postings(path, chunk_rows=chunk_rows):
+        df = chunk.with_columns(
+            pl.coalesce(pl.col("id"), pl.col("_row").cast(pl.String)).alias("id"),
+            (pl.col("title").fill_null("").str.slice(0, MAX_FIELD_CHARS) + "\n"
+             + pl.col("description").fill_null("").str.slice(0, MAX_FIELD_CHARS)).alias("_text"))
+        for pid, found in zip(df["id"].to_list(), matcher.extract_many(df["_text"].to_list()),
+                              strict=True):
+            for k in found:
+                ids.append(pid)
+                skills.append(matcher.skills[k])
+    return pl.DataFrame({"id": ids, "skill": skills}, schema={"id": pl.String, "skill": pl.String})
+
