@@ -1,0 +1,96 @@
+"""CLI: ``skillpulse taxonomy import`` (merge a taxonomy) and ``skillpulse extract`` (skills per posting)."""
+from __future__ import annotations
+
+import click
+
+from dashboard.commands.common import db_option
+from data import store
+from data.errors import UsageError
+from data.postings import extract_file
+from data.tables import FORMATS, write_table
+from data.taxonomy_io import db_triples, import_taxonomy, project_taxonomy, read_taxonomy, triples
+
+
+@click.group("taxonomy")
+def taxonomy_group() -> None:
+    """Manage the skills taxonomy (skills, categories and aliases) stored in the database."""
+
+
+@taxonomy_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def import_cmd(file: str, db: str) -> None:
+    """Merge a taxonomy FILE into the database, in one atomic write.
+
+    \b
+    FILE is either
+      a skills CSV   columns skill, category, aliases (| separated), optional description
+      an O*NET TSV   "Technology Skills.txt": skill = Example, category = Commodity Title
+    The format is detected from the header.
+
+    \b
+    Rules: a skill listed twice, or an alias naming two skills, is an error (file, row, column);
+    a skill whose name is already an alias of a stored skill is merged into it; an alias that
+    already names another stored skill is an error. Nothing is written unless all rows are valid.
+    Imported categories replace stored ones. Postings ingested later are matched against the
+    stored taxonomy (the project taxonomy is only seeded into an empty database).
+
+    \b
+    Examples:
+      skillpulse taxonomy import my_skills.csv --db skills.duckdb
+      skillpulse taxonomy import "Technology Skills.txt" --db skills.duckdb
+    """
+    df, kind = read_taxonomy(file)
+    with store.write(db) as con:
+        summary = import_taxonomy(con, df, file)
+    label = "O*NET Technology Skills" if kind == "onet" else "skills CSV"
+    click.echo(f"imported {summary['skills']:,} skills from {file} ({label}): {summary['new']:,} new, "
+               f"{summary['updated']:,} updated, {summary['merged']:,} merged into existing skills "
+               f"through aliases; {summary['aliases']:,} aliases, {summary['categories']:,} categories")
+
+
+@click.command("extract")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+              help="Use the taxonomy stored in this database.")
+@click.option("--taxonomy", "taxonomy", type=click.Path(dir_okay=False), default=None,
+              help="Use this taxonomy file (skills CSV or O*NET TSV) instead.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Output file; the suffix (.csv, .parquet, .json) picks the format. Default: stdout.")
+@click.option("--as", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (overrides the --out suffix). Default: csv.")
+def extract_cmd(file: str, db: str | None, taxonomy: str | None, out: str | None,
+                fmt: str | None) -> None:
+    """Skills found in each job posting of FILE: columns id, skill (one row per posting and skill).
+
+    \b
+    FILE: CSV, Parquet or JSON Lines with id, posted_at, title, description (as for
+    'skillpulse ingest --format postings'). Without --db or --taxonomy the project taxonomy is
+    used. Matching is case-insensitive and word-bounded, the longest name wins ("React Native" is
+    not also "React"), HTML and boilerplate (benefits, about us, equal-opportunity statements)
+    are ignored, and ambiguous short names (C, R, Go, Swift, Excel…) need technical context.
+
+    \b
+    Examples:
+      skillpulse extract postings.csv --out skills.csv
+      skillpulse extract postings.jsonl --taxonomy my_skills.csv
+      skillpulse extract postings.parquet --db skills.duckdb --as json
+    """
+    if db and taxonomy:
+        raise UsageError("give either --db or --taxonomy, not both")
+    if taxonomy:
+        tri = triples(read_taxonomy(taxonomy)[0])
+    elif db:
+        store.ensure_current(db)
+        with store.read(db) as con:
+            # a cursor: store.read leaves the schema check's result open on ``con`` (DuckDB 2.0)
+            tri = db_triples(con.cursor())
+        if not tri:
+            tri = triples(project_taxonomy())
+    else:
+        tri = triples(project_taxonomy())
+    df = extract_file(file, tri)
+    write_table(df, out, fmt)
+    if out not in (None, "-"):
+        click.echo(f"wrote {df.height:,} rows ({df['id'].n_unique():,} postings with skills) to {out}",
+                   err=True)
