@@ -56,7 +56,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> dash.Dash:
     """Build the app for the database at ``db_path`` (opened read-only, following new versions)."""
     settings = settings or get_settings()
     app = Dash(
-        __name__, use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS),
+        "dashboard", use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS),
         title="skillpulse", update_title=None, suppress_callback_exceptions=True,
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

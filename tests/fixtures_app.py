@@ -21,6 +21,8 @@ from data import skills, store
 from data.sqlfiles import load_sql
 
 STATUS_MODELS = ("headline", "ets", "theta", "naive", "snaive")
+TEST_ALIAS = "Fixture Alias"  # alias of the alphabetically first (non-market) skill
+TAXONOMY_CSV = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "skills.csv"
 Z80, Z95 = 1.2816, 1.96
 
 
@@ -37,7 +39,26 @@ def demo_frames(n_skills: int = 30, months: int = 120, segments: int = 1, seed: 
     from data import demo
 
     frame, truth = demo.generate_series(seed=seed, n_skills=n_skills, months=months, segments=segments)
-    return frame, demo.taxonomy_frame(truth)
+    return frame, with_aliases(demo.taxonomy_frame(truth))
+
+
+def with_aliases(taxonomy: pl.DataFrame) -> pl.DataFrame:
+    """Add the project taxonomy's aliases (when the CSV exists) and ``TEST_ALIAS``."""
+    tax = taxonomy.with_columns(pl.lit("").alias("aliases"))
+    if TAXONOMY_CSV.exists():
+        csv = pl.read_csv(TAXONOMY_CSV, infer_schema_length=0)
+        csv = csv.rename({c: c.strip().lower() for c in csv.columns})
+        if "skill" in csv.columns and "name" not in csv.columns:
+            csv = csv.rename({"skill": "name"})
+        if {"name", "aliases"} <= set(csv.columns):
+            tax = (tax.drop("aliases")
+                   .join(csv.select("name", pl.col("aliases").fill_null("")), on="name", how="left")
+                   .with_columns(pl.col("aliases").fill_null("")))
+    first = tax.filter(pl.col("category") != store.MARKET_CATEGORY)["name"].sort()[0]
+    return tax.with_columns(
+        pl.when(pl.col("name") == first)
+        .then(pl.concat_str([pl.col("aliases"), pl.lit("|" + TEST_ALIAS)]))
+        .otherwise(pl.col("aliases")).alias("aliases"))
 
 
 def load_frame(con, frame: pl.DataFrame, taxonomy: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
@@ -218,3 +239,34 @@ def add_run(path: str | Path, *, as_of: dt.date | None = None, real_forecast: bo
         return int(run_forecast(str(path), horizon=24, as_of=as_of, progress=False))
     with store.write(path) as con:
         return synthesize_run(con, as_of=as_of)
+
+
+# ---- pytest fixtures (import them into a test module to use them) ----
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def dash_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """30 demo skills × 120 months, two forecast runs (12 months apart)."""
+    return build_db(tmp_path_factory.mktemp("dashdb") / "dash.duckdb", n_skills=30, runs=2)
+
+
+@pytest.fixture(scope="module")
+def empty_run_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """History only: no forecast run yet."""
+    return build_db(tmp_path_factory.mktemp("dashdb0") / "norun.duckdb", n_skills=8, runs=0)
+
+
+@pytest.fixture(scope="module")
+def dash_app(dash_db: Path) -> Any:
+    from dashboard.app import create_app
+
+    return create_app(str(dash_db))
+
+
+def page(name: str) -> Any:
+    """A page module as Dash imported it (after ``create_app``)."""
+    return sys.modules[f"dashboard.pages.{name}"]

@@ -33,8 +33,12 @@ def graph(id_: str, figure: go.Figure | None = None, *, filename: str = "skillpu
 
 
 def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[dict[str, Any]] = (),
-         *, filename: str = "skillpulse.csv", height: int = 420, title: str | None = None) -> html.Div:
-    """An ag-grid with sorting, per-column filters and a "Download CSV" button."""
+         *, filename: str = "skillpulse.csv", height: int = 420, title: str | None = None,
+         csv_columns: Sequence[str] | None = None) -> html.Div:
+    """An ag-grid with sorting, per-column filters and a "Download CSV" button.
+
+    ``csv_columns`` picks the exported fields (e.g. a hidden plain-text twin of a link column).
+    """
     header = html.Div([
         html.H3(title, className="h6 mb-0 fw-bold") if title else html.Span(),
         dbc.Button("Download CSV", id=csv_id, size="sm", color="secondary", outline=True,
@@ -45,7 +49,8 @@ def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[di
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False,
                        "minWidth": 90},
         columnSize="responsiveSizeToFit",
-        csvExportParams={"fileName": filename},
+        csvExportParams={"fileName": filename,
+                         **({"columnKeys": list(csv_columns)} if csv_columns else {})},
         dashGridOptions={"animateRows": False, "tooltipShowDelay": 300},
         style={"height": f"{height}px", "width": "100%"},
     )

@@ -39,7 +39,11 @@ MOVER_COLUMNS: list[dict[str, Any]] = [
     {"field": "interval_80", "headerName": "80% interval", "minWidth": 140},
     {"field": "category", "headerName": "Category", "minWidth": 120},
     {"field": "segment", "headerName": "Segment", "minWidth": 100},
+    {"field": "name", "headerName": "Skill", "hide": True},
+    {"field": "lower_80", "headerName": "Growth lower 80%", "hide": True},
+    {"field": "upper_80", "headerName": "Growth upper 80%", "hide": True},
 ]
+CSV_COLUMNS = ("name", "status", "growth_pct", "lower_80", "upper_80", "category", "segment")
 
 
 def layout(run: Any = None, **extra: Any) -> html.Div:
@@ -64,11 +68,13 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
         dcc.Loading(dbc.Row(id=ids.OV_STATUS_CARDS, className="g-2 mb-3"), type="default"),
         dbc.Row([
             dbc.Col(panel(grid(ids.OV_RISERS, ids.OV_RISERS_CSV, MOVER_COLUMNS, height=400,
-                               filename="skillpulse-top-risers.csv", title="Top risers"),
+                               filename="skillpulse-top-risers.csv", title="Top risers",
+                               csv_columns=CSV_COLUMNS),
                           help_text="Largest forecast growth at the horizon, with its 80% interval."),
                     lg=6),
             dbc.Col(panel(grid(ids.OV_DECLINERS, ids.OV_DECLINERS_CSV, MOVER_COLUMNS, height=400,
-                               filename="skillpulse-top-decliners.csv", title="Top decliners"),
+                               filename="skillpulse-top-decliners.csv", title="Top decliners",
+                               csv_columns=CSV_COLUMNS),
                           help_text="Largest forecast decline at the horizon, with its 80% interval."),
                     lg=6),
         ]),
@@ -113,6 +119,9 @@ def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]
         lo, hi = r["growth_lower_80"], r["growth_upper_80"]
         rows.append({
             "skill": md_link(r["skill"], skills_href([r["skill"]])),
+            "name": r["skill"],
+            "lower_80": None if lo is None else round(lo, 1),
+            "upper_80": None if hi is None else round(hi, 1),
             "status": r["status"],
             "trend": lines.get(r["series_id"], ""),
             "growth_pct": None if r["growth_pct"] is None else round(r["growth_pct"], 1),

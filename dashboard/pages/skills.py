@@ -180,13 +180,10 @@ def _state_from_controls(values: tuple[Any, ...]) -> tuple[ExplorerState, list[s
                            "run": None if run in (None, NEWEST) else run})
 
 
-@callback(Output(ids.EX_URL, "search"), *[Output(c, "value") for c in CONTROL_IDS],
-          Input(ids.EX_URL, "search"), *[Input(c, "value") for c in CONTROL_IDS],
-          prevent_initial_call=True)
-def sync_url(search: str | None, *values: Any) -> tuple[Any, ...]:
-    """Controls → query string (a new history entry); back/forward → controls."""
+def url_sync(triggered: str | None, search: str | None, values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Controls → query string (a new history entry); back/forward (URL changed) → controls."""
     current, _ = _state_from_controls(values)
-    if ctx.triggered_id != ids.EX_URL:
+    if triggered != ids.EX_URL:
         return (explorer_search(current), *([no_update] * len(CONTROL_IDS)))
     wanted, problems = parse_explorer(query_args(search))
     db = queries.current()
@@ -198,6 +195,13 @@ def sync_url(search: str | None, *values: Any) -> tuple[Any, ...]:
            **{f: getattr(wanted, f) for f in SEGMENT_FIELDS if getattr(wanted, f) is not None}}
     return (no_update, list(wanted.skills), wanted.horizon, wanted.scale, wanted.view,
             seg.get("source"), seg.get("region"), seg.get("occupation"), wanted.run or NEWEST)
+
+
+@callback(Output(ids.EX_URL, "search"), *[Output(c, "value") for c in CONTROL_IDS],
+          Input(ids.EX_URL, "search"), *[Input(c, "value") for c in CONTROL_IDS],
+          prevent_initial_call=True)
+def sync_url(search: str | None, *values: Any) -> tuple[Any, ...]:
+    return url_sync(ctx.triggered_id, search, values)
 
 
 def _market_for(market: pl.DataFrame, state: ExplorerState) -> pl.DataFrame | None:

@@ -1,0 +1,207 @@
+"""Callbacks and layouts called as plain functions against a fixture database; security headers,
+the query cache and the empty (no forecast run) state."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import plotly.io as pio
+import pytest
+from dash import no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import ids, queries
+from dashboard.components import NEWEST
+from tests import fixtures_app as fx
+from tests.fixtures_app import TEST_ALIAS, add_run, build_db, page
+
+dash_db = fx.dash_db
+dash_app = fx.dash_app
+empty_run_db = fx.empty_run_db
+
+
+def text_of(component: Any) -> str:
+    return json.dumps(component.to_plotly_json() if hasattr(component, "to_plotly_json") else component,
+                      default=lambda o: o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o))
+
+
+@pytest.fixture
+def ctx(dash_app: Any) -> Any:
+    with dash_app.server.app_context():
+        yield queries.current()
+
+
+def explorer_values(skills: Any, horizon: Any = 24, scale: Any = "share", view: Any = "absolute",
+                    run: Any = NEWEST) -> tuple[Any, ...]:
+    return (skills, horizon, scale, view, None, None, None, run)
+
+
+def skill_names(db: queries.Db) -> list[str]:
+    return queries.skill_options(db)["name"].to_list()
+
+
+def test_overview_callback(ctx: queries.Db) -> None:
+    fresh, cards, risers, decliners, fig = page("home").update_overview(NEWEST)
+    assert "forecast run 2" in text_of(fresh)
+    assert len(cards) == 7
+    total = sum(int(json.loads(text_of(c))["props"]["children"]["props"]["children"]["props"]
+                    ["children"][1]["props"]["children"].replace(",", "")) for c in cards)
+    assert total == len(skill_names(ctx))
+    assert risers and all(r["growth_pct"] > 0 for r in risers)
+    assert decliners and all(r["growth_pct"] < 0 for r in decliners)
+    assert risers[0]["skill"].startswith("[") and "](/skills?skill=" in risers[0]["skill"]
+    assert set(risers[0]["trend"]) <= set("▁▂▃▄▅▆▇█ ")
+    assert {t.name for t in fig.data} >= {"All job postings (right axis)"}
+    # an older run and junk input both answer without raising
+    assert "forecast run 1" in text_of(page("home").update_overview(1)[0])
+    assert "forecast run 2" in text_of(page("home").update_overview({"evil": [1]})[0])
+
+
+def test_explorer_resolves_aliases_case_insensitively(ctx: queries.Db) -> None:
+    names = skill_names(ctx)
+    first = sorted(names)[0]
+    fig, cards, rows, alert, _notes = page("skills").update_explorer(
+        *explorer_values([TEST_ALIAS.upper(), names[1]]))
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend == [first, names[1]]
+    assert len(cards) == 2 and len(rows) == 2
+    assert alert == []
+    assert fig.layout.yaxis.title.text == "Share of job postings (%)"
+    assert any(t.name == f"{first} 80% interval" for t in fig.data)
+    assert "Backtest MASE" in text_of(cards)
+
+
+@pytest.mark.parametrize(("scale", "view", "title"), [
+    ("count", "absolute", "Postings per month"),
+    ("index", "absolute", "Index (last 12 months = 100)"),
+    ("share", "relative", "Relative to the whole market (index, last 12 months = 100)"),
+])
+def test_explorer_scales_and_views(ctx: queries.Db, scale: str, view: str, title: str) -> None:
+    fig, *_ = page("skills").update_explorer(*explorer_values([skill_names(ctx)[0]], 12, scale, view))
+    assert fig.layout.yaxis.title.text == title
+    fan = next(t for t in fig.data if t.name.endswith("forecast"))
+    assert len(fan.x) == 12 + 1  # horizon 12, joined to the last observation
+
+
+def test_explorer_as_of_an_earlier_run_cuts_history(ctx: queries.Db) -> None:
+    name = skill_names(ctx)[0]
+    runs = queries.runs(ctx)
+    old = runs.row(1, named=True)
+    fig, *_ = page("skills").update_explorer(*explorer_values([name], run=old["run_id"]))
+    hist = next(t for t in fig.data if t.name == name)
+    assert max(hist.x) == old["as_of"]
+    fan = next(t for t in fig.data if t.name == f"{name} forecast")
+    assert min(fan.x[1:]) > old["as_of"]
+
+
+@pytest.mark.parametrize("junk", [
+    explorer_values({"skill": 1}, "abc", 5, None, "9999"),
+    explorer_values(["<script>alert(1)</script>"], 10**9, "foo", "up", -3),
+    explorer_values([["nested"]], None, None, None, None),
+    explorer_values("Not a skill", [24], ["share"], {}, [1, 2]),
+])
+def test_explorer_survives_any_json(ctx: queries.Db, junk: tuple[Any, ...]) -> None:
+    fig, _cards, rows, alert, _notes = page("skills").update_explorer(*junk)
+    assert fig is not None and rows == []
+    assert "Pick one or more skills" in pio.to_json(fig) or "Unknown skill" in text_of(alert)
+
+
+def test_explorer_unknown_skill_and_bad_url_give_friendly_alerts(ctx: queries.Db) -> None:
+    _, _, _, alert, _ = page("skills").update_explorer(*explorer_values(["No Such Skill"]))
+    assert "Unknown skill 'No Such Skill'" in text_of(alert)
+    layout = page("skills").layout(skill=["nope", skill_names(ctx)[0]], horizon="abc", scale="foo",
+                                   run="77", zzz="1")
+    body = text_of(layout)
+    for fragment in ("Unknown skill 'nope'", "'horizon=abc' is not a whole number",
+                     "'scale=foo' is not one of", "no forecast run 77", "Unknown parameter(s) ignored: zzz"):
+        assert fragment in body
+    assert "Traceback" not in body
+
+
+def test_layouts_render_for_every_page(ctx: queries.Db) -> None:
+    assert "Skill demand outlook" in text_of(page("home").layout(run="abc"))
+    assert "'run=abc' is not a whole number" in text_of(page("home").layout(run="abc"))
+    assert "Categories" in text_of(page("categories").layout())
+    meth = text_of(page("methodology").layout())
+    for fragment in ("Indeed Hiring Lab", "CC BY 4.0", "O*NET 29.3 Database", "ryanwi/hiringtrends", "MIT"):
+        assert fragment in meth
+
+
+def test_url_sync_both_directions(ctx: queries.Db) -> None:
+    sk = page("skills")
+    names = skill_names(ctx)
+    values = explorer_values(names[:2], 12, "index", "absolute", NEWEST)
+    out = sk.url_sync(ids.EX_SKILLS, "", values)
+    assert out[0].startswith(f"?skill={names[0].replace(' ', '+')}") and "horizon=12" in out[0]
+    assert all(v is no_update for v in out[1:])
+    back = sk.url_sync(ids.EX_URL, "?skill=" + names[2].replace(" ", "+"), values)
+    assert back[0] is no_update and back[1] == [names[2]] and back[2] == 24 and back[3] == "share"
+    with pytest.raises(PreventUpdate):
+        sk.url_sync(ids.EX_URL, out[0], values)
+
+
+def test_category_click_opens_top_skills(ctx: queries.Db) -> None:
+    cat = page("categories")
+    growth = queries.category_growth(ctx)
+    category = growth["category"][0]
+    href = cat.open_category({"points": [{"y": category, "x": "2020"}]})
+    assert href.startswith("/skills?skill=")
+    assert cat.open_category({"points": [{"y": "Nope"}]}) is no_update
+    assert cat.open_category("garbage") is no_update
+
+
+def test_scorecard(ctx: queries.Db) -> None:
+    _fig, rows = page("methodology").update_scorecard(NEWEST)
+    assert rows[0]["model"] == "headline"
+    assert {"median_mase", "coverage_80", "pct_beats_snaive"} <= set(rows[0])
+    assert page("methodology").update_scorecard("x")[1] == rows
+
+
+def test_security_headers_and_upload_limit(dash_app: Any) -> None:
+    client = dash_app.server.test_client()
+    resp = client.get("/skills?skill=%3Cscript%3E")
+    assert resp.status_code == 200
+    csp = resp.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-eval" not in csp
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["X-Frame-Options"] == "DENY"
+    assert resp.headers["Referrer-Policy"] == "no-referrer"
+    big = b"{" + b" " * (dash_app.server.config["MAX_CONTENT_LENGTH"] + 10) + b"}"
+    resp = client.post("/_dash-update-component", data=big, content_type="application/json")
+    assert resp.status_code == 413
+
+
+def test_query_cache_follows_published_versions(tmp_path: Path) -> None:
+    path = build_db(tmp_path / "cache.duckdb", n_skills=5, runs=1)
+    db = queries.Db(path, cache_size=4)
+    first = queries.runs(db)
+    again = queries.runs(db)
+    assert again is first and db.hits == 1
+    add_run(path)
+    newer = queries.runs(db)
+    assert newer.height == first.height + 1  # a new version: not served from the cache
+    for i in range(6):
+        queries.sparklines(db, [i + 1])
+    assert len(db._cache) == 4
+    off = queries.Db(path, cache_size=0)
+    assert queries.runs(off) is not queries.runs(off) and off.hits == 0
+
+
+def test_empty_state_without_a_forecast_run(empty_run_db: Path, dash_app: Any) -> None:
+    with dash_app.server.app_context():
+        saved = dash_app.server.extensions[queries.EXTENSION_KEY]
+        dash_app.server.extensions[queries.EXTENSION_KEY] = queries.Db(empty_run_db)
+        try:
+            fresh, cards, risers, decliners, fig = page("home").update_overview(NEWEST)
+            assert "run 'skillpulse forecast'" in text_of(fresh) + text_of(cards)
+            assert risers == [] and decliners == [] and len(fig.data) >= 1
+            name = queries.skill_options(queries.current())["name"][0]
+            fig, cards, _rows, _alert, notes = page("skills").update_explorer(*explorer_values([name]))
+            assert [t.name for t in fig.data] == [name]
+            assert "No forecast yet" in text_of(notes)
+            assert "No forecast run yet" in pio.to_json(page("methodology").update_scorecard(NEWEST)[0])
+            assert "Pick one or more skills" in text_of(page("skills").update_explorer(
+                *explorer_values([]))[1])
+        finally:
+            dash_app.server.extensions[queries.EXTENSION_KEY] = saved

@@ -1,0 +1,134 @@
+"""Pure figure builders and frame transforms, tested without a server."""
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import polars as pl
+import pytest
+
+from dashboard import figures
+from dashboard.transforms import FC_COLS, Y_TITLES, scale_series, series_labels, sparkline
+
+
+def months(n: int, start: dt.date = dt.date(2020, 1, 1)) -> list[dt.date]:
+    return [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+            for i in range(n)]
+
+
+def history(series_id: int = 1, n: int = 24, measure: str = "count") -> pl.DataFrame:
+    return pl.DataFrame({
+        "series_id": [series_id] * n, "measure": [measure] * n, "period": months(n),
+        "value": [float(10 + i) for i in range(n)], "total": [1000.0] * n,
+    })
+
+
+def forecast(series_id: int = 1, n: int = 6) -> pl.DataFrame:
+    per = months(n, dt.date(2022, 1, 1))
+    return pl.DataFrame({"series_id": [series_id] * n, "period": per, "mean": [40.0] * n,
+                         "lower_80": [35.0] * n, "upper_80": [45.0] * n,
+                         "lower_95": [30.0] * n, "upper_95": [50.0] * n})
+
+
+def test_share_of_counts_uses_totals_and_last_total_for_forecast() -> None:
+    out = scale_series(history(), forecast(), {1: "Python"}, scale="share", view="absolute", market=None)
+    assert out.y_title == Y_TITLES["share"]
+    assert out.history["value"][0] == pytest.approx(1.0)  # 10 of 1000 postings = 1%
+    assert out.forecast["mean"][0] == pytest.approx(4.0)
+    assert out.history["label"].unique().to_list() == ["Python"]
+    assert any("market size of the last month" in n for n in out.notes)
+
+
+def test_index_is_100_at_the_last_twelve_months() -> None:
+    out = scale_series(history(), forecast(), {1: "X"}, scale="index", view="absolute", market=None)
+    assert out.history["value"].tail(12).mean() == pytest.approx(100.0)
+    base = sum(range(22, 34)) / 12
+    assert out.forecast["upper_95"][0] == pytest.approx(50.0 / base * 100)
+
+
+def test_count_of_a_share_series_without_totals_falls_back_with_a_note() -> None:
+    h = history(measure="share").with_columns(pl.lit(None, dtype=pl.Float64).alias("total"))
+    out = scale_series(h, forecast(), {1: "X"}, scale="count", view="absolute", market=None)
+    assert out.history["value"].to_list() == h["value"].to_list()
+    assert any("cannot be shown as a count" in n for n in out.notes)
+
+
+def test_market_relative_is_flat_when_the_skill_moves_with_the_market() -> None:
+    h = history()
+    market = pl.concat([
+        h.select("period", pl.col("value") * 7, pl.lit("history").alias("kind")),
+        forecast().select("period", (pl.col("mean") * 7).alias("value"), pl.lit("forecast").alias("kind")),
+    ])
+    out = scale_series(h, forecast(), {1: "X"}, scale="share", view="relative", market=market)
+    assert out.y_title == Y_TITLES["relative"]
+    assert out.history["value"].to_list() == pytest.approx([100.0] * 24)
+    assert out.forecast["mean"].to_list() == pytest.approx([100.0] * 6)
+
+
+def test_relative_without_a_market_says_so() -> None:
+    out = scale_series(history(), forecast(), {1: "X"}, scale="share", view="relative", market=None)
+    assert any("No whole-market series" in n for n in out.notes)
+    assert out.y_title == Y_TITLES["share"]
+
+
+def test_labels_add_segments_only_when_a_skill_has_several_series() -> None:
+    series = pl.DataFrame({"skill": ["Go", "Go", "SQL"], "series_id": [1, 2, 3],
+                           "source": ["hn", "indeed", "hn"], "region": ["", "US", ""],
+                           "occupation": ["", "", ""], "measure": ["count", "share", "count"]})
+    labels = series_labels(series)
+    assert labels[3] == "SQL"
+    assert labels[1] == "Go (hn, count)" and labels[2] == "Go (indeed · US, share)"
+
+
+def test_sparkline() -> None:
+    assert sparkline([1, 2, 3, 4, 5, 6, 7, 8]) == "▁▂▃▄▅▆▇█"
+    assert sparkline([5, 5]) == "▁▁"
+    assert sparkline([]) == ""
+
+
+def test_fan_chart_has_history_fans_mean_and_changepoint() -> None:
+    out = scale_series(history(), forecast(), {1: "Python"}, scale="count", view="absolute", market=None)
+    fig = figures.fan_chart(out.history, out.forecast, y_title=out.y_title,
+                            changepoints={"Python": dt.date(2020, 6, 1)}, as_of=dt.date(2021, 12, 1))
+    assert isinstance(fig, go.Figure)
+    names = [t.name for t in fig.data]
+    assert "Python" in names and "Python forecast" in names and "Python changepoint" in names
+    assert "Python 95% interval" in names and "Python 80% interval" in names
+    band = next(t for t in fig.data if t.name == "Python 95% interval")
+    assert max(band.y) == 50.0 and min(band.y) == 30.0
+    mean = next(t for t in fig.data if t.name == "Python forecast")
+    assert mean.y[0] == 33.0  # joined to the last observation
+    assert fig.layout.yaxis.title.text == Y_TITLES["count"]
+
+
+def test_fan_chart_history_only_and_empty() -> None:
+    empty_fc = forecast().head(0)
+    out = scale_series(history(), empty_fc, {1: "X"}, scale="count", view="absolute", market=None)
+    fig = figures.fan_chart(out.history, out.forecast, y_title="y")
+    assert [t.name for t in fig.data] == ["X"]
+    blank = figures.fan_chart(out.history.head(0), out.forecast, y_title="y")
+    assert blank.layout.annotations[0].text == "No data for this selection"
+
+
+def test_market_context_heatmap_scorecard() -> None:
+    groups = pl.DataFrame({"period": months(3) * 2, "grp": ["Rising & emerging"] * 3 + ["Stable & other"] * 3,
+                           "idx": [90.0, 100, 110, 100, 100, 100]})
+    postings = pl.DataFrame({"period": months(3), "postings": [1e4, 2e4, 3e4]})
+    fig = figures.market_context(groups, postings)
+    assert [t.name for t in fig.data] == ["All job postings (right axis)", "Rising & emerging",
+                                          "Stable & other"]
+    assert fig.data[0].yaxis == "y2"
+    growth = pl.DataFrame({"category": ["A", "A", "B", "B"], "year": [2020, 2021, 2020, 2021],
+                           "growth_pct": [None, 12.0, None, -8.0]})
+    heat = figures.category_heatmap(growth)
+    assert list(heat.data[0].x) == ["2021"] and sorted(heat.data[0].y) == ["A", "B"]
+    assert heat.data[0].zmid == 0
+    card = pl.DataFrame({"model": ["naive", "headline"], "median_mase": [1.2, 0.8],
+                         "coverage_80": [70.0, 79.0]})
+    sc = figures.scorecard(card)
+    assert list(sc.data[0].y) == ["headline", "naive"]
+    assert figures.scorecard(card.head(0)).layout.annotations[0].text == "No backtest in this run"
+
+
+def test_forecast_columns_constant() -> None:
+    assert set(FC_COLS) <= set(forecast().columns)
