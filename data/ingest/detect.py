@@ -20,15 +20,17 @@ INDEED_AGGREGATE_REQUIRED = ("date", "jobcountry", "indeed_job_postings_index_sa
 LONG_REQUIRED = ("skill", "period", "value")
 LONG_OPTIONAL = ("source", "region", "occupation", "total")
 
-# Fallback signature of a job-postings file when data.postings does not publish its own.
-POSTINGS_TEXT = ("description", "text", "body", "posting", "job_description", "content")
+POSTINGS_REQUIRED = ("id", "posted_at", "description")
+# A text column marks a job-postings file even when other columns are misnamed (the postings
+# reader then names what is missing).
+POSTINGS_TEXT = ("description", "text", "body", "job_description")
 
 EXPECTED = (
     "long (skill, period, value [, source, region, occupation, total]), "
     "hn-whoishiring (month, num_comments, term, percentage), "
     "indeed-postings (date, jobcountry, indeed_job_postings_index, display_name; or the aggregate "
     "file's date, jobcountry, indeed_job_postings_index_SA), "
-    "postings (one job posting per row with a text column such as description)"
+    "postings (id, posted_at, description [, title, region, occupation]; CSV, Parquet or JSON Lines)"
 )
 
 
@@ -40,7 +42,7 @@ def _postings_match(cols: set[str]) -> bool:
     looks = getattr(mod, "looks_like_postings", None) if mod else None
     if callable(looks):
         return bool(looks(sorted(cols)))
-    return any(c in cols for c in POSTINGS_TEXT)
+    return set(POSTINGS_REQUIRED) <= cols or any(c in cols for c in POSTINGS_TEXT)
 
 
 def detect_format(header: Sequence[str], label: str) -> str:

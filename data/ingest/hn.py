@@ -8,6 +8,8 @@ skill?". Terms that are not skills (work arrangement, seniority, enthusiasm) are
 is :data:`EXCLUDED_TERMS`. Role words such as "Back End" or "Full Stack" are kept: they name a
 competency profile that employers ask for.
 
+Two terms that the taxonomy treats as one skill are merged by keeping the larger share.
+
 If the upstream dictionary ``terms.dic`` sits next to the file, its aliases are added to the
 taxonomy: ``Name/alias[A|B]`` gives aliases A and B; ``Name/js[X]`` (upstream: matches X, X.js and
 XJS) gives aliases X, X.js and XJS.
@@ -100,7 +102,9 @@ def parse_hn(raw: RawTable, *, source: str | None, settings: Settings) -> Parsed
         present = set(term.filter(keep).str.to_lowercase().unique().to_list())
         aliases = aliases.filter(pl.col("name").str.to_lowercase().is_in(list(present)))
         notes.append(f"aliases from {dic.name} for {aliases.height} terms")
-    return Parsed(frame=frame, fmt="hn-whoishiring", aliases=aliases, notes=notes)
+    # Two upstream terms may be one skill in the taxonomy (e.g. an old and a new name): the
+    # share of comments mentioning either is at least the larger of the two, so keep that.
+    return Parsed(frame=frame, fmt="hn-whoishiring", aliases=aliases, notes=notes, merge="max")
 
 
 def _check_one_total_per_month(period: pl.Series, comments: pl.Series, rows: pl.Series,

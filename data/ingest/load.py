@@ -111,19 +111,29 @@ def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFra
     return series.join(ids.rename({"series_key": "_key"}), on="_key", how="left")
 
 
+MERGES = ("max", "sum", "mean")
+
+
 def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_file: str,
-                 sha256: str, fmt: str) -> dict[str, int]:
+                 sha256: str, fmt: str, merge: str | None = None) -> dict[str, int]:
     """Store a monthly ingest frame as one batch; returns ``batch_id, rows, series, skills``.
 
     ``frame``: ``skill, period (Date, first of month), value, total, source, region, occupation,
     measure`` and optionally ``_row`` (spreadsheet rows, for error messages). Unknown skills are
     created (category ``uncategorised``); names resolve through aliases case-insensitively. A
-    (series, month) given twice — also via two names of one skill — is an ``InputError``.
+    (series, month) given twice — also via two names of one skill — is an ``InputError``, unless
+    ``merge`` (``max``, ``sum`` or ``mean``) says how to combine such rows (``total``: the max).
     """
     f, _varying = _with_series_key(_normalise(frame, source_file))
     series = _series_table(con, f)
     f = f.join(series.select("_key", "series_id"), on="_key", how="left")
-    _reject_duplicates(f, series, source_file)
+    if _has_duplicates(f):
+        if merge is None:
+            _raise_duplicate(f, source_file)
+        if merge not in MERGES:
+            raise ValueError(f"merge must be one of {MERGES}, not {merge!r}")
+        f = f.group_by("series_id", "period", maintain_order=True).agg(
+            getattr(pl.col("value"), merge)(), pl.col("total").max())
     obs = f.select(pl.col("series_id").cast(pl.Int32), "period", "value", "total")
     batch = query(con, "ingest_batch_insert", source_file=source_file, sha256=sha256, format=fmt,
                   rows=obs.height)
@@ -135,15 +145,21 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_
         execute(con, "ingest_observation_insert", batch_id=batch_id)
     finally:
         con.unregister("tmp_obs")
-    return {"batch_id": batch_id, "rows": obs.height, "series": series.height,
+    return {"batch_id": batch_id, "rows": obs.height, "series": int(series["series_id"].n_unique()),
             "skills": int(series["skill_id"].n_unique())}
 
 
-def _reject_duplicates(f: pl.DataFrame, series: pl.DataFrame, source_file: str) -> None:
+def _series_period_key(f: pl.DataFrame) -> pl.Series:
     key = pl.col("series_id").cast(pl.Int64) * (1 << 32) + pl.col("period").cast(pl.Int32).cast(pl.Int64)
-    keys = f.select(key.alias("k")).to_series()
-    if keys.n_unique() == f.height:
-        return
+    return f.select(key.alias("k")).to_series()
+
+
+def _has_duplicates(f: pl.DataFrame) -> bool:
+    return _series_period_key(f).n_unique() != f.height
+
+
+def _raise_duplicate(f: pl.DataFrame, source_file: str) -> None:
+    keys = _series_period_key(f)
     repeat = ~keys.is_first_distinct()
     idx = int(repeat.arg_max())  # type: ignore[arg-type]
     earlier = int((keys == keys[idx]).arg_max())  # type: ignore[arg-type]

@@ -96,6 +96,8 @@ def _postings(path: Path, con: Any, *, source: str | None, progress: bool) -> Pa
     try:
         mod = importlib.import_module("data.postings")
     except ModuleNotFoundError as exc:
+        if exc.name != "data.postings":
+            raise
         raise UsageError("the postings format is not available in this installation "
                          "(module data.postings is missing)") from exc
     frame, stats = mod.postings_to_frame(path, con, source=source, progress=progress)
@@ -147,6 +149,11 @@ class _Progress:
         with self._bar:
             yield self
 
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
     def step(self, description: str) -> None:
         if self._bar is not None:
             self._bar.update(self._task, description=description)
@@ -180,7 +187,7 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
         raise UsageError("no input files given")
     db_path = Path(db)
     files = [(check_path(p), str(p)) for p in paths]
-    bar = _Progress(progress, total=len(files) * len(STAGES))
+    bar = _Progress(progress and fmt != "postings", total=len(files) * len(STAGES))
     results: list[FileResult] = []
     todo: list[tuple[Path, str, str, str]] = []  # path, label, sha, format
     with bar.running():
@@ -201,6 +208,8 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
                 continue
             seen.add(sha)
             file_fmt = fmt if fmt != "auto" else detect_format(read_header(path)[1], label)
+            if file_fmt == "postings":
+                bar.close()  # data.postings shows its own bar; two rich live displays cannot nest
             _check_measure(file_fmt, measure, label)
             result.fmt = file_fmt
             todo.append((path, label, sha, file_fmt))
@@ -244,7 +253,7 @@ def _write(db: Path, todo: list[tuple[Path, str, str, str]], parsed: dict[str, P
                 add_aliases(con, item.aliases)
             try:
                 stats = ingest_frame(con, item.frame, source_file=str(path.resolve()), sha256=sha,
-                                     fmt=item.fmt)
+                                     fmt=item.fmt, merge=item.merge)
             except InputError as exc:  # name the file as the user gave it
                 raise InputError(exc.detail, file=label, row=exc.row, column=exc.column) from None
             frame = item.frame

@@ -13,6 +13,7 @@ import codecs
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -324,10 +325,26 @@ def read_header(path: str | Path) -> tuple[str, list[str]]:
         head = fh.read(_SNIFF_BYTES)
     if not head.strip():
         raise InputError("is empty; expected a header line and data rows", file=label)
+    if head.lstrip()[:1] == b"{":
+        return "jsonl", _jsonl_keys(head, label)
     wide = _utf16_encoding(head)
     if wide:
         head = _decode_wide(_whole_units(head, wide), wide, label)
     return "csv", _parse_header(head, label)
+
+
+def _jsonl_keys(head: bytes, label: str) -> list[str]:
+    """Keys of the first object of a JSON Lines file (job postings may come as JSON Lines)."""
+    line = _first_line(head.lstrip())
+    try:
+        first = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError("starts like JSON Lines but its first line is not a JSON object",
+                         file=label, row=1) from exc
+    if not isinstance(first, dict):
+        raise InputError("starts like JSON Lines but its first line is not a JSON object",
+                         file=label, row=1)
+    return [str(k) for k in first]
 
 
 def _whole_units(head: bytes, encoding: str) -> bytes:
