@@ -12,6 +12,8 @@ Rules (the same for the project taxonomy and for a user's own):
    side; ``C`` is not found inside ``C++``/``C#`` (a following ``+`` or ``#`` continues the name);
    a match followed by ``.`` and a letter is part of a longer token (``Vue`` in ``Vue.js`` is
    left to the alias ``Vue.js``; ``.NET`` in ``ASP.NET`` or ``example.net`` does not count).
+   A plain alias of three or more letters also matches with a trailing plural "s"
+   ("impact assessments", "REST API" in "REST APIs").
 3. **Longest match wins.** Overlapping candidates are resolved leftmost-longest, so
    "React Native" is not also "React" and "Objective-C" is not also "C".
 4. **Short and ambiguous names.** An alias is *ambiguous* when it is a single letter or a common
@@ -217,6 +219,7 @@ class _Entry:
     length: int
     mode: int
     surfaces: frozenset[str]   # accepted spellings for EXACT/CONTEXT/STRICT
+    plural: bool               # a trailing "s" may follow (plain aliases of 3+ letters)
 
 
 class AliasConflict(ValueError):
@@ -268,7 +271,8 @@ class Matcher:
         short: dict[str, _Entry] = {}
         for key, (idx, surfaces) in by_key.items():
             mode = alias_mode(key, words)
-            entry = _Entry(idx, key, len(key), mode, frozenset(surfaces))
+            plural = mode == PLAIN and len(key) >= 3 and key[-1].isalpha() and key[-1] != "s"
+            entry = _Entry(idx, key, len(key), mode, frozenset(surfaces), plural)
             if key.isalpha() and len(key) <= 2:
                 short[key] = entry
             else:
@@ -311,12 +315,13 @@ class Matcher:
                         continue
                 if e < n:
                     q = text[e]
-                    if q.isalnum() or q == "_" or q in "+#":
-                        continue
-                    if q == "." and e + 1 < n and text[e + 1].isalnum():
+                    if q == "s" and entry.plural and (e + 1 == n or not text[e + 1].isalnum()):
+                        e += 1   # a plain plural: "data protection impact assessments"
+                    elif (q.isalnum() or q in "_+#"
+                          or (q == "." and e + 1 < n and text[e + 1].isalnum())):
                         continue
                 if entry.mode != PLAIN:
-                    if text[start:e] not in entry.surfaces:
+                    if text[start:end + 1] not in entry.surfaces:
                         continue
                     if entry.mode >= CONTEXT and _compound(text, start, e):
                         continue
@@ -363,21 +368,25 @@ class Matcher:
 
     def _resolve_context(self, text: str, pending: list[tuple[int, int, _Entry]],
                          anchors: list[tuple[int, int]], found: dict[int, None]) -> None:
+        """Keep ambiguous mentions that have context; CONTEXT names first, so that a confirmed
+        one ("Rust" near "services") can in turn support a STRICT one ("Rust or Go")."""
         w = CONTEXT_CHARS
         low = _lower_same_length(text)
-        for s, e, entry in pending:
-            if entry.skill in found:
-                continue
-            lo, hi = s - w, e + w
-            near = {k for pos, k in anchors if lo <= pos <= hi and k != entry.skill}
-            if entry.mode == CONTEXT:
-                if near or _has_cue(_CUE_WORD_RE, low, lo, hi):
+        for tier in (CONTEXT, STRICT):
+            for s, e, entry in pending:
+                if entry.mode != tier or entry.skill in found:
+                    continue
+                lo, hi = s - w, e + w
+                near = {k for pos, k in anchors if lo <= pos <= hi and k != entry.skill}
+                if tier == CONTEXT:
+                    ok = bool(near) or _has_cue(_CUE_WORD_RE, low, lo, hi)
+                else:
+                    cat = self.categories[entry.skill]
+                    ok = (len(near) >= 2 or (bool(cat) and any(self.categories[k] == cat for k in near))
+                          or _has_cue(_CUE_STRICT_RE, low, lo, hi))
+                if ok:
                     found[entry.skill] = None
-                continue
-            cat = self.categories[entry.skill]
-            if (len(near) >= 2 or (cat and any(self.categories[k] == cat for k in near))
-                    or _has_cue(_CUE_STRICT_RE, low, lo, hi)):
-                found[entry.skill] = None
+                    anchors.append((s, entry.skill))
 
     def find_names(self, text: str, *, clean: bool = True) -> list[str]:
         """Names of the skills found in ``text`` (cleaned first unless ``clean`` is False)."""
