@@ -100,7 +100,7 @@ def _check(rows: list[tuple[int, str, str, list[str], str]], label: str, *, name
 
 
 def _read_csv(text: str, label: str) -> pl.DataFrame:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
