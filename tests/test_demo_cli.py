@@ -49,7 +49,8 @@ def test_demo_builds_offline_and_rebuilds(tmp_path: Path) -> None:
             assert store.query(con.cursor(), "latest_run").height == 1
         res = runner.invoke(cli, ["catalogue", str(courses), "--db", str(db)])
         assert res.exit_code == 0, res.output
-        assert "retire" in res.stdout and "build" in res.stdout
+        actions = {line.split(",")[2] for line in res.stdout.splitlines()[1:] if line.count(",") >= 4}
+        assert {"retire", "refresh", "keep", "build"} <= actions  # the sample shows every action
     else:
         assert elapsed < 10
     first = Path(store.resolve(db))
@@ -58,3 +59,38 @@ def test_demo_builds_offline_and_rebuilds(tmp_path: Path) -> None:
     assert Path(store.resolve(db)) != first  # a new version was published
     again = _series(db).filter(pl.col("source") == "demo")
     assert again.sort("name").equals(demo.sort("name"))  # same data, no duplicate months
+
+
+def test_demo_refuses_to_mix_with_real_data(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import polars as pl
+
+    from data.ingest.load import ingest_frame
+
+    db = tmp_path / "mine.duckdb"
+    frame = pl.DataFrame({"skill": ["SQL"], "period": [dt.date(2024, 1, 1)], "value": [1.0],
+                          "total": [None], "source": ["hr-system"], "region": [""],
+                          "occupation": [""], "measure": ["count"]},
+                         schema_overrides={"total": pl.Float64})
+    with store.write(db) as con:
+        ingest_frame(con, frame, source_file="mine.csv", sha256="x" * 64, fmt="long")
+    before = store.resolve(db)
+    res = CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-serve"])
+    assert res.exit_code != 0 and "hr-system" in str(res.exception)
+    assert store.resolve(db) == before  # nothing published
+
+
+def test_demo_serves_through_a_fresh_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --no-serve the build hands over to 'skillpulse serve' in a fresh interpreter."""
+    from dashboard.commands import demo
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(demo, "build_demo", lambda db, **kw: {
+        "timings": {"total": 0.1, "generate": 0.0, "ingest": 0.0}, "courses": "c", "inventory": "i"})
+    monkeypatch.setattr(demo.os, "execv", lambda exe, argv: calls.append(argv))
+    res = CliRunner().invoke(cli, ["demo", "--db", str(tmp_path / "d.duckdb"), "--port", "8123"])
+    assert res.exit_code == 0, res.output
+    assert "http://127.0.0.1:8123/" in res.output
+    assert calls and calls[0][1:4] == ["-m", "dashboard.cli", "serve"]
+    assert calls[0][-4:] == ["--host", "127.0.0.1", "--port", "8123"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from dashboard.commands.common import db_option
 from data import store
 from data.demo import generate_series, taxonomy_frame
 from data.demo_samples import write_samples
+from data.errors import DatabaseError, UsageError
 from data.skills import ensure_default_taxonomy, upsert_taxonomy
 
 POSTINGS_SOURCE = "demo-postings"
@@ -75,12 +77,28 @@ def _postings_note(stats: object) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
+def _refuse_foreign_data(db: Path) -> None:
+    """The demo rebuilds its own database; it never mixes synthetic series into real data."""
+    if not db.exists():
+        return
+    try:
+        with store.read(db) as con:
+            sources = set(store.query(con.cursor(), "demo_sources")["source"].to_list())
+    except DatabaseError:
+        return  # not a readable skillpulse database: the write reports what is wrong
+    foreign = sorted(sources - {"demo", POSTINGS_SOURCE, "fixture"})
+    if foreign:
+        raise UsageError(f"{db} already holds other data (sources: {', '.join(foreign[:5])}); "
+                         "the demo would mix with it — pass a new file, e.g. --db demo.duckdb")
+
+
 def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=click.echo  # type: ignore[no-untyped-def]
                ) -> dict[str, object]:
     """Build (or rebuild) the demo database at ``db``; returns what was built with timings."""
     from data.ingest.load import ingest_frame
 
     db = Path(db)
+    _refuse_foreign_data(db)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     frame, truth = generate_series(seed=seed)
@@ -147,9 +165,21 @@ def demo_cmd(db: str, no_serve: bool, host: str, port: int, seed: int) -> None:
     if no_serve:
         click.echo(f"serve it with: skillpulse serve --db {db}")
         return
-    run_server = _optional("dashboard.server", "run_server")
-    if run_server is None:
+    if _optional("dashboard.server", "run_server") is None:
         click.echo("the dashboard server is not installed in this build; the database is ready")
         return
     click.echo(f"serving the dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
-    run_server(str(db), host=host, port=port)  # type: ignore[operator]
+    serve_fresh(str(db), host, port)
+
+
+def serve_fresh(db: str, host: str, port: int) -> None:
+    """Replace this process with ``skillpulse serve``.
+
+    Why not call ``run_server`` here: the build ran polars, DuckDB and a process pool, whose
+    thread pools do not survive gunicorn's fork — workers forked from this process hang (measured:
+    the port listens, no request is answered). A fresh interpreter serves like ``skillpulse serve``.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "dashboard.cli", "serve", "--db", db,
+                              "--host", host, "--port", str(port)])
