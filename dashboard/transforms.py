@@ -79,8 +79,8 @@ def _base(values: pl.Series) -> float | None:
     return mean if mean > 0 else None
 
 
-def _scale_one(h: pl.DataFrame, f: pl.DataFrame, scale: str, notes: list[str], label: str
-               ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _scale_one(h: pl.DataFrame, f: pl.DataFrame, scale: str, notes: list[str], label: str,
+               market_fc: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     measure = h["measure"][0]
     has_total = h["total"].drop_nulls().len() > 0
     last_total = h["total"].drop_nulls().tail(1).item() if has_total else None
@@ -100,15 +100,21 @@ def _scale_one(h: pl.DataFrame, f: pl.DataFrame, scale: str, notes: list[str], l
                      f"shown as {measure}.")
         return h, f
     if scale == "share":  # count → share
-        factor_f = 100.0 / last_total
         h2 = h.with_columns(pl.when(pl.col("total") > 0).then(pl.col("value") / pl.col("total") * 100)
                             .otherwise(None).alias("value"))
     else:  # share → count
-        factor_f = last_total / 100.0
         h2 = h.with_columns((pl.col("value") * pl.col("total") / 100).alias("value"))
-    if f.height:
+    if f.height == 0:
+        return h2, f
+    # Future market size: the market's own forecast when the run has one, else the last month's.
+    if market_fc is not None and market_fc.height:
+        f = f.join(market_fc.select("period", pl.col("value").alias("_m")), on="period", how="left")
+        f = f.with_columns(pl.col("_m").fill_null(last_total))
+    else:
         notes.append(f"Forecasts shown as a {scale} assume the market size of the last month.")
-    return h2, f.with_columns([pl.col(c) * factor_f for c in FC_COLS])
+        f = f.with_columns(pl.lit(last_total).alias("_m"))
+    factor = (100.0 / pl.col("_m")) if scale == "share" else (pl.col("_m") / 100.0)
+    return h2, f.with_columns([pl.col(c) * factor for c in FC_COLS]).drop("_m")
 
 
 def _relative_one(h: pl.DataFrame, f: pl.DataFrame, market: pl.DataFrame, notes: list[str],
@@ -142,7 +148,8 @@ def scale_series(history: pl.DataFrame, forecast: pl.DataFrame, labels: dict[int
         forecast: series_id, period, mean, lower_80, upper_80, lower_95, upper_95.
         labels: series_id → display label.
         scale: share | count | index.  view: absolute | relative (to the whole market).
-        market: the market series (period, value, kind ∈ history|forecast), or None.
+        market: the market series (period, value, kind ∈ history|forecast), or None; its
+            forecast is the future market size when counts and shares are converted.
 
     Returns:
         ``Scaled`` with columns series_id, label, period, value (history) and the forecast columns.
@@ -161,7 +168,8 @@ def scale_series(history: pl.DataFrame, forecast: pl.DataFrame, labels: dict[int
         if relative:
             h, f = _relative_one(h, f, market, notes, label)  # type: ignore[arg-type]
         else:
-            h, f = _scale_one(h, f, scale, notes, label)
+            market_fc = market.filter(pl.col("kind") == "forecast") if market is not None else None
+            h, f = _scale_one(h, f, scale, notes, label, market_fc)
         hs.append(h.select("series_id", pl.lit(label).alias("label"), "period",
                            pl.col("value").cast(pl.Float64)))
         fs.append(f.select("series_id", pl.lit(label).alias("label"), "period",

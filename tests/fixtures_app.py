@@ -2,9 +2,9 @@
 
 History comes from ``data.demo.generate_series`` (the project's seeded demo generator). It is
 loaded with ``data.ingest.load.ingest_frame`` when that module exists, otherwise with a small
-fixture loader. Forecast runs come from ``models.batch.run_forecast`` when asked for and
-available, otherwise they are *synthesized* (damped log-linear extrapolation, no model fitting) so
-dashboard work and 10,000-series benchmarks never wait on the forecasting code.
+fixture loader. Forecast runs come from the real ``models.batch.run_forecast`` (the default) when
+it exists; ``real_forecast=False`` (or its absence) *synthesizes* them instead (damped log-linear
+extrapolation, no model fitting), which the 10,000-series benchmark can use.
 """
 from __future__ import annotations
 
@@ -218,7 +218,7 @@ def synthesize_run(con, *, as_of: dt.date | None = None, horizon: int = 24,  # t
 
 
 def build_db(path: str | Path, *, n_skills: int = 30, months: int = 120, segments: int = 1,
-             runs: int = 1, real_forecast: bool = False, seed: int = 7) -> Path:
+             runs: int = 1, real_forecast: bool = True, seed: int = 7) -> Path:
     """Create a published skillpulse database at ``path`` with history and ``runs`` forecast runs
     (the earlier ones as of 12 months before the end, so the "as of" picker has a choice)."""
     path = Path(path)
@@ -232,7 +232,7 @@ def build_db(path: str | Path, *, n_skills: int = 30, months: int = 120, segment
     return path
 
 
-def add_run(path: str | Path, *, as_of: dt.date | None = None, real_forecast: bool = False) -> int:
+def add_run(path: str | Path, *, as_of: dt.date | None = None, real_forecast: bool = True) -> int:
     """Publish one more forecast run (real batch when asked and available, else synthetic)."""
     run_forecast = _optional("models.batch", "run_forecast") if real_forecast else None
     if run_forecast is not None:

@@ -132,3 +132,12 @@ def test_market_context_heatmap_scorecard() -> None:
 
 def test_forecast_columns_constant() -> None:
     assert set(FC_COLS) <= set(forecast().columns)
+
+
+def test_share_forecast_uses_the_market_forecast_when_there_is_one() -> None:
+    fc = forecast()
+    market = fc.select("period", pl.Series("value", [2000.0, 4000.0, 2000.0, 4000.0, 2000.0, 4000.0]),
+                       pl.lit("forecast").alias("kind"))
+    out = scale_series(history(), fc, {1: "X"}, scale="share", view="absolute", market=market)
+    assert out.forecast["mean"].to_list() == pytest.approx([2.0, 1.0] * 3)
+    assert not any("last month" in n for n in out.notes)

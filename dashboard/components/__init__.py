@@ -48,7 +48,7 @@ def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[di
         id=id_, columnDefs=columns, rowData=list(rows),
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False,
                        "minWidth": 90},
-        columnSize="responsiveSizeToFit",
+        columnSize="responsiveSizeToFit" if not any("flex" in c for c in columns) else None,
         csvExportParams={"fileName": filename,
                          **({"columnKeys": list(csv_columns)} if csv_columns else {})},
         dashGridOptions={"animateRows": False, "tooltipShowDelay": 300},

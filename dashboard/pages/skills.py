@@ -338,7 +338,7 @@ def update_explorer(*values: Any) -> tuple[go.Figure, Any, list[dict[str, Any]],
                                   "lower_95": pl.Float64, "upper_95": pl.Float64})
         outlook = pl.DataFrame()
         notes.append("No forecast yet: history only. Run 'skillpulse forecast' to add forecasts.")
-    market = _market_for(queries.market_history(db, rid), state) if state.view == "relative" else None
+    market = _market_for(queries.market_history(db, rid), state)
     rank = {s: i for i, s in enumerate(sids)}
     hist = hist.sort(pl.col("series_id").replace_strict(rank, default=len(rank)), "period")
     scaled = scale_series(hist, fc, labels, scale=state.scale, view=state.view, market=market)
