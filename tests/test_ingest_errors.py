@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import fcntl
+import gzip
 import os
 import subprocess
 import sys
@@ -55,6 +56,8 @@ CASES: list[tuple[str, str | bytes, list[str], int | None, str | None, str]] = [
     ("more-fields", GOOD + "Go,2020-01,1,9\n", [], 4, None, "has 4 fields but the header has 3"),
     ("duplicate-header", "skill,Skill,value\nPython,2020-01,1\n", [], 1, "Skill", "twice"),
     ("empty-header-name", "skill,period,value,\nPython,2020-01,1,\n", [], 1, None, "has no name"),
+    ("excel-workbook", b"PK\x03\x04" + b"\x00" * 40, [], None, None, "Excel"),
+    ("gzip-file", gzip.compress(GOOD.encode()), [], None, None, "decompress it first"),
     ("unknown-measure-for-hn", "month,num_comments,term,count,percentage,rank\n2020-01-01,10,Go,1,10,1\n",
      ["--measure", "count"], None, None, "does not apply to the hn-whoishiring format"),
 ]
@@ -242,3 +245,17 @@ def test_permission_denied_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(Path, "open", deny)
     code, _, err = run_cli(["ingest", path, "--db", tmp_path / "d.duckdb"], capsys)
     assert code == 2 and "locked.csv: cannot be read (Permission denied)" in err
+
+
+def test_database_path_that_is_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "db").mkdir()
+    code, _, err = run_cli(["ingest", write(tmp_path / "g.csv", GOOD), "--db", tmp_path / "db"], capsys)
+    assert code == 2 and "is a directory" in err and "Traceback" not in err
+
+
+def test_database_file_given_as_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import duckdb
+
+    duckdb.connect(str(tmp_path / "other.duckdb")).close()
+    code, _, err = run_cli(["ingest", tmp_path / "other.duckdb", "--db", tmp_path / "d.duckdb"], capsys)
+    assert code == 2 and "other.duckdb: is a DuckDB database; pass it as --db" in err

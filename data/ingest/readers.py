@@ -27,6 +27,15 @@ PARQUET_MAGIC = b"PAR1"
 ROW_COL = "_row"  # optional column: the spreadsheet row of each frame row, when rows were dropped
 _SNIFF_BYTES = 1 << 16
 _DELIMITERS = {";": "semicolon ';'", "\t": "tab", "|": "pipe '|'"}
+_BINARY_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive or an Excel/ODS workbook; export the sheet as CSV (UTF-8)",
+    b"\xd0\xcf\x11\xe0": "a legacy Excel (.xls) workbook; export the sheet as CSV (UTF-8)",
+    b"\x1f\x8b": "gzip-compressed; decompress it first",
+    b"BZh": "bzip2-compressed; decompress it first",
+    b"\xfd7zXZ": "xz-compressed; decompress it first",
+    b"SQLite format 3": "an SQLite database, not a CSV or Parquet file",
+    b"DUCK": "a DuckDB database; pass it as --db, not as an input file",
+}
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,13 @@ def sha256_file(path: Path) -> str:
 def is_parquet(path: Path) -> bool:
     with path.open("rb") as fh:
         return fh.read(4) == PARQUET_MAGIC
+
+
+def _reject_binary(head: bytes, label: str) -> None:
+    """Name common binary formats instead of reporting their bytes as bad CSV."""
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic) or (magic == b"DUCK" and head[8:12] == magic):
+            raise InputError(f"is {what}", file=label)
 
 
 def _utf16_encoding(head: bytes) -> str | None:
@@ -254,6 +270,7 @@ def _read_csv(path: Path, label: str, data: bytes | None = None) -> RawTable:
             head = fh.read(_SNIFF_BYTES)
     else:
         head = data[:_SNIFF_BYTES]
+    _reject_binary(head, label)
     if not head.strip():
         if data is None and path.stat().st_size > len(head):
             data = path.read_bytes()
@@ -325,6 +342,7 @@ def read_header(path: str | Path) -> tuple[str, list[str]]:
         head = fh.read(_SNIFF_BYTES)
     if not head.strip():
         raise InputError("is empty; expected a header line and data rows", file=label)
+    _reject_binary(head, label)
     if head.lstrip()[:1] == b"{":
         return "jsonl", _jsonl_keys(head, label)
     wide = _utf16_encoding(head)
