@@ -80,7 +80,7 @@ def _nearly(cols: set[str]) -> tuple[str, Sequence[str]] | None:
         if present >= 2 and present == len(required) - 1:
             return fmt, required
     # A long file with two misnamed columns still gets a hint when both have close matches.
-    present = [c for c in LONG_REQUIRED if c in cols]
-    if present and all(c in cols or suggest(c, cols) for c in LONG_REQUIRED):
+    long_present = [c for c in LONG_REQUIRED if c in cols]
+    if long_present and all(c in cols or suggest(c, cols) for c in LONG_REQUIRED):
         return "long", LONG_REQUIRED
     return None

@@ -78,6 +78,18 @@ class IngestSummary:
                 f"{self.skills:,} skills, months {span} in {self.seconds:.2f} s")
 
 
+@dataclass
+class _Todo:
+    """A file to load: where it is, how messages name it, its hash, format and (once read) frame."""
+
+    path: Path
+    label: str
+    sha: str
+    fmt: str
+    result: FileResult
+    parsed: Parsed | None = None
+
+
 Parser = Callable[..., Parsed]
 PARSERS: dict[str, Parser] = {"long": parse_long, "hn-whoishiring": parse_hn,
                               "indeed-postings": parse_indeed}
@@ -189,7 +201,7 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
     files = [(check_path(p), str(p)) for p in paths]
     bar = _Progress(progress and fmt != "postings", total=len(files) * len(STAGES))
     results: list[FileResult] = []
-    todo: list[tuple[Path, str, str, str]] = []  # path, label, sha, format
+    todo: list[_Todo] = []
     with bar.running():
         live = _live_hashes(db_path)
         seen: set[str] = set()
@@ -212,43 +224,39 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
                 bar.close()  # data.postings shows its own bar; two rich live displays cannot nest
             _check_measure(file_fmt, measure, label)
             result.fmt = file_fmt
-            todo.append((path, label, sha, file_fmt))
-        parsed: dict[str, Parsed] = {}
-        for path, label, sha, file_fmt in todo:
-            if file_fmt == "postings":
-                continue
-            bar.step(f"reading {path.name}")
-            parsed[sha] = _parse(path, label, file_fmt, source=source, measure=measure,
+            todo.append(_Todo(path, label, sha, file_fmt, result))
+        for item in todo:
+            if item.fmt == "postings":
+                continue  # read inside the write: extraction needs the store's taxonomy
+            bar.step(f"reading {item.path.name}")
+            item.parsed = _parse(item.path, item.label, item.fmt, source=source, measure=measure,
                                  settings=settings)
             bar.advance()
         skills = 0
         if todo:
-            skills = _write(db_path, todo, parsed, results, settings, bar, source=source,
-                            progress=progress, say=say)
+            skills = _write(db_path, todo, settings, bar, source=source, progress=progress, say=say)
     return IngestSummary(files=results, seconds=time.perf_counter() - started, skills=skills)
 
 
-def _write(db: Path, todo: list[tuple[Path, str, str, str]], parsed: dict[str, Parsed],
-           results: list[FileResult], settings: Settings, bar: _Progress, *, source: str | None,
-           progress: bool, say: Callable[[str], None]) -> int:
+def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress, *,
+           source: str | None, progress: bool, say: Callable[[str], None]) -> int:
     """Load the files in one transaction; returns the number of distinct skills touched."""
-    by_label = {r.label: r for r in results}
     names: list[pl.Series] = []
     with store.write(db, settings) as con:
         ensure_default_taxonomy(con)
-        for path, label, sha, file_fmt in todo:
-            result = by_label[label]
+        for job in todo:
+            path, label, sha, result = job.path, job.label, job.sha, job.result
             bar.step(f"writing {path.name}")
             if already_ingested(con, sha):
                 result.skipped = "already ingested"
                 say(f"{label}: already ingested (same content); skipped")
                 bar.advance()
                 continue
-            if file_fmt == "postings":
+            if job.parsed is None:
                 item = _postings(path, con, source=source, progress=progress)
                 bar.advance()
             else:
-                item = parsed[sha]
+                item = job.parsed
             if item.aliases is not None and item.aliases.height:
                 add_aliases(con, item.aliases)
             try:
