@@ -25,7 +25,7 @@ PROGRESS_MIN_BYTES = 20 * 1024 * 1024  # a bar is noise for files that load in a
               help="What long-format values are: count (default), share (percent 0–100) or index.")
 def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
                measure: str | None) -> None:
-    """Load FILE... (CSV or Parquet) into the database, all files or none.
+    """Load FILE... (CSV or Parquet; postings also JSON Lines) into the database, all or none.
 
     \b
     Formats (auto-detected from the header):
@@ -35,7 +35,8 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
       hn-whoishiring   month, num_comments, term, count, percentage, rank (share of comments;
                        non-skill terms such as Remote or Senior are left out)
       indeed-postings  Indeed Hiring Lab sector / aggregate postings index (daily → monthly mean)
-      postings         raw job postings: skills are extracted and counted per month
+      postings         id, posted_at, description [, title, region, occupation]: one job
+                       posting per row; skills are extracted and counted per month
 
     \b
     Re-ingesting an identical file changes nothing; a newer file replaces the months it covers.
