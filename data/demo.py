@@ -37,19 +37,41 @@ LIFECYCLES = ("emerging", "rising", "stable", "declining", "obsolescent", "noisy
 START = dt.date(2015, 1, 1)
 SOURCE = "demo"
 
-# Well-known names get the life cycle the world gave them when the taxonomy contains them.
-_HINTS: dict[str, str] = {
-    "jquery": "obsolescent", "adobe flash": "obsolescent", "flash": "obsolescent",
-    "silverlight": "obsolescent", "angularjs": "obsolescent", "coffeescript": "obsolescent",
-    "perl": "declining", "cobol": "declining", "visual basic": "declining", "vba": "declining",
-    "hadoop": "declining", "svn": "obsolescent", "subversion": "obsolescent",
-    "kubernetes": "rising", "rust": "rising", "typescript": "rising", "terraform": "rising",
-    "pytorch": "rising", "snowflake": "rising", "dbt": "rising", "go": "rising",
-    "large language models": "emerging", "llm": "emerging", "prompt engineering": "emerging",
-    "retrieval-augmented generation": "emerging", "rag": "emerging", "langchain": "emerging",
-    "generative ai": "emerging", "vector databases": "emerging",
-    "sql": "stable", "excel": "stable", "java": "stable", "python": "rising", "linux": "stable",
+# Well-known names get the life cycle the world gave them when the taxonomy contains them, so the
+# demo tells a familiar story (jQuery collapsed, LLMs emerged); the rest are assigned at random.
+_HINT_GROUPS: dict[str, tuple[str, ...]] = {
+    "obsolescent": ("jQuery", "AngularJS", "Backbone.js", "Knockout.js", "CoffeeScript",
+                    "ActionScript", "Adobe Flash", "Flash", "Silverlight", "Subversion", "SVN",
+                    "Apache Pig", "MapReduce", "Apache Mahout", "Classic ASP", "WCF", "Struts",
+                    "Grunt", "Bower", "MSMQ", "Flux"),
+    "declining": ("Perl", "COBOL", "Visual Basic", "VBA", "Objective-C", "Apache Hadoop", "Hadoop",
+                  "Apache Hive", "SOAP", "XML Schema", "Java EE", "JSP", "WinForms", "WPF", "Puppet",
+                  "Chef", "Vagrant", "Ruby on Rails", "CakePHP", "CodeIgniter", "Delphi", "SPSS",
+                  "SAS", "Octave", "Heroku", "Meteor", "Less", "Pentaho", "SSIS", "ActiveMQ",
+                  "Resque", "Ember.js"),
+    "rising": ("Kubernetes", "Rust", "TypeScript", "Terraform", "PyTorch", "Snowflake", "dbt", "Go",
+               "Python", "Databricks", "Apache Airflow", "Apache Iceberg", "Delta Lake", "DuckDB",
+               "Polars", "FastAPI", "Next.js", "Tailwind CSS", "Svelte", "Vite", "GitHub Actions",
+               "Argo CD", "GitOps", "MLOps", "Pulumi", "Google BigQuery", "Apache Kafka",
+               "Amazon EKS", "Supabase", "Kotlin", "Cloud cost management", "Data governance",
+               "Machine learning", "Deep learning", "React", "Apache Spark", "GraphQL"),
+    "emerging": ("Large language models", "LLM", "Generative AI", "Prompt engineering",
+                 "Retrieval-augmented generation", "RAG", "LangChain", "LlamaIndex",
+                 "Vector databases", "AI agents", "LLM evaluation", "Fine-tuning LLMs",
+                 "Anthropic Claude", "AI-assisted coding", "Mojo", "OpenAI API", "ChatGPT", "Llama"),
+    "stable": ("SQL", "Excel", "Java", "Linux", "HTML", "CSS", "Git", "JavaScript", "C", "C++", "C#",
+               "Statistics", "Data analysis", "REST APIs", "JSON", "Bash", "Docker",
+               "Amazon Web Services", "Microsoft Azure", "Project management", "Agile", "Scrum",
+               "Data science", "NumPy", "Pandas", "Bootstrap", "Angular", "Vue.js", "Node.js",
+               "Webpack", "Spring Boot", "Django", "Flask", ".NET", "PHP", "Ruby", "Scala", "R",
+               "MATLAB", "PostgreSQL", "MySQL", "MongoDB", "Redis", "Jira", "Tableau", "Power BI",
+               "Jenkins", "Ansible", "Microservices"),
+    "noisy": ("Prolog", "OCaml", "Crystal", "HaXe", "Scheme", "Common Lisp", "Elm", "Processing",
+              "Apache Samza", "NServiceBus", "EDI"),
 }
+_HINTS: dict[str, str] = {n.lower(): life for life, names in _HINT_GROUPS.items() for n in names}
+# Known technology shifts: (old, new) — the new one appears and takes the old one's share.
+_KNOWN_BREAKS = (("GPT-3", "GPT-4"), ("Apache Storm", "Apache Flink"))
 # Shares of skills by life cycle (the rest of the skills are break pairs, ~8%).
 _MIX = {"emerging": 0.09, "rising": 0.20, "stable": 0.27, "declining": 0.17,
         "obsolescent": 0.09, "noisy": 0.10}
@@ -92,7 +114,8 @@ def pick_skills(n_skills: int, taxonomy: pl.DataFrame | None = None) -> pl.DataF
         for name, cat in tax.select("name", "category").iter_rows():
             by_cat.setdefault(cat, []).append(name)
         # well-known names with a known history first, so the demo tells a familiar story
-        queues = [sorted(v, key=lambda n: n.lower() not in _HINTS) for _, v in sorted(by_cat.items())]
+        known = _HINTS.keys() | {n.lower() for pair in _KNOWN_BREAKS for n in pair}
+        queues = [sorted(v, key=lambda n: n.lower() not in known) for _, v in sorted(by_cat.items())]
         keys = sorted(by_cat)
         while len(names) < n_skills and any(queues):
             for cat, q in zip(keys, queues, strict=True):
@@ -118,16 +141,22 @@ def _assign_lifecycles(skills: pl.DataFrame, rng: np.random.Generator
     n = skills.height
     life = np.array([""] * n, dtype=object)
     names = [s.lower() for s in skills["skill"].to_list()]
+    pairs: list[tuple[int, int]] = []
+    index = {nm: i for i, nm in enumerate(names)}
+    for old, new in _KNOWN_BREAKS:
+        if old.lower() in index and new.lower() in index:
+            o, w = index[old.lower()], index[new.lower()]
+            pairs.append((o, w))
+            life[o], life[w] = "obsolescent", "emerging"
     for i, nm in enumerate(names):
-        if nm in _HINTS:
+        if nm in _HINTS and not life[i]:
             life[i] = _HINTS[nm]
     free = [i for i in range(n) if not life[i]]
     order = rng.permutation(free)
     cats = skills["category"].to_list()
     # Break pairs: two free skills of the same category (about 4% of skills each side).
     n_pairs = max(1, round(n * 0.04)) if n >= 10 else 0
-    pairs: list[tuple[int, int]] = []
-    used: set[int] = set()
+    used: set[int] = {i for pair in pairs for i in pair}
     by_cat: dict[str, list[int]] = {}
     for i in order:
         by_cat.setdefault(cats[int(i)], []).append(int(i))
@@ -150,7 +179,24 @@ def _assign_lifecycles(skills: pl.DataFrame, rng: np.random.Generator
         pos += take
     for i in rest[pos:]:
         life[i] = "stable"
+    _calm_soft_skills(life, cats, names, pairs)
     return life, pairs
+
+
+_SOFT = ("soft", "office", "business", "project", "privacy", "design", "communication", "finance")
+
+
+def _calm_soft_skills(life: np.ndarray, cats: list[str], names: list[str],
+                      pairs: list[tuple[int, int]]) -> None:
+    """Professional skills rarely emerge or collapse: swap such random draws with stable tech ones
+    (counts per life cycle unchanged)."""
+    fixed = {i for pair in pairs for i in pair} | {i for i, nm in enumerate(names) if nm in _HINTS}
+    soft = [any(w in c.lower() for w in _SOFT) for c in cats]
+    donors = [i for i in range(life.size) if life[i] == "stable" and not soft[i] and i not in fixed]
+    for i in range(life.size):
+        if soft[i] and i not in fixed and life[i] in ("emerging", "obsolescent") and donors:
+            j = donors.pop()
+            life[i], life[j] = "stable", life[i]
 
 
 def _log_curves(life: np.ndarray, pairs: list[tuple[int, int]], months: int,

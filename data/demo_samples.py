@@ -89,6 +89,7 @@ def generate_catalogue(truth: pl.DataFrame, *, seed: int = 7, n_courses: int = 4
     cats = sorted(c for c in pools if sum(len(v) for v in pools[c].values()) >= 3)
     rows = []
     used_titles: set[str] = set()
+    used_leads: set[str] = set()
     i = 0
     while len(rows) < n_courses and i < n_courses * 20:
         pattern, kinds = _COURSE_PATTERNS[i % len(_COURSE_PATTERNS)]
@@ -99,9 +100,10 @@ def generate_catalogue(truth: pl.DataFrame, *, seed: int = 7, n_courses: int = 4
             s = _take(pools[cat], k, rng)
             if s and s not in skills:
                 skills.append(s)
-        if len(skills) < max(1, len(kinds) - 1):
+        if len(skills) < max(1, len(kinds) - 1) or skills[0] in used_leads:
             continue
         lead = skills[0]
+        used_leads.add(lead)
         title = {"legacy": f"{lead} essentials", "mixed": f"{cat}: {lead} and beyond",
                  "current": f"Hands-on {lead}", "core": f"{lead} fundamentals"}[pattern]
         if title in used_titles:

@@ -70,7 +70,10 @@ def _phrase(row: dict) -> str:
         horizon = row.get("horizon")
         span = f" in {int(horizon)} months" if horizon else ""
         interval = f" [80%: {_pct(lo)} to {_pct(hi)}]" if lo is not None and hi is not None else ""
-        parts.append(f"{_pct(g)}{span}{interval}")
+        rel = row.get("market_relative_growth_pct")
+        vs_market = (f", {_pct(rel)} vs the market" if rel is not None and math.isfinite(rel)
+                     else "")
+        parts.append(f"{_pct(g)}{span}{interval}{vs_market}")
     hl = row.get("half_life_months")
     if status in DECLINING and hl is not None and math.isfinite(hl):
         lo, hi = row.get("half_life_lower"), row.get("half_life_upper")
@@ -205,7 +208,7 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             action = "keep"
             value = max(0.0, _mean([e.x for e in judged]))
             conf = _mean([e.confidence for e in judged])
-            reason = f"Keep: the skills taught hold or grow — {_join(items)}."
+            reason = f"Keep: no skill taught is declining — {_join(items)}."
         if unmatched:
             reason += " Not in the taxonomy (ignored): " + ", ".join(f"'{w}'" for w in unmatched) + "."
         rows.append({"course_id": cid, "title": course["title"], "action": action,

@@ -65,9 +65,22 @@ def test_market_series_has_a_slump_that_skills_do_not_explain(
     # the 12-month mean drops by more than 10% somewhere (the slump) ...
     drops = yearly[12:] / yearly[:-12]
     assert np.nanmin(drops) < 0.9
-    # ... while a stable skill's share over the same window hardly moves
-    totals = frame.filter(pl.col("skill") != MARKET_SKILL).select("total").unique()
-    assert totals.height == 132  # every skill row carries the market total of its month
+    # every skill row carries the market total of its month, so shares follow
+    per_month = (frame.group_by("period").agg(pl.col("total").n_unique().alias("n"))
+                 .join(market.select("period", pl.col("value").alias("market")), on="period"))
+    assert per_month.height == 132 and (per_month["n"] == 1).all()
+    skills_total = frame.filter(pl.col("skill") != MARKET_SKILL).group_by("period").agg(
+        pl.col("total").first()).join(market.select("period", "value"), on="period")
+    assert (skills_total["total"] == skills_total["value"]).all()
+    # the market slump is not a skill slump: the median stable skill's share hardly moves
+    crash = int(np.nanargmin(drops)) + 12
+    _, truth = demo
+    stable = truth.filter(pl.col("lifecycle") == "stable")["skill"]
+    share = (frame.filter(pl.col("skill").is_in(stable.implode()))
+             .with_columns(share=pl.col("value") / pl.col("total"))
+             .group_by("period").agg(pl.col("share").median()).sort("period")["share"]
+             .rolling_mean(12).to_numpy())
+    assert share[crash] / share[crash - 12] > 0.9
 
 
 def test_life_cycle_shapes(demo: tuple[pl.DataFrame, pl.DataFrame]) -> None:
