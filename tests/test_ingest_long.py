@@ -26,6 +26,7 @@ def test_headers_are_case_insensitive_and_optional_columns_are_kept(tmp_path: Pa
     db = tmp_path / "db.duckdb"
     summary = ingest_files([src], db)
     assert summary.rows == 3 and summary.series == 2 and summary.skills == 1
+    assert summary.files[0].notes == ["ignored columns: notes"]
     assert _series(db) == [
         ("Zebraflow", "uncategorised", "", "DE", "", "count", "2020-03", 0.0, 120.0),
         ("Zebraflow", "uncategorised", "", "US", "Data engineer", "count", "2020-01", 3.0, 100.0),

@@ -14,7 +14,7 @@ import polars as pl
 
 from data.errors import InputError
 from data.ingest import checks
-from data.ingest.detect import LONG_REQUIRED
+from data.ingest.detect import LONG_OPTIONAL, LONG_REQUIRED
 from data.ingest.frame import Parsed, assemble, spreadsheet_rows
 from data.ingest.monthly import SERIES_KEYS, to_monthly
 from data.ingest.readers import RawTable
@@ -51,6 +51,10 @@ def parse_long(raw: RawTable, *, source: str | None, measure: str | None,
                      region=segments["region"], occupation=segments["occupation"],
                      measure=measure, rows=spreadsheet_rows(raw.frame))
     notes: list[str] = []
+    known = {*LONG_REQUIRED, *LONG_OPTIONAL}
+    ignored = [h for h in raw.header if h.lower() not in known]
+    if ignored:
+        notes.append(f"ignored columns: {', '.join(ignored)}")
     if not monthly:
         reject_duplicates(frame, raw.label, "date")
         frame = to_monthly(frame)
