@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import dash
 import pytest
 
 from data.demo import generate_series
@@ -73,8 +74,10 @@ def test_catalogue_callbacks(app, planning_db) -> None:  # type: ignore[no-untyp
     catalogue = _page("/catalogue")
     _, picks = planning_db
     with app.server.app_context():
-        rows, cards, source, _ = catalogue.render(None, "all")
+        demo = catalogue.demo_payload()
+        rows, cards, source, _ = catalogue.render(demo, "all")
         assert rows and "demo sample" in source and len(cards) == 4
+        assert catalogue.render({"rows": "junk"}, "nonsense")[0] == []  # posted JSON is not trusted
         store, note = catalogue.triage_upload(_data_url(UPLOAD_COURSES % picks["D"].encode()),
                                               "mine.csv")
         assert store["filename"] == "mine.csv"
@@ -84,7 +87,7 @@ def test_catalogue_callbacks(app, planning_db) -> None:  # type: ignore[no-untyp
         rows, _, source, _ = catalogue.render(store, "retire")
         assert [r["course_id"] for r in rows] == ["U1"] and "your upload" in source
         store, err = catalogue.triage_upload(_data_url(b"course_id,title\nX,Y\n"), "bad.csv")
-        assert store is None and "bad.csv, row 1, column 'skills'" in str(err)
+        assert store is dash.no_update and "bad.csv, row 1, column 'skills'" in str(err)
 
 
 def test_upload_size_checked_on_server(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +97,7 @@ def test_upload_size_checked_on_server(app, monkeypatch) -> None:  # type: ignor
     monkeypatch.setattr(gaps, "get_settings", lambda: Settings(max_upload_bytes=100))
     with app.server.app_context():
         store, err = gaps.plan_upload(_data_url(b"person,skill\n" + b"A,SQL\n" * 50), "big.csv")
-    assert store is None and "upload limit" in str(err)
+    assert store is dash.no_update and "upload limit" in str(err)
 
 
 def test_gaps_callbacks_and_url_never_carry_uploaded_names(app, planning_db) -> None:  # type: ignore[no-untyped-def]
@@ -110,6 +113,9 @@ def test_gaps_callbacks_and_url_never_carry_uploaded_names(app, planning_db) -> 
         assert [r["skill"] for r in rows] == [picks["R"]]
         assert options == [{"label": "Pat", "value": "Pat"}] and len(people) == 1
         assert "your upload team.csv" in source
+        demo = gaps.demo_payload()
+        assert not demo["uploaded"] and demo["people"]
+        assert gaps.render({"people": [{"x": 1}], "rows": 3}, None, "all")[0] == []
     assert gaps.state_search("Pat", "deepen", uploaded=True) == "?kind=deepen"
     assert gaps.state_search("Ada A.", "all", uploaded=False) == "?person=Ada+A."
 

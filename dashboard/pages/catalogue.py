@@ -12,7 +12,6 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-import polars as pl
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import queries
@@ -65,9 +64,10 @@ def layout(action: Any = None, **extra: Any) -> html.Div:
         problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
     chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
     limit_kb = get_settings().max_upload_bytes // 1024
+    demo = demo_payload()  # computed once per page load; callbacks only filter it
     return html.Div([
         dcc.Location(id=URL, refresh=False),
-        dcc.Store(id=STORE, storage_type="memory"),
+        dcc.Store(id=STORE, storage_type="memory", data=demo),
         page_header("Course catalogue triage",
                     "Which courses to retire, refresh or keep, and which rising skills no course "
                     "teaches yet — from the newest forecast run."),
@@ -112,46 +112,55 @@ def triage_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]
         data, name = decode_upload(contents, filename, get_settings().max_upload_bytes)
         result = run_catalogue(queries.current().reader.connection(), data, name)
     except SkillpulseError as exc:
-        return None, _error_box(str(exc))
+        return no_update, _error_box(str(exc))
     note = None
     if result.unmatched:
         shown = ", ".join(f"'{n}'" for n in result.unmatched[:15])
         note = dbc.Alert(f"{len(result.unmatched)} skill name(s) are not in the taxonomy and were "
                          f"ignored: {shown}.", color="warning")
-    return {"filename": name, "rows": result.table.to_dicts()}, note
+    return {"filename": name, "rows": result.table.to_dicts(), "uploaded": True,
+            "source": f"Showing your upload {name} (kept in this tab only)."}, note
 
 
-def _demo_rows() -> tuple[list[dict[str, Any]], str, str | None]:
+def demo_payload() -> dict[str, Any]:
+    """The demo sample catalogue's triage (or a message saying why there is none)."""
     db = queries.current()
     courses, _ = sample_paths(db.path)
     if not courses.exists():
-        return [], "No catalogue yet: drop a file above (or build the demo with 'skillpulse demo').", None
+        return {"rows": [], "source": "No catalogue yet: drop a file above (or build the demo with "
+                                      "'skillpulse demo')."}
     try:
         result = run_catalogue(db.reader.connection(), courses.read_bytes(), courses.name)
     except SkillpulseError as exc:
-        return [], f"The sample catalogue {courses.name} could not be used.", str(exc)
-    return result.table.to_dicts(), f"Showing the demo sample catalogue {courses.name}. " \
-        "Drop your own file to triage it.", None
+        return {"rows": [], "source": f"The sample catalogue {courses.name} could not be used.",
+                "error": str(exc)}
+    return {"rows": result.table.to_dicts(), "filename": courses.name,
+            "source": f"Showing the demo sample catalogue {courses.name}. Drop your own file to "
+                      "triage it."}
 
 
 def render(store: dict[str, Any] | None, action: str | None) -> tuple[list[dict], list, str, Any]:
-    """Rows for the grid (filtered by action), summary cards, source line, and a demo-file error."""
+    """Rows for the grid (filtered by action), summary cards, source line, and a demo-file error.
+
+    ``store`` holds either the demo payload (from the layout) or an upload's triage; any JSON can
+    be posted to a callback, so its shape is checked rather than trusted.
+    """
     problems: list[str] = []
     chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
-    error = None
-    if store and isinstance(store.get("rows"), list):
-        rows = store["rows"]
-        source = f"Showing your upload {str(store.get('filename', ''))[:120]} (kept in this tab only)."
-    else:
-        rows, source, error = _demo_rows()
-    counts = pl.DataFrame(rows).group_by("action").len() if rows else pl.DataFrame()
-    by = dict(counts.iter_rows()) if counts.height else {}
+    store = store if isinstance(store, dict) else {}
+    raw = store.get("rows")
+    rows = [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
+    source = str(store.get("source") or "")[:300]
+    error = store.get("error")
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[str(r.get("action"))] = counts.get(str(r.get("action")), 0) + 1
     cards = [dbc.Col(dbc.Card(dbc.CardBody([
-        html.Div(a, className="kpi-title"), html.Div(f"{by.get(a, 0)}", className="kpi-value"),
+        html.Div(a, className="kpi-title"), html.Div(f"{counts.get(a, 0)}", className="kpi-value"),
         html.Div(ACTION_HELP[a], className="kpi-note")]), className="kpi-card h-100"), md=3)
         for a in ACTIONS]
     shown = rows if chosen == ALL else [r for r in rows if r.get("action") == chosen]
-    return shown, cards, source, (_error_box(error) if error else no_update)
+    return shown, cards, source, (_error_box(str(error)[:500]) if error else no_update)
 
 
 @callback(Output(STORE, "data"), Output(ALERT, "children"),
