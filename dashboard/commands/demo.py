@@ -24,7 +24,7 @@ from data.errors import DatabaseError, UsageError
 from data.skills import ensure_default_taxonomy, upsert_taxonomy
 
 POSTINGS_SOURCE = "demo-postings"
-N_POSTINGS = 8_000  # ~60 a month: visible trends, a few seconds through extraction
+N_POSTINGS = 6_000  # ~45 a month: visible trends, 1–2 s through generation + extraction
 POSTINGS_MONTHS = 132
 
 
