@@ -159,10 +159,10 @@ def category_growth(db: Db) -> pl.DataFrame:
     return db.query("dash_category_growth", market=store.MARKET_CATEGORY)
 
 
-def category_top_skills(db: Db, category: str, run_id: int | None, n: int = 5) -> pl.DataFrame:
-    """name, growth_pct: the category's skills with the highest growth."""
-    return db.query("dash_category_top_skills", category=category,
-                    run_id=None if run_id is None else int(run_id), n=int(n))
+def category_top_skills(db: Db, run_id: int | None, n: int = 5) -> pl.DataFrame:
+    """category, name, growth_pct: each category's skills with the highest growth."""
+    return db.query("dash_category_top_skills", run_id=None if run_id is None else int(run_id),
+                    n=int(n), market=store.MARKET_CATEGORY)
 
 
 def backtest_scorecard(db: Db, run_id: int) -> pl.DataFrame:

@@ -90,9 +90,9 @@ def test_explorer_as_of_an_earlier_run_cuts_history(ctx: queries.Db) -> None:
     old = runs.row(1, named=True)
     fig, *_ = page("skills").update_explorer(*explorer_values([name], run=old["run_id"]))
     hist = next(t for t in fig.data if t.name == name)
-    assert max(hist.x) == old["as_of"]
+    assert max(hist.x) == old["as_of"].isoformat()
     fan = next(t for t in fig.data if t.name == f"{name} forecast")
-    assert min(fan.x[1:]) > old["as_of"]
+    assert min(fan.x[1:]) > old["as_of"].isoformat()
 
 
 @pytest.mark.parametrize("junk", [

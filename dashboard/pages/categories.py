@@ -49,15 +49,18 @@ def _newest_run(db: queries.Db) -> int | None:
 
 
 def _category_links(db: queries.Db, growth: pl.DataFrame) -> list[Any]:
-    cats = sorted(growth["category"].unique().to_list())
+    hrefs = category_hrefs(db)
+    cats = sorted(set(growth["category"].to_list()) & set(hrefs))
     return [html.H2("Top skills by category"),
-            html.Ul([html.Li(dcc.Link(c, href=category_href(db, c))) for c in cats],
+            html.Ul([html.Li(dcc.Link(c, href=hrefs[c])) for c in cats],
                     className="list-inline", style={"columnCount": 3})]
 
 
-def category_href(db: queries.Db, category: str) -> str:
-    names = queries.category_top_skills(db, category, _newest_run(db), n=5)["name"].to_list()
-    return skills_href(names)
+def category_hrefs(db: queries.Db) -> dict[str, str]:
+    """Category → explorer link with its five fastest-growing skills (newest run)."""
+    top = queries.category_top_skills(db, _newest_run(db), n=5)
+    return {cat: skills_href(g["name"].to_list())
+            for (cat,), g in top.group_by("category", maintain_order=True)}
 
 
 @callback(Output(ids.CAT_NAV, "href"), Input(ids.CAT_HEATMAP, "clickData"), prevent_initial_call=True)
@@ -71,11 +74,7 @@ def open_category(click: Any) -> Any:
     category = clean_text(raw, "category", problems)
     if not category:
         return no_update
-    db = queries.current()
-    known = set(queries.category_growth(db)["category"].to_list())
-    if category not in known:
-        return no_update
-    return category_href(db, category)
+    return category_hrefs(queries.current()).get(category, no_update)
 
 
 wire_csv_export(ids.CAT_TABLE, ids.CAT_TABLE_CSV)
