@@ -164,10 +164,10 @@ def _assign_lifecycles(skills: pl.DataFrame, rng: np.random.Generator
         if len(pairs) >= n_pairs:
             break
         if len(members) >= 4:
-            old, new = members[0], members[1]
-            pairs.append((old, new))
-            used.update((old, new))
-            life[old], life[new] = "obsolescent", "emerging"
+            o, w = members[0], members[1]
+            pairs.append((o, w))
+            used.update((o, w))
+            life[o], life[w] = "obsolescent", "emerging"
     rest = [int(i) for i in order if int(i) not in used]
     counts = {k: round(v * n) for k, v in _MIX.items()}
     pos = 0

@@ -87,7 +87,7 @@ def generate_catalogue(truth: pl.DataFrame, *, seed: int = 7, n_courses: int = 4
     aliases = _aliases()
     pools = _pools(truth)
     cats = sorted(c for c in pools if sum(len(v) for v in pools[c].values()) >= 3)
-    rows = []
+    rows: list[dict[str, object]] = []
     used_titles: set[str] = set()
     used_leads: set[str] = set()
     i = 0
@@ -137,7 +137,8 @@ def generate_inventory(truth: pl.DataFrame, *, seed: int = 7, n_people: int = 25
     groups = [[cats[(j * n_teams + k) % len(cats)] for j in range(3)] for k in range(n_teams)]
     team_names = tuple(f"{g[0]} team" for g in groups)
     team_cats = dict(zip(team_names, groups, strict=True))
-    rows = []
+    rows: list[dict[str, object]] = []
+    kinds: tuple[str, ...]
     for p in range(n_people):
         person = f"{FIRST[p % len(FIRST)]} {LAST[(p * 7) % len(LAST)]}."
         team = team_names[p % n_teams]

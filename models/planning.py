@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -187,7 +188,9 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
                 reason += f" Also teaches {_join(rest)}."
         elif D or nb is not None:
             action = "refresh"
-            parts, values, confs = [], [], []
+            parts: list[str] = []
+            values: list[float] = []
+            confs: list[float] = []
             if D:
                 values.append(len(D) / len(judged) * _mean([-e.x for e in D]))
                 confs.extend(e.confidence for e in D)
@@ -269,10 +272,12 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
         by_person.setdefault(r["person"], []).append(r)
         team_of.setdefault(r["person"], r.get("team") or "")
     rising_by_cat: dict[str, list[Evidence]] = {}
-    for e in ev.values():
-        if e.cls == "R":
-            rising_by_cat.setdefault(e.category, []).append(e)
-    rows, people, plan = [], [], []
+    for item in ev.values():
+        if item.cls == "R":
+            rising_by_cat.setdefault(item.category, []).append(item)
+    rows: list[dict] = []
+    people: list[dict] = []
+    plan: list[dict] = []
     for person in sorted(by_person):
         held = by_person[person]
         held_names = {h["skill"] for h in held}
@@ -282,7 +287,7 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
             if e is not None:
                 cat_count[e.category] = cat_count.get(e.category, 0) + 1
         declining_cats = {e.category for _, e in held_ev if e is not None and e.cls == "D"}
-        out: list[dict] = []
+        out: list[dict[str, Any]] = []
         for h, e in held_ev:
             if e is None:
                 continue
@@ -304,7 +309,7 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
                                       "it builds on what is already there.",
                             "status": e.status})
         n_known = sum(cat_count.values()) or 1
-        candidates = []
+        candidates: list[dict[str, Any]] = []
         for cat, count in cat_count.items():
             for c in rising_by_cat.get(cat, []):
                 if c.skill in held_names:

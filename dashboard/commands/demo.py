@@ -109,8 +109,9 @@ def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=cl
         ensure_default_taxonomy(con)
         upsert_taxonomy(con, taxonomy_frame(truth))
         stats = ingest_frame(con, frame, source_file=f"demo (seed {seed})", sha256=digest, fmt="demo")
+        first, last = frame["period"].min(), frame["period"].max()
         echo(f"  demo series: {stats['rows']:,} observations, {stats['series']:,} series, "
-             f"{frame['period'].min():%Y-%m} to {frame['period'].max():%Y-%m}")
+             f"{first!s:.7} to {last!s:.7}")
         postings = _ingest_postings(con, db, seed, echo)
     timings["ingest"] = time.perf_counter() - t1
     run_forecast = _optional("models.batch", "run_forecast")
@@ -154,10 +155,10 @@ def demo_cmd(db: str, no_serve: bool, host: str, port: int, seed: int) -> None:
     """
     click.echo(f"building the demo database {db} …")
     built = build_demo(db, seed=seed, progress=sys.stderr.isatty())
-    t = built["timings"]
-    click.echo(f"built {db} in {t['total']:.1f} s (generate {t['generate']:.2f} s, "  # type: ignore[index]
-               f"ingest {t['ingest']:.1f} s"  # type: ignore[index]
-               + (f", forecast {t['forecast']:.1f} s" if "forecast" in t else "") + ")")  # type: ignore[operator]
+    t: dict[str, float] = built["timings"]  # type: ignore[assignment]
+    click.echo(f"built {db} in {t['total']:.1f} s (generate {t['generate']:.2f} s, "
+               f"ingest {t['ingest']:.1f} s"
+               + (f", forecast {t['forecast']:.1f} s" if "forecast" in t else "") + ")")
     click.echo("try:")
     click.echo(f"  skillpulse export outlook --db {db} --out outlook.csv")
     click.echo(f"  skillpulse catalogue {built['courses']} --db {db}")
