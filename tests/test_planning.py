@@ -144,3 +144,19 @@ def test_cli_without_forecast_run_says_so(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["catalogue", str(tmp_path / "c.csv"), "--db", str(db)])
     assert exc.value.code == 2
+
+
+def test_cli_bad_file_exits_2_naming_file_row_column(db: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from dashboard.cli import main
+
+    bad = tmp_path / "team.csv"
+    bad.write_bytes(b"person,skill,proficiency\nAna,SQL,3\nBo,Go,9\n")
+    with pytest.raises(SystemExit) as exc:
+        main(["gaps", str(bad), "--db", str(db)])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{bad}, row 3, column 'proficiency'" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as exc:
+        main(["catalogue", str(tmp_path / "missing.csv"), "--db", str(db)])
+    assert exc.value.code == 2 and "no such file" in capsys.readouterr().err
