@@ -50,7 +50,7 @@ def generate(path: Path, rows: int) -> int:
 
 def time_duckdb(csv: Path, db: Path) -> float:
     t = time.perf_counter()
-    con = duckdb.connect(str(db))
+    con = duckdb.connect(str(db), config={"enable_progress_bar": False})
     con.execute("CREATE TABLE t AS SELECT * FROM read_csv($path)", {"path": str(csv)})
     con.close()
     return time.perf_counter() - t

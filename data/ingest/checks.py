@@ -196,8 +196,16 @@ def period_column(raw: RawTable, column: str) -> tuple[pl.Series, bool]:
         raise InputError(f"'{_clip(text)}' is not a period{extra}; {PERIOD_HELP}", file=raw.label,
                          row=raw.row_of(idx), column=column)
     monthly = bool((parsed.dt.day() == 1).all())
-    dates = s.replace_strict(uniq, parsed, return_dtype=pl.Date)
-    return dates.alias("period"), monthly
+    return _map_periods(s, uniq, parsed).alias("period"), monthly
+
+
+def _map_periods(s: pl.Series, uniq: pl.Series, parsed: pl.Series) -> pl.Series:
+    """Dates for every row. When all distinct values share one clean layout, parsing the column
+    directly is about twice as fast as mapping through the distinct values."""
+    for pattern, layout in ((r"^\d{4}-\d{2}$", "%Y-%m"), (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d")):
+        if bool(uniq.str.contains(pattern).all()):
+            return s.str.to_date(layout, strict=True)
+    return s.replace_strict(uniq, parsed, return_dtype=pl.Date)
 
 
 def first_duplicate(frame: pl.DataFrame, keys: list[str]) -> tuple[int, int] | None:

@@ -41,9 +41,7 @@ def _normalise(frame: pl.DataFrame, source_file: str) -> pl.DataFrame:
     missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"ingest frame lacks columns {missing}")
-    measure = frame["measure"]
-    measures = ([measure[0]] if measure.len() and _constant(measure)
-                else measure.unique().cast(pl.String).to_list())
+    measures = frame.select(pl.col("measure").unique().cast(pl.String)).to_series().to_list()
     bad = [m for m in measures if m not in MEASURES]
     if bad:
         raise InputError(f"measure '{bad[0]}' is not one of {', '.join(MEASURES)}",
@@ -59,7 +57,7 @@ def _normalise(frame: pl.DataFrame, source_file: str) -> pl.DataFrame:
         col = pl.col(name)
         if frame.schema[name] != dtype:
             col = col.cast(dtype)
-        if name in ("source", "region", "occupation") and frame[name].null_count():
+        if name in ("source", "region", "occupation") and frame.select(pl.col(name).null_count()).item():
             col = col.fill_null("")
         exprs.append(col)
     out = frame.select(exprs)
@@ -71,18 +69,15 @@ def _normalise(frame: pl.DataFrame, source_file: str) -> pl.DataFrame:
     return out
 
 
-def _constant(s: pl.Series) -> bool:
-    """Whether every value equals the first (cheap; a scalar column answers at once)."""
-    return s.len() == 0 or bool((s == s[0]).all()) if s[0] is not None else s.null_count() == s.len()
-
-
 def _with_series_key(f: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """Add ``_key``/``_key2``: two independent 64-bit hashes of the non-constant series columns.
 
-    Together they identify a series (a 128-bit key: the chance that two of a million series
-    collide is about 1e-27), so distinct series are found on integers, not strings.
+    ``_key`` identifies a series; ``_key2`` proves it: if two different series shared a ``_key``,
+    their ``_key2`` would differ too (see ``_series_table``), so distinct series are found on
+    integers rather than strings, and exactly.
     """
-    varying = [c for c in SERIES_KEYS if not _constant(f[c])] or ["measure"]
+    varying = [c for c in SERIES_KEYS
+               if not f.select((pl.col(c) == pl.col(c).first()).all()).item()] or ["measure"]
     key = pl.struct(varying)
     return f.with_columns(key.hash(seed=_HASH_SEED).alias("_key"),
                           key.hash(seed=_HASH_SEED + 1).alias("_key2")), varying
@@ -90,9 +85,8 @@ def _with_series_key(f: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
 
 def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFrame:
     """Distinct series of ``f`` → ``_key, _key2, series_id, skill_id, existed`` + series columns."""
-    distinct = f.unique(subset=["_key", "_key2"]).select([*SERIES_KEYS, "_key", "_key2"])
-    if distinct["_key"].n_unique() != distinct.height:
-        raise RuntimeError("64-bit series key collision; ingest this file again")
+    distinct = f.unique(subset="_key", keep="first", maintain_order=True).select(
+        [*SERIES_KEYS, "_key", "_key2"])
     if distinct["skill"].str.to_lowercase().str.strip_chars().eq(MARKET_SKILL.lower()).any():
         upsert_taxonomy(con, pl.DataFrame({"name": [MARKET_SKILL], "category": [MARKET_CATEGORY]}))
     resolved = resolve_names(con, distinct["skill"])
@@ -111,6 +105,15 @@ def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFra
     return series.join(ids.rename({"series_key": "_key"}), on="_key", how="left")
 
 
+def _attach_series(f: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
+    """Each row's ``series_id``; fails loudly if two different series hashed to one ``_key``."""
+    out = f.join(series.select("_key", pl.col("_key2").alias("_rep2"), "series_id"), on="_key",
+                 how="left")
+    if not bool((out["_key2"] == out["_rep2"]).all()):
+        raise RuntimeError("64-bit series key collision; ingest this file again")
+    return out
+
+
 MERGES = ("max", "sum", "mean")
 
 
@@ -126,7 +129,7 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_
     """
     f, _varying = _with_series_key(_normalise(frame, source_file))
     series = _series_table(con, f)
-    f = f.join(series.select("_key", "series_id"), on="_key", how="left")
+    f = _attach_series(f, series)
     if _has_duplicates(f):
         if merge is None:
             _raise_duplicate(f, source_file)

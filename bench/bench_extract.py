@@ -1,0 +1,138 @@
+"""Benchmark: skill extraction quality and end-to-end postings throughput against a per-alias ``re`` loop.
+
+Run: ``.venv/bin/python bench/bench_extract.py [--n 100000] [--baseline-n 2000]``
+
+1. Precision/recall on ``tests/eval/postings_eval.jsonl`` for the matcher (``data.extract``) and for
+   the baseline: HTML stripped, then one case-insensitive, word-bounded ``re.search`` per alias.
+2. End to end (read CSV → extract → aggregate monthly → ``ingest_frame`` into a DuckDB file in one
+   ``store.write``) on synthetic ~2 KB postings, with 1 and 2 worker processes, and the same
+   pipeline with the baseline matcher (in-process, on a smaller sample: it is slow). Figures are
+   postings per second of wall time, measured in this run; the machine is shared, so they are noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from data import postings, store  # noqa: E402
+from data.demo_postings import generate_postings  # noqa: E402
+from data.extract import Matcher, strip_html  # noqa: E402
+from data.ingest.load import ingest_frame  # noqa: E402
+from data.taxonomy_io import project_taxonomy, triples  # noqa: E402
+
+EVAL = ROOT / "tests" / "eval" / "postings_eval.jsonl"
+
+
+class RegexLoopMatcher:
+    """The baseline: for every alias, one compiled case-insensitive word-bounded regex."""
+
+    def __init__(self, tri: list[tuple[str, str, str]]) -> None:
+        self.skills: list[str] = []
+        index: dict[str, int] = {}
+        self.patterns: list[tuple[re.Pattern[str], int]] = []
+        for skill, _cat, alias in tri:
+            if skill not in index:
+                index[skill] = len(self.skills)
+                self.skills.append(skill)
+            pat = re.compile(r"(?<![\w.+#-])" + re.escape(alias) + r"(?![\w+#])", re.IGNORECASE)
+            self.patterns.append((pat, index[skill]))
+
+    def find(self, text: str) -> list[int]:
+        return list(dict.fromkeys(k for pat, k in self.patterns if pat.search(text)))
+
+    def find_names(self, text: str) -> list[str]:
+        return [self.skills[k] for k in self.find(strip_html(text))]
+
+    def extract_many(self, texts: list[str]) -> list[list[int]]:
+        return [self.find(strip_html(t)) for t in texts]
+
+
+def quality(matcher: object) -> tuple[float, float]:
+    tp = fp = fn = 0
+    for line in EVAL.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        got = set(matcher.find_names(item["text"]))  # type: ignore[attr-defined]
+        want = set(item["skills"])
+        tp += len(got & want)
+        fp += len(got - want)
+        fn += len(want - got)
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def make_postings(n: int, path: Path) -> float:
+    """~2 KB synthetic postings (a demo posting plus part of another); returns mean bytes."""
+    df = generate_postings(n + 1, 2024, dt.date(2016, 1, 1), 96)
+    extra = df["description"].shift(-1).str.slice(0, 900)
+    df = df.head(n).with_columns((pl.col("description") + "\n\n" + extra.head(n)).alias("description"))
+    df.write_csv(path)
+    return float((df["title"].str.len_bytes() + df["description"].str.len_bytes()).mean())  # type: ignore[arg-type]
+
+
+def end_to_end(path: Path, db: Path, *, jobs: int) -> tuple[float, dict]:
+    t0 = time.perf_counter()
+    with store.write(db) as con:
+        frame, stats = postings.postings_to_frame(path, con, source="bench", jobs=jobs)
+        ingest_frame(con, frame, source_file=str(path), sha256=f"bench-{time.time_ns()}", fmt="postings")
+    return time.perf_counter() - t0, stats
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000, help="postings for the throughput runs")
+    ap.add_argument("--baseline-n", type=int, default=300, help="postings for the baseline run")
+    args = ap.parse_args()
+
+    tri = triples(project_taxonomy())
+    fast = Matcher(tri)
+    slow = RegexLoopMatcher(tri)
+    print(f"taxonomy: {len(fast.skills)} skills, {len(tri)} names and aliases")
+    p_fast, r_fast = quality(fast)
+    p_slow, r_slow = quality(slow)
+    print(f"eval set ({EVAL.name}): matcher precision {p_fast:.3f} recall {r_fast:.3f} | "
+          f"per-alias re loop precision {p_slow:.3f} recall {r_slow:.3f}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        big, small = Path(tmp) / "postings.csv", Path(tmp) / "postings_small.csv"
+        t0 = time.perf_counter()
+        size = make_postings(args.n, big)
+        make_postings(args.baseline_n, small)
+        print(f"generated {args.n:,} postings, mean {size:,.0f} bytes, "
+              f"file {big.stat().st_size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s")
+        rates = {}
+        for jobs in (1, 2):
+            secs, stats = end_to_end(big, Path(tmp) / f"db{jobs}.duckdb", jobs=jobs)
+            rates[jobs] = args.n / secs
+            print(f"end to end, matcher, {jobs} process{'es' if jobs > 1 else ''} "
+                  f"({'2 workers + reader' if jobs > 1 else 'in-process'}): {secs:.2f} s = "
+                  f"{rates[jobs]:,.0f} postings/s ({stats['postings']:,} kept, "
+                  f"{stats['mentions']:,} mentions)")
+        original = postings.Matcher
+        postings.Matcher = RegexLoopMatcher  # type: ignore[misc,assignment]
+        try:
+            secs, _ = end_to_end(small, Path(tmp) / "db_base.duckdb", jobs=1)
+        finally:
+            postings.Matcher = original  # type: ignore[misc]
+        base = args.baseline_n / secs
+        print(f"end to end, per-alias re loop baseline, in-process: {secs:.2f} s for "
+              f"{args.baseline_n:,} = {base:,.0f} postings/s")
+        best = max(rates.values())
+        print(f"speed-up vs baseline: {rates[1] / base:,.0f}x in-process, {rates[2] / base:,.0f}x with 2 "
+              f"workers; goal 10,000 postings/s: {'met' if best >= 10_000 else 'NOT met'} ({best:,.0f})")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {peak:,.0f} MB (file {args.n:,} postings)")
+
+
+if __name__ == "__main__":
+    main()
