@@ -72,13 +72,15 @@ def _connect(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    # fetchall, not fetchone: DuckDB 2.0 keeps a result "unfinished" until a fetch returns no
+    # rows, which would block the caller's next register()/query on this connection.
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    ).fetchall()
+    if not exists or not exists[0][0]:
         return 0
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    rows = con.execute("SELECT max(version) FROM schema_version").fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
