@@ -132,10 +132,6 @@ def test_reingesting_the_real_files_is_a_no_op(real_db: Path, capsys: pytest.Cap
 def test_export_series_contract(real_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "series.csv"
     code, _, err = run_cli(["export", "series", "--db", real_db, "--out", out], capsys)
-    if code != 0 and "unfinished result from execute()" in err:
-        # Known bug outside ingest: data/store.py schema_version() ends with fetchone(), which in
-        # DuckDB 2.0 leaves the result pending, so store.read()'s next query fails (fix: fetchall).
-        pytest.xfail("store.read() leaves schema_version()'s result pending")
     assert code == 0, err
     exported = _read(out)
     assert list(exported[0]) == ["skill", "category", "source", "region", "occupation", "measure",

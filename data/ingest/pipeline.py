@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,7 +34,7 @@ from data.settings import Settings, get_settings
 from data.skills import ensure_default_taxonomy, resolve_names
 
 FIXED_MEASURE = {"hn-whoishiring": "share", "indeed-postings": "index", "postings": "count"}
-STAGES = ("hash", "read and validate", "write")
+STAGES = ("read and validate", "write")
 
 
 @dataclass
@@ -87,6 +88,7 @@ class _Todo:
     sha: str
     fmt: str
     result: FileResult
+    digest: Future[str] | None = None
     parsed: Parsed | None = None
 
 
@@ -118,6 +120,25 @@ def _postings(path: Path, con: Any, *, source: str | None, progress: bool) -> Pa
     return Parsed(frame=frame, fmt="postings", notes=notes)
 
 
+def _skip_known(item: _Todo, live: set[str], seen: set[str], say: Callable[[str], None]) -> bool:
+    """Wait for the file's hash (once); mark the file skipped when its content is already in the
+    store or earlier in this call. Returns whether it is skipped."""
+    if item.sha:
+        return bool(item.result.skipped)
+    assert item.digest is not None
+    item.sha = item.digest.result()
+    if item.sha in live:
+        why = "already ingested"
+    elif item.sha in seen:
+        why = "same content as an earlier file of this call"
+    else:
+        seen.add(item.sha)
+        return False
+    item.result.skipped = why
+    say(f"{item.label}: {why} (sha256 {item.sha[:12]}…); skipped")
+    return True
+
+
 def _live_hashes(db: Path) -> set[str]:
     """Hashes already in the live database (empty when there is none yet or it cannot be read:
     the write then reports the real problem)."""
@@ -125,9 +146,6 @@ def _live_hashes(db: Path) -> set[str]:
         return set()
     try:
         with store.read(db) as con:
-            # store.read leaves schema_version()'s result pending (DuckDB 2.0 then refuses
-            # con.sql); finishing a trivial statement clears it.
-            con.execute("SELECT 1").fetchall()
             return known_hashes(con)
     except (DatabaseError, duckdb.Error, OSError):  # the write reports the real problem
         return set()
@@ -202,36 +220,35 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
     bar = _Progress(progress and fmt != "postings", total=len(files) * len(STAGES))
     results: list[FileResult] = []
     todo: list[_Todo] = []
-    with bar.running():
+    with bar.running(), ThreadPoolExecutor(max_workers=1) as hasher:
         live = _live_hashes(db_path)
-        seen: set[str] = set()
+        # Hashing runs in the background while files are parsed (hashlib releases the GIL). When
+        # the store already holds batches, each file's hash is awaited before parsing it, so a
+        # re-ingested file is skipped without being read.
         for path, label in files:
-            bar.step(f"hashing {path.name}")
-            sha = sha256_file(path)
-            bar.advance()
             result = FileResult(label=label)
             results.append(result)
-            if sha in live or sha in seen:
-                result.skipped = "already ingested"
-                why = "already ingested" if sha in live else "same content as an earlier file of this call"
-                say(f"{label}: {why} (sha256 {sha[:12]}…); skipped")
-                bar.advance()
-                bar.advance()
-                continue
-            seen.add(sha)
             file_fmt = fmt if fmt != "auto" else detect_format(read_header(path)[1], label)
             if file_fmt == "postings":
                 bar.close()  # data.postings shows its own bar; two rich live displays cannot nest
             _check_measure(file_fmt, measure, label)
             result.fmt = file_fmt
-            todo.append(_Todo(path, label, sha, file_fmt, result))
+            todo.append(_Todo(path, label, "", file_fmt, result, hasher.submit(sha256_file, path)))
+        seen: set[str] = set()
         for item in todo:
-            if item.fmt == "postings":
-                continue  # read inside the write: extraction needs the store's taxonomy
-            bar.step(f"reading {item.path.name}")
-            item.parsed = _parse(item.path, item.label, item.fmt, source=source, measure=measure,
-                                 settings=settings)
+            if live and _skip_known(item, live, seen, say):
+                bar.advance()
+                bar.advance()
+                continue
+            if item.fmt != "postings":  # postings are read inside the write (taxonomy needed)
+                bar.step(f"reading {item.path.name}")
+                item.parsed = _parse(item.path, item.label, item.fmt, source=source,
+                                     measure=measure, settings=settings)
             bar.advance()
+            if _skip_known(item, live, seen, say):
+                item.parsed = None
+                bar.advance()
+        todo = [item for item in todo if not item.result.skipped]
         skills = 0
         if todo:
             skills = _write(db_path, todo, settings, bar, source=source, progress=progress, say=say)
