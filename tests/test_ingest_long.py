@@ -175,3 +175,25 @@ def test_progress_bar_path_runs(tmp_path: Path) -> None:
     summary = ingest_files([write(tmp_path / "a.csv", "skill,period,value\nGo,2020-01,1\n")], db,
                            progress=True)
     assert summary.rows == 1 and "ingested 1 file(s)" in summary.line()
+
+
+def test_known_file_is_skipped_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "db.duckdb"
+    src = write(tmp_path / "a.csv", "skill,period,value\nGo,2020-01,1\n")
+    ingest_files([src], db)
+
+    def no_parse(*_a: object, **_k: object) -> None:
+        raise AssertionError("a known file was parsed")
+
+    monkeypatch.setattr("data.ingest.pipeline._parse", no_parse)
+    summary = ingest_files([src], db)
+    assert summary.files[0].skipped == "already ingested" and summary.rows == 0
+
+
+def test_same_content_twice_in_one_call_is_loaded_once(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    a = write(tmp_path / "a.csv", "skill,period,value\nGo,2020-01,1\n")
+    b = write(tmp_path / "b.csv", "skill,period,value\nGo,2020-01,1\n")
+    summary = ingest_files([a, b], db)
+    assert [f.skipped for f in summary.files] == ["", "same content as an earlier file of this call"]
+    assert rows(db, "SELECT count(*) FROM ingest_batch") == [(1,)]
