@@ -33,6 +33,7 @@ from models import backtest, fast, trend
 from models.transform import Prepared, prepare
 
 TREND_WINDOW = 36
+DECISION_HORIZON = 120  # judge the change at the run's horizon (capped at 10 years)
 LEVEL_MONTHS = 3
 COLLAPSE_P = 0.01
 
@@ -130,7 +131,13 @@ def _headline(prep: Prepared, H: int, notes: list[str]
     final = backtest.combine({k: fast.Paths(v.mean[-1:], v.sd[-1:]) for k, v in usable.items()},
                              choice.members)
     mean = final.mean[0, :H]
-    hw = {lv: choice.q[lv] * final.sd[0, :H] for lv in backtest.LEVELS}
+    hw = {}
+    for lv in backtest.LEVELS:
+        q = choice.q[lv]
+        q_h = np.concatenate([q, np.full(max(0, H - q.size), q[-1])])[:H]
+        # half-widths never shrink with the horizon
+        hw[lv] = np.maximum.accumulate(q_h * final.sd[0, :H])
+    hw[95] = np.maximum(hw[95], hw[80])  # separately calibrated levels must stay nested
     if not (np.all(np.isfinite(mean)) and all(np.all(np.isfinite(v)) for v in hw.values())):
         notes.append("fallback=naive")
         mean, hw = _naive_only(prep, H)
@@ -144,13 +151,14 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     ev = Evidence(n_months=n, constant=prep.constant, kind=prep.kind)
     zl = float(np.mean(z[-LEVEL_MONTHS:]))
     ratio = _ratio_fn(prep)
-    ev.growth = ratio(z_mean[-1], zl) - 1
+    d = min(z_mean.size, DECISION_HORIZON) - 1
+    ev.growth = ratio(z_mean[d], zl) - 1
     # interval of the demand *level* at the horizon: the prediction interval without the one-month
     # noise (the 1-step forecast variance), since the question is whether demand changes
-    lvl_hw = math.sqrt(max(float(hw[80][-1]) ** 2 - float(hw[80][0]) ** 2, 0.0))
-    ev.growth_lo80 = ratio(z_mean[-1] - lvl_hw, zl) - 1
-    ev.growth_hi80 = ratio(z_mean[-1] + lvl_hw, zl) - 1
-    ev.width_ratio = ratio(z_mean[-1] + hw[80][-1], z_mean[-1] - hw[80][-1])
+    lvl_hw = math.sqrt(max(float(hw[80][d]) ** 2 - float(hw[80][0]) ** 2, 0.0))
+    ev.growth_lo80 = ratio(z_mean[d] - lvl_hw, zl) - 1
+    ev.growth_hi80 = ratio(z_mean[d] + lvl_hw, zl) - 1
+    ev.width_ratio = ratio(z_mean[d] + hw[80][d], z_mean[d] - hw[80][d])
     if prep.constant:
         ev.p_value = 1.0
         return ev
@@ -182,7 +190,7 @@ def _ratio_fn(prep: Prepared):  # type: ignore[no-untyped-def]
     """Ratio of two modelling-scale values on the offset-included demand scale."""
     if prep.kind == "logit":
         def r(a: float, b: float) -> float:
-            return float(math.exp(_log_expit(a) - _log_expit(b)))
+            return float(math.exp(min(float(_log_expit(a) - _log_expit(b)), 700.0)))
         return r
 
     def r_log(a: float, b: float) -> float:
