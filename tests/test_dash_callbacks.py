@@ -9,9 +9,8 @@ from typing import Any
 import plotly.io as pio
 import pytest
 from dash import no_update
-from dash.exceptions import PreventUpdate
 
-from dashboard import ids, queries
+from dashboard import queries
 from dashboard.components import NEWEST
 from tests import fixtures_app as fx
 from tests.fixtures_app import TEST_ALIAS, add_run, build_db, page
@@ -126,19 +125,6 @@ def test_layouts_render_for_every_page(ctx: queries.Db) -> None:
     meth = text_of(page("methodology").layout())
     for fragment in ("Indeed Hiring Lab", "CC BY 4.0", "O*NET 29.3 Database", "ryanwi/hiringtrends", "MIT"):
         assert fragment in meth
-
-
-def test_url_sync_both_directions(ctx: queries.Db) -> None:
-    sk = page("skills")
-    names = skill_names(ctx)
-    values = explorer_values(names[:2], 12, "index", "absolute", NEWEST)
-    out = sk.url_sync(ids.EX_SKILLS, "", values)
-    assert out[0].startswith(f"?skill={names[0].replace(' ', '+')}") and "horizon=12" in out[0]
-    assert all(v is no_update for v in out[1:])
-    back = sk.url_sync(ids.EX_URL, "?skill=" + names[2].replace(" ", "+"), values)
-    assert back[0] is no_update and back[1] == [names[2]] and back[2] == 24 and back[3] == "share"
-    with pytest.raises(PreventUpdate):
-        sk.url_sync(ids.EX_URL, out[0], values)
 
 
 def test_category_click_opens_top_skills(ctx: queries.Db) -> None:

@@ -1,7 +1,92 @@
-/* Client-side callbacks (served from assets: no inline script, so the CSP stays strict). */
-window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    skillpulse: {
-        copyLink: function (n) { return window.location.href; },
-        exportCsv: function (n) { return n > 0; }
+/* Client-side callbacks (served from assets: no inline script, so the CSP stays strict).
+ *
+ * URL state sync runs here, not on the server: a server round trip on page load would delay every
+ * content callback (they wait for the controls it may change). Controls → query string pushes a
+ * history entry; the query string → controls only on back/forward (a popstate), because on first
+ * load the server already built the controls from the URL (resolving aliases). The server
+ * validates every value again in the content callbacks.
+ */
+(function () {
+    var popped = false;
+    window.addEventListener("popstate", function () { popped = true; });
+
+    var HORIZONS = [6, 12, 24, 36, 60];
+    var SCALES = ["share", "count", "index"];
+    var VIEWS = ["absolute", "relative"];
+    var SEGMENTS = ["source", "region", "occupation"];
+
+    function nu() { return window.dash_clientside.no_update; }
+    function fromUrl() {
+        var trig = (window.dash_clientside.callback_context || {}).triggered || [];
+        return trig.some(function (t) { return /-url\.search$/.test(t.prop_id); });
     }
-});
+    function search(params) { var s = params.toString(); return s ? "?" + s : ""; }
+    function runOf(params, options) {
+        var run = parseInt(params.get("run") || "0", 10);
+        var known = (options || []).map(function (o) { return o.value; });
+        return (run > 0 && known.indexOf(run) >= 0) ? run : 0;
+    }
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        skillpulse: {
+            copyLink: function (n) { return window.location.href; },
+            exportCsv: function (n) { return n > 0; },
+
+            runSync: function (searchStr, value, options) {
+                var params = new URLSearchParams(searchStr || "");
+                if (fromUrl()) {
+                    if (!popped) { return [nu(), nu()]; }
+                    popped = false;
+                    var run = runOf(params, options);
+                    return run === value ? [nu(), nu()] : [nu(), run];
+                }
+                var out = new URLSearchParams();
+                if (value) { out.set("run", String(value)); }
+                return [search(out), nu()];
+            },
+
+            explorerSync: function (searchStr, skills, horizon, scale, view, source, region,
+                                    occupation, run, skillOptions, runOptions) {
+                var n = 9;
+                var keep = Array(n).fill(nu());
+                if (fromUrl()) {
+                    if (!popped) { return keep; }
+                    popped = false;
+                    var p = new URLSearchParams(searchStr || "");
+                    var byKey = {};
+                    (skillOptions || []).forEach(function (o) { byKey[String(o.value).toLowerCase()] = o.value; });
+                    var wanted = [];
+                    p.getAll("skill").forEach(function (s) {
+                        var v = byKey[s.trim().toLowerCase()];
+                        if (v !== undefined && wanted.indexOf(v) < 0) { wanted.push(v); }
+                    });
+                    var h = parseInt(p.get("horizon") || "24", 10);
+                    var next = [
+                        wanted,
+                        HORIZONS.indexOf(h) >= 0 ? h : 24,
+                        SCALES.indexOf(p.get("scale")) >= 0 ? p.get("scale") : "share",
+                        VIEWS.indexOf(p.get("view")) >= 0 ? p.get("view") : "absolute",
+                        p.has("source") ? p.get("source") : source,
+                        p.has("region") ? p.get("region") : region,
+                        p.has("occupation") ? p.get("occupation") : occupation,
+                        runOf(p, runOptions)
+                    ];
+                    var current = [skills || [], horizon, scale, view, source, region, occupation, run];
+                    if (JSON.stringify(next) === JSON.stringify(current)) { return keep; }
+                    return [nu()].concat(next);
+                }
+                var out = new URLSearchParams();
+                (skills || []).forEach(function (s) { out.append("skill", s); });
+                if (horizon !== 24 && horizon !== null && horizon !== undefined) { out.set("horizon", String(horizon)); }
+                if (scale && scale !== "share") { out.set("scale", scale); }
+                if (view && view !== "absolute") { out.set("view", view); }
+                var seg = [source, region, occupation];
+                SEGMENTS.forEach(function (name, i) {
+                    if (seg[i] !== null && seg[i] !== undefined) { out.set(name, seg[i]); }
+                });
+                if (run) { out.set("run", String(run)); }
+                return [search(out)].concat(Array(8).fill(nu()));
+            }
+        }
+    });
+})();

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 
 from dashboard.transforms import STATUS_COLOURS, STATUS_SYMBOLS
 
@@ -126,20 +126,9 @@ def panel(*children: Any, title: str | None = None, help_text: str | None = None
 
 
 def wire_run_url(url_id: str, picker_id: str) -> None:
-    """Keep a page's ``run`` picker and its URL in sync both ways (back/forward included)."""
-    from dash import callback, ctx, no_update
-    from dash.exceptions import PreventUpdate
-
-    from dashboard.urlstate import parse_run, query_args, run_search
-
-    @callback(Output(url_id, "search"), Output(picker_id, "value"),
-              Input(url_id, "search"), Input(picker_id, "value"), prevent_initial_call=True)
-    def _sync(search: str | None, value: Any) -> tuple[Any, Any]:
-        problems: list[str] = []
-        if ctx.triggered_id == url_id:
-            run = parse_run(query_args(search).get("run"), problems) or NEWEST
-            if run == value:
-                raise PreventUpdate
-            return no_update, run
-        run = parse_run(value, problems)
-        return run_search(run or None), no_update
+    """Keep a page's ``run`` picker and its URL in sync both ways (back/forward included), in the
+    browser (``assets/skillpulse.js``): no server round trip before the content callbacks."""
+    clientside_callback(ClientsideFunction("skillpulse", "runSync"),
+                        Output(url_id, "search"), Output(picker_id, "value"),
+                        Input(url_id, "search"), Input(picker_id, "value"),
+                        State(picker_id, "options"), prevent_initial_call=True)

@@ -9,8 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
-from dash import Input, Output, callback, ctx, dcc, html, no_update
-from dash.exceptions import PreventUpdate
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import figures, ids, queries
 from dashboard.components import (
@@ -29,9 +28,7 @@ from dashboard.urlstate import (
     HORIZONS,
     MAX_SKILLS,
     ExplorerState,
-    explorer_search,
     parse_explorer,
-    query_args,
     skills_href,
     validate_run,
     with_segment_check,
@@ -180,28 +177,14 @@ def _state_from_controls(values: tuple[Any, ...]) -> tuple[ExplorerState, list[s
                            "run": None if run in (None, NEWEST) else run})
 
 
-def url_sync(triggered: str | None, search: str | None, values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Controls → query string (a new history entry); back/forward (URL changed) → controls."""
-    current, _ = _state_from_controls(values)
-    if triggered != ids.EX_URL:
-        return (explorer_search(current), *([no_update] * len(CONTROL_IDS)))
-    wanted, problems = parse_explorer(query_args(search))
-    db = queries.current()
-    context = load_context(db)
-    wanted = resolve_state(db, wanted, context, problems)
-    if explorer_search(wanted) == explorer_search(current):
-        raise PreventUpdate
-    seg = {**context.default_segment(),
-           **{f: getattr(wanted, f) for f in SEGMENT_FIELDS if getattr(wanted, f) is not None}}
-    return (no_update, list(wanted.skills), wanted.horizon, wanted.scale, wanted.view,
-            seg.get("source"), seg.get("region"), seg.get("occupation"), wanted.run or NEWEST)
-
-
-@callback(Output(ids.EX_URL, "search"), *[Output(c, "value") for c in CONTROL_IDS],
-          Input(ids.EX_URL, "search"), *[Input(c, "value") for c in CONTROL_IDS],
-          prevent_initial_call=True)
-def sync_url(search: str | None, *values: Any) -> tuple[Any, ...]:
-    return url_sync(ctx.triggered_id, search, values)
+# Controls ⇄ query string: in the browser (assets/skillpulse.js), so loading a page costs no extra
+# server round trip; the canonical form matches ``urlstate.explorer_search``.
+clientside_callback(
+    ClientsideFunction("skillpulse", "explorerSync"),
+    Output(ids.EX_URL, "search"), *[Output(c, "value") for c in CONTROL_IDS],
+    Input(ids.EX_URL, "search"), *[Input(c, "value") for c in CONTROL_IDS],
+    State(ids.EX_SKILLS, "options"), State(ids.EX_RUN, "options"),
+    prevent_initial_call=True)
 
 
 def _market_for(market: pl.DataFrame, state: ExplorerState) -> pl.DataFrame | None:
