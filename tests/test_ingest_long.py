@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from data import skills, store
+from data.errors import InputError
 from data.ingest import already_ingested, ingest_files, ingest_frame
 from tests.test_ingest_support import SERIES_SQL, rows, run_cli, write
 
@@ -166,8 +167,12 @@ def test_ingest_frame_contract_on_memory_store() -> None:
     assert (out["rows"], out["series"], out["skills"]) == (3, 2, 2)
     assert already_ingested(con, "abc") and not already_ingested(con, "def")
     bad = frame.with_columns(pl.lit("percent").alias("measure"))
-    with pytest.raises(Exception, match="measure 'percent'"):
+    with pytest.raises(InputError, match="measure 'percent'"):
         ingest_frame(con, bad, source_file="mem", sha256="x", fmt="demo")
+    for value in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(InputError, match="finite numbers ≥ 0"):
+            ingest_frame(con, frame.with_columns(pl.lit(value).alias("value")), source_file="mem",
+                         sha256="y", fmt="demo")
 
 
 def test_progress_bar_path_runs(tmp_path: Path) -> None:

@@ -1,10 +1,11 @@
 """Write one ingest frame into an open ``store.write`` connection (inside its transaction).
 
 Fast path for millions of rows: string work happens on distinct series only. Each row gets a
-64-bit hash of its series key; the distinct series (checked to hash without collision) are resolved
-to skills and series ids in DuckDB, mapped back by an integer join, and the observations go in as
-one Arrow ``INSERT … SELECT``. "Latest batch wins": stored values for the same (series, month) are
-deleted first (only when the file touches series that already existed).
+64-bit hash of its series key (plus a second, independent one that proves there is no collision);
+the distinct series are resolved to skills and series ids in DuckDB, mapped back by an integer
+join, and the observations go in as one Arrow ``INSERT … SELECT``. "Latest batch wins": stored
+values for the same (series, month) are deleted first (only when the file touches series that
+already existed).
 """
 from __future__ import annotations
 
@@ -63,13 +64,17 @@ def _normalise(frame: pl.DataFrame, source_file: str) -> pl.DataFrame:
     out = frame.select(exprs)
     if (out["period"].unique().dt.day() != 1).any():  # few distinct periods: check those
         out = out.with_columns(pl.col("period").dt.month_start())
-    if out["value"].null_count():
-        raise InputError("a value is missing; every observation needs a value", file=source_file,
-                         column="value")
+    if out["period"].null_count():
+        raise InputError("a period is missing; every observation needs a month", file=source_file,
+                         column="period")
+    value = out["value"]
+    if value.null_count() or value.is_nan().any() or value.is_infinite().any() or (value < 0).any():
+        raise InputError("values must be finite numbers ≥ 0 (found a missing, NaN, infinite or "
+                         "negative value)", file=source_file, column="value")
     return out
 
 
-def _with_series_key(f: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+def _with_series_key(f: pl.DataFrame) -> pl.DataFrame:
     """Add ``_key``/``_key2``: two independent 64-bit hashes of the non-constant series columns.
 
     ``_key`` identifies a series; ``_key2`` proves it: if two different series shared a ``_key``,
@@ -80,7 +85,7 @@ def _with_series_key(f: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
                if not f.select((pl.col(c) == pl.col(c).first()).all()).item()] or ["measure"]
     key = pl.struct(varying)
     return f.with_columns(key.hash(seed=_HASH_SEED).alias("_key"),
-                          key.hash(seed=_HASH_SEED + 1).alias("_key2")), varying
+                          key.hash(seed=_HASH_SEED + 1).alias("_key2"))
 
 
 def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFrame:
@@ -126,7 +131,7 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_
     (series, month) given twice — also via two names of one skill — is an ``InputError``, unless
     ``merge`` (``max``, ``sum`` or ``mean``) says how to combine such rows (``total``: the max).
     """
-    f, _varying = _with_series_key(_normalise(frame, source_file))
+    f = _with_series_key(_normalise(frame, source_file))
     series = _series_table(con, f)
     f = _attach_series(f, series)
     if _has_duplicates(f):
