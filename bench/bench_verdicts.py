@@ -1,0 +1,140 @@
+"""Verdict benchmark: are the statuses right?
+
+1. Demo data whose generator knows each skill's life cycle: confusion matrix of status vs truth
+   (``noisy`` skills should be ``stable`` or ``uncertain``), recall per life cycle and the number
+   of verdicts pointing the wrong way.
+2. Real HN "Who is hiring" term shares: runs as of 2019-12 and 2024-05 (``--as-of``: only data up
+   to that month) and prints what the tool said for a few well-known terms, with what happened
+   next where the data shows it. No term is special-cased anywhere in the code.
+
+Run: ``.venv/bin/python bench/bench_verdicts.py``
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from data import demo, store  # noqa: E402
+from data.ingest.load import ingest_frame  # noqa: E402
+from data.skills import upsert_taxonomy  # noqa: E402
+from models import batch  # noqa: E402
+
+HN = Path(__file__).resolve().parent.parent.parent / "shared/data/real/hn_whoishiring/hn_whoishiring_terms_monthly.csv"
+TERMS = ["TypeScript", "Rust", "AngularJS", "jQuery", "AI", "Rails", "Java", "Ruby"]
+STATUSES = ["emerging", "rising", "stable", "declining", "obsolescent", "uncertain", "insufficient-history"]
+pl.Config.set_tbl_rows(60)
+pl.Config.set_tbl_width_chars(200)
+pl.Config.set_fmt_str_lengths(60)
+
+
+def outlook(db: Path, run_id: int) -> pl.DataFrame:
+    with store.read(db) as con:
+        cur = con.cursor()
+        try:
+            return cur.sql(
+                "SELECT k.name AS skill, k.category, o.* FROM outlook o JOIN series s USING (series_id) "
+                "JOIN skill k USING (skill_id) WHERE o.run_id = $r", params={"r": run_id}).pl()
+        finally:
+            cur.close()
+
+
+def demo_confusion(tmp: Path) -> None:
+    db = tmp / "demo.duckdb"
+    frame, truth = demo.generate_series(seed=7, n_skills=320, months=132)
+    with store.write(db) as con:
+        upsert_taxonomy(con, demo.taxonomy_frame(truth).with_columns(
+            pl.lit("").alias("aliases"), pl.lit("").alias("description")))
+        ingest_frame(con, frame, source_file="demo", sha256="verdicts", fmt="demo")
+    run = batch.run_forecast(db, horizon=24, jobs=2, progress=False)
+    out = outlook(db, run).join(truth.select("skill", "lifecycle"), on="skill", how="inner")
+    cm = (out.group_by("lifecycle", "status").len()
+          .pivot(on="status", index="lifecycle", values="len").fill_null(0))
+    cols = ["lifecycle", *[s for s in STATUSES if s in cm.columns]]
+    print("demo (seed 7, 320 skills, 132 months): rows = truth, columns = status")
+    print(cm.select(cols).sort("lifecycle"))
+    ok = {"emerging": {"emerging"}, "rising": {"rising", "emerging"}, "stable": {"stable"},
+          "declining": {"declining", "obsolescent"}, "obsolescent": {"obsolescent"},
+          "noisy": {"stable", "uncertain"}}
+    wrong_way = {"emerging": {"declining", "obsolescent"}, "rising": {"declining", "obsolescent"},
+                 "declining": {"rising", "emerging"}, "obsolescent": {"rising", "emerging"},
+                 "stable": {"rising", "emerging", "declining", "obsolescent"},
+                 "noisy": {"rising", "emerging", "declining", "obsolescent"}}
+    for life, good in ok.items():
+        sub = out.filter(pl.col("lifecycle") == life)
+        if sub.height:
+            hit = sub.filter(pl.col("status").is_in(list(good))).height
+            bad = sub.filter(pl.col("status").is_in(list(wrong_way[life]))).height
+            print(f"  {life:12s} n={sub.height:3d} right={100 * hit / sub.height:5.1f}%  "
+                  f"uncertain={100 * sub.filter(pl.col('status') == 'uncertain').height / sub.height:5.1f}%  "
+                  f"wrong way={bad}")
+    right = sum(out.filter((pl.col("lifecycle") == k) & pl.col("status").is_in(list(v))).height
+                for k, v in ok.items())
+    print(f"  overall right: {100 * right / out.height:.1f}% of {out.height}")
+
+
+def hn_frame() -> pl.DataFrame:
+    df = pl.read_csv(HN, try_parse_dates=True)
+    return df.select(pl.col("term").alias("skill"), pl.col("month").cast(pl.Date).alias("period"),
+                     pl.col("percentage").cast(pl.Float64).alias("value"),
+                     pl.col("num_comments").cast(pl.Float64).alias("total"),
+                     pl.lit("hn-whoishiring").alias("source"), pl.lit("").alias("region"),
+                     pl.lit("").alias("occupation"), pl.lit("share").alias("measure"))
+
+
+def hn_verdicts(tmp: Path) -> None:
+    if not HN.exists():
+        print(f"real data not available: {HN}")
+        return
+    db = tmp / "hn.duckdb"
+    frame = hn_frame()
+    with store.write(db) as con:
+        ingest_frame(con, frame, source_file=str(HN), sha256="hn", fmt="hn-whoishiring")
+    wide = frame.select("skill", "period", "value")
+    for as_of in (dt.date(2019, 12, 1), dt.date(2024, 5, 1)):
+        run = batch.run_forecast(db, horizon=24, as_of=as_of, jobs=2, progress=False)
+        out = outlook(db, run)
+        print(f"\nHN who-is-hiring shares as of {as_of:%Y-%m} ({out.height} terms): "
+              + ", ".join(f"{s} {n}" for s, n in out.group_by("status").len().sort("len", descending=True)
+                          .iter_rows()))
+        rows = []
+        for term in TERMS:
+            r = out.filter(pl.col("skill").str.to_lowercase() == term.lower())
+            if r.height == 0:
+                continue
+            hist = wide.filter(pl.col("skill") == term).sort("period")
+            before = hist.filter((pl.col("period") <= as_of)
+                                 & (pl.col("period") > dt.date(as_of.year - 1, as_of.month, 1)))["value"].mean()
+            after = hist.filter((pl.col("period") > as_of)
+                                & (pl.col("period") <= dt.date(as_of.year + 2, as_of.month, 1)))["value"]
+            nxt = (f"{100 * (after.mean() / before - 1):+.0f}%" if after.len() and before else "n/a")
+            x = r.row(0, named=True)
+            rows.append({"term": term, "status": x["status"], "last 12m %": round(before or 0, 2),
+                         "growth_pct": _r(x["growth_pct"]), "g_lo80": _r(x["growth_lower_80"]),
+                         "g_hi80": _r(x["growth_upper_80"]), "q": _r(x["q_value"], 4),
+                         "half_life": _r(x["half_life_months"]), "peak_ratio": _r(x["peak_ratio"], 2),
+                         "model": x["model"], "next 24m vs last 12m": nxt})
+        print(pl.DataFrame(rows))
+        for term in TERMS:
+            r = out.filter(pl.col("skill").str.to_lowercase() == term.lower())
+            if r.height:
+                print(f"  {term}: {r['note'][0]}")
+
+
+def _r(x: float | None, nd: int = 1) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        demo_confusion(Path(tmp))
+        hn_verdicts(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
