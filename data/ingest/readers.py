@@ -15,7 +15,6 @@ import hashlib
 import io
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -237,13 +236,30 @@ def find_ragged_or_quote(text: str, header: list[str], label: str,
     return None
 
 
-_UNQUOTED_WITH_QUOTE = re.compile(r'(?:^|,)[^",\n]+"')
-
-
 def _stray_quote(lines: list[str], line_num: int) -> bool:
-    # A quote that is not the first character of its field: polars rejects it, csv accepts it.
+    """Whether the line has a quote that does not open or close a quoted field (polars rejects
+    it; Python's csv module silently keeps it)."""
     line = lines[line_num - 1] if 0 < line_num <= len(lines) else ""
-    return bool(_UNQUOTED_WITH_QUOTE.search(line))
+    quoted, at_start, i = False, True, 0
+    while i < len(line):
+        ch = line[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < len(line) and line[i + 1] == '"':
+                    i += 1  # an escaped quote inside a quoted field
+                else:
+                    quoted = False
+        elif ch == ",":
+            at_start = True
+            i += 1
+            continue
+        elif ch == '"':
+            if not at_start:
+                return True
+            quoted = True
+        at_start = False
+        i += 1
+    return False
 
 
 def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
