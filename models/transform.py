@@ -18,10 +18,10 @@ Every rule here is documented because it changes what the models see:
   ``LOW_TOTAL_FRACTION`` of the series' median total — e.g. 3 postings) carries a share that is
   mostly noise: it is treated as a gap (``low_total=N``).
 * **Outliers.** A Hampel filter on the modelling scale: a point further than
-  ``HAMPEL_K`` robust standard deviations (1.4826 × MAD of the residuals from a centred 5-month
-  running median) from its running median is winsorised to that bound (``winsorised=N``).
-  Skipped when the MAD is zero (sparse or constant series), so a level shift of many months is
-  never flattened, only isolated spikes.
+  ``HAMPEL_K`` robust standard deviations (1.4826 × median absolute residual from a centred
+  5-month running median, over the windows that vary) from its running median is winsorised to
+  that bound (``winsorised=N``). Skipped when that scale is zero (sparse or constant series);
+  a level shift of many months is never flattened, only isolated spikes.
 * **Constant series.** All (transformed) values equal: no model is fitted; the forecast is the
   constant with zero-width intervals and the status is ``stable`` (``constant``).
 """
@@ -108,7 +108,14 @@ def hampel(z: np.ndarray, k: float = HAMPEL_K, window: int = HAMPEL_WINDOW) -> t
         return z, 0
     med = _running_median(z, window)
     resid = z - med
-    mad = float(np.median(np.abs(resid - np.median(resid))))
+    # scale from windows that vary: long runs of equal values (zeros before a skill appears)
+    # would otherwise make the MAD ~0 and flag every ordinary month
+    half = window // 2
+    padded = np.pad(z, half, mode="edge")
+    varying = np.ptp(np.lib.stride_tricks.sliding_window_view(padded, window), axis=1) > 1e-12
+    if varying.sum() < window:
+        return z, 0
+    mad = float(np.median(np.abs(resid[varying])))
     if mad <= 1e-12:
         return z, 0
     bound = k * 1.4826 * mad
