@@ -202,3 +202,28 @@ def test_same_content_twice_in_one_call_is_loaded_once(tmp_path: Path) -> None:
     summary = ingest_files([a, b], db)
     assert [f.skipped for f in summary.files] == ["", "same content as an earlier file of this call"]
     assert rows(db, "SELECT count(*) FROM ingest_batch") == [(1,)]
+
+
+@pytest.mark.slow
+def test_a_million_rows_match_duckdbs_own_reading(tmp_path: Path) -> None:
+    """At scale (many polars chunks) the stored values equal a plain DuckDB read of the file."""
+    import duckdb
+
+    csv = tmp_path / "big.csv"
+    con = duckdb.connect()
+    con.execute("""
+        COPY (SELECT 'skill ' || s AS skill,
+                     strftime(DATE '2015-01-01' + to_months(m), '%Y-%m') AS period,
+                     (s * 7 + m * 3 + r) % 1000 / 10 AS value, 'r' || r AS region
+              FROM range(500) a(s), range(100) b(m), range(20) c(r))
+        TO '""" + str(csv) + "' (HEADER)")
+    expected = con.execute(
+        "SELECT count(*), sum(value), count(DISTINCT (skill, region)) FROM read_csv($p)",
+        {"p": str(csv)}).fetchall()
+    con.close()
+    db = tmp_path / "db.duckdb"
+    summary = ingest_files([csv], db)
+    assert summary.rows == 1_000_000 and summary.series == expected[0][2]
+    got = rows(db, "SELECT count(*), sum(value), count(DISTINCT series_id) FROM observation")
+    assert got[0][0] == expected[0][0] and got[0][1] == pytest.approx(expected[0][1])
+    assert got[0][2] == expected[0][2]
