@@ -27,11 +27,12 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models import candidates  # noqa: E402
-from models.series import analyse  # noqa: E402
-from models.transform import prepare  # noqa: E402
+from models import candidates
+from models.series import analyse
+from models.transform import prepare
 
-HN = Path(__file__).resolve().parent.parent.parent / "shared/data/real/hn_whoishiring/hn_whoishiring_terms_monthly.csv"
+HN = (Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real" / "hn_whoishiring"
+      / "hn_whoishiring_terms_monthly.csv")
 H = 12
 METHODS = ("headline", "naive", "seasonal_naive", "ets_statsmodels", "autoets")
 

@@ -23,10 +23,12 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data import demo, store  # noqa: E402
-from data.ingest.load import ingest_frame  # noqa: E402
-from data.skills import upsert_taxonomy  # noqa: E402
-from models import batch  # noqa: E402
+import itertools
+
+from data import demo, store
+from data.ingest.load import ingest_frame
+from data.skills import upsert_taxonomy
+from models import batch
 
 
 def build(path: Path, n_skills: int, segments: int, months: int = 120) -> tuple[int, float]:
@@ -41,8 +43,8 @@ def build(path: Path, n_skills: int, segments: int, months: int = 120) -> tuple[
 
 
 def _autoets_chunk(chunk: list[np.ndarray]) -> int:
-    from threadpoolctl import threadpool_limits
     from statsforecast.models import AutoETS
+    from threadpoolctl import threadpool_limits
     threadpool_limits(1)
     for y in chunk:
         z = np.log(y + 0.5)
@@ -70,7 +72,7 @@ def staged_run(path: Path, jobs: int) -> dict[str, float]:
                     horizon=24, settings={"bench": True}, seconds=0.0)
     t["write"] = time.perf_counter()
     keys = list(t)
-    out = {k: t[k] - t[p] for p, k in zip(keys, keys[1:], strict=False)}
+    out = {k: t[k] - t[p] for p, k in itertools.pairwise(keys)}
     out["total"] = t["write"] - t["start"]
     return out
 

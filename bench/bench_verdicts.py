@@ -20,12 +20,13 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data import demo, store  # noqa: E402
-from data.ingest.load import ingest_frame  # noqa: E402
-from data.skills import upsert_taxonomy  # noqa: E402
-from models import batch  # noqa: E402
+from data import demo, store
+from data.ingest.load import ingest_frame
+from data.skills import upsert_taxonomy
+from models import batch
 
-HN = Path(__file__).resolve().parent.parent.parent / "shared/data/real/hn_whoishiring/hn_whoishiring_terms_monthly.csv"
+HN = (Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real" / "hn_whoishiring"
+      / "hn_whoishiring_terms_monthly.csv")
 TERMS = ["TypeScript", "Rust", "AngularJS", "jQuery", "AI", "Rails", "Java", "Ruby"]
 STATUSES = ["emerging", "rising", "stable", "declining", "obsolescent", "uncertain", "insufficient-history"]
 pl.Config.set_tbl_rows(60)
@@ -108,8 +109,9 @@ def hn_verdicts(tmp: Path) -> None:
             if r.height == 0:
                 continue
             hist = wide.filter(pl.col("skill") == term).sort("period")
+            year_before = dt.date(as_of.year - 1, as_of.month, 1)
             before = hist.filter((pl.col("period") <= as_of)
-                                 & (pl.col("period") > dt.date(as_of.year - 1, as_of.month, 1)))["value"].mean()
+                                 & (pl.col("period") > year_before))["value"].mean()
             after = hist.filter((pl.col("period") > as_of)
                                 & (pl.col("period") <= dt.date(as_of.year + 2, as_of.month, 1)))["value"]
             nxt = (f"{100 * (after.mean() / before - 1):+.0f}%" if after.len() and before else "n/a")
