@@ -57,7 +57,8 @@ def test_identical_file_is_a_no_op_that_publishes_nothing(tmp_path: Path,
     db = tmp_path / "db.duckdb"
     code, out, _ = run_cli(["ingest", src, "--db", db], capsys)
     assert code == 0
-    assert out.startswith("ingested 1 file(s): 1 rows, 1 series, 1 skills, months 2020-01..2020-01 in")
+    assert out.startswith("ingested 1 file(s): 1 rows read, 1 monthly values in 1 series, 1 skills, "
+                          "months 2020-01..2020-01 in ")
     link, versions = os.readlink(db), sorted(os.listdir(f"{db}.versions"))
     code, out, err = run_cli(["ingest", copy, "--db", db], capsys)
     assert code == 0 and out.startswith("nothing to ingest") and "already ingested" in err

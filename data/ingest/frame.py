@@ -23,6 +23,7 @@ class Parsed:
         fmt: the format name recorded in ``ingest_batch``.
         aliases: optional ``name, aliases`` (``|``-separated) to add to the taxonomy first.
         notes: short remarks for the summary (e.g. "excluded 3 non-skill terms").
+        rows_read: data rows in the input file (for the summary).
         merge: how ``ingest_frame`` combines rows that name one skill twice in a month through
             two of its aliases (``None``: that is an error).
     """
@@ -32,6 +33,7 @@ class Parsed:
     aliases: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     merge: str | None = None
+    rows_read: int = 0
 
 
 def assemble(skill: pl.Series, period: pl.Series, value: pl.Series, *, total: pl.Series | None,

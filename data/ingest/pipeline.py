@@ -42,7 +42,8 @@ class FileResult:
     label: str
     fmt: str = ""
     skipped: str = ""  # why nothing was loaded (e.g. already ingested)
-    rows: int = 0
+    rows_read: int = 0  # data rows in the file
+    rows: int = 0  # monthly values stored
     series: int = 0
     skills: int = 0
     first: date | None = None
@@ -61,6 +62,10 @@ class IngestSummary:
         return sum(f.rows for f in self.files)
 
     @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
     def series(self) -> int:
         return sum(f.series for f in self.files)
 
@@ -75,8 +80,9 @@ class IngestSummary:
         span = f"{min(firsts):%Y-%m}..{max(lasts):%Y-%m}" if firsts and lasts else "no months"
         skipped = len(self.files) - len(loaded)
         extra = f" ({skipped} already ingested, skipped)" if skipped else ""
-        return (f"ingested {len(loaded)} file(s){extra}: {self.rows:,} rows, {self.series:,} series, "
-                f"{self.skills:,} skills, months {span} in {self.seconds:.2f} s")
+        return (f"ingested {len(loaded)} file(s){extra}: {self.rows_read:,} rows read, "
+                f"{self.rows:,} monthly values in {self.series:,} series, {self.skills:,} skills, "
+                f"months {span} in {self.seconds:.2f} s")
 
 
 @dataclass
@@ -102,8 +108,11 @@ def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str
     raw = read_table(path)
     raw = type(raw)(path=raw.path, label=label, frame=raw.frame, header=raw.header, kind=raw.kind)
     if fmt == "long":
-        return parse_long(raw, source=source, measure=measure, settings=settings)
-    return PARSERS[fmt](raw, source=source, settings=settings)
+        parsed = parse_long(raw, source=source, measure=measure, settings=settings)
+    else:
+        parsed = PARSERS[fmt](raw, source=source, settings=settings)
+    parsed.rows_read = raw.frame.height
+    return parsed
 
 
 def _postings(path: Path, con: Any, *, source: str | None, progress: bool) -> Parsed:
@@ -117,7 +126,8 @@ def _postings(path: Path, con: Any, *, source: str | None, progress: bool) -> Pa
     frame, stats = mod.postings_to_frame(path, con, source=source, progress=progress)
     notes = [", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in stats.items())
              ] if stats else []
-    return Parsed(frame=frame, fmt="postings", notes=notes)
+    rows_read = stats.get("rows", frame.height) if isinstance(stats, dict) else frame.height
+    return Parsed(frame=frame, fmt="postings", notes=notes, rows_read=int(rows_read))
 
 
 def _skip_known(item: _Todo, live: set[str], seen: set[str], say: Callable[[str], None]) -> bool:
@@ -283,6 +293,7 @@ def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress, *,
                 raise InputError(exc.detail, file=label, row=exc.row, column=exc.column) from None
             frame = item.frame
             result.rows, result.series = stats["rows"], stats["series"]
+            result.rows_read = item.rows_read
             result.skills = stats["skills"]
             if frame.height:
                 periods = frame["period"]
