@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from data import store
+from data.errors import UsageError
 from data.settings import Settings, get_settings
 from models import outlook, trend
 from models.series import MarketPath, SeriesResult, analyse
@@ -351,6 +352,10 @@ def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | Non
     settings = settings or get_settings()
     t0 = time.perf_counter()
     packed = read_series(db_path, as_of)
+    if packed.meta.height == 0:
+        when = f" up to {as_of:%Y-%m}" if as_of is not None else ""
+        raise UsageError(f"{db_path}: no observations{when}; ingest data first"
+                         + (" or choose a later --as-of" if as_of is not None else ""))
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     results = analyse_all(packed, horizon=horizon, min_history=settings.min_history, jobs=jobs,
                           progress=progress and settings.progress)

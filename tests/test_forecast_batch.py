@@ -118,3 +118,11 @@ def test_pack_places_months_and_gaps() -> None:
     assert np.isnan(p.values[1]) and p.values[2] == 3.0
     np.testing.assert_array_equal(p.values[3:], [5.0, 6.0, 7.0])
     assert batch.month_to_date(int(p.first_month[1])) == dt.date(2019, 12, 1)
+
+
+def test_as_of_before_any_data_is_a_usage_error(tmp_path: Path) -> None:
+    from data.errors import UsageError
+
+    path = build_db(tmp_path / "early.duckdb")
+    with pytest.raises(UsageError, match="no observations up to 2001-01"):
+        batch.run_forecast(path, as_of=dt.date(2001, 1, 1), jobs=1, progress=False)
