@@ -1,1 +1,15 @@
-"""skillpulse models: forecasting, backtests, outlook classification, batch runs (never imports Dash)."""
+"""skillpulse models: forecasting, backtests, outlook classification, batch runs (never imports Dash).
+
+Modules (each docstring states its rules):
+    transform   modelling scale (log / logit), gaps, zeros, unreliable months, outliers
+    fast        vectorised candidates at every backtest origin (damped ETS, Theta, trend, naive)
+    candidates  the same models as single statsmodels-backed classes (fit/predict contract)
+    backtest    rolling-origin MASE and coverage, headline choice, interval calibration
+    trend       modified Mann-Kendall, Benjamini-Hochberg, half-life, acceleration
+    series      the pure per-series analysis (forecast + evidence)
+    outlook     the status rules
+    batch       runs: read, pack, parallel analysis, classify, one atomic write
+
+The published ``mean`` is the back-transformed point forecast of the log/logit scale, i.e. a
+median rather than an arithmetic mean of demand; bounds are back-transformed quantiles.
+"""
