@@ -161,3 +161,16 @@ def test_hn_terms_that_are_one_skill_keep_the_larger_share(tmp_path: Path) -> No
     got = [(r[0], r[6], r[7], r[8]) for r in rows(db, SERIES_SQL) if r[0] == "Angular"]
     assert got == [("Angular", "2020-01", 6.0, 100.0), ("Angular", "2020-02", 3.0, 100.0)]
     assert summary.series == 2  # Angular + the market series
+
+
+def test_hn_dictionary_alias_never_folds_one_term_into_another(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    _seed(db, [("Go", "Languages", "")])
+    write(tmp_path / "terms.dic", "AngularJS/js[Angular]\n")
+    hn = ("month,num_comments,term,count,percentage,rank\n"
+          "2020-01-01,100,AngularJS,4,4,1\n2020-01-01,100,Angular,6,6,2\n")
+    ingest_files([write(tmp_path / "hn.csv", hn)], db)
+    got = {(r[0], r[7]) for r in rows(db, SERIES_SQL) if r[5] == "share"}
+    assert got == {("AngularJS", 4.0), ("Angular", 6.0)}
+    alias = dict(rows(db, "SELECT a.alias_key, s.name FROM skill_alias a JOIN skill s USING (skill_id)"))
+    assert alias["angular.js"] == "AngularJS" and alias["angular"] == "Angular"

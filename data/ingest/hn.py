@@ -98,13 +98,22 @@ def parse_hn(raw: RawTable, *, source: str | None, settings: Settings) -> Parsed
     dic = raw.path.with_name("terms.dic")
     aliases = None
     if dic.is_file():
-        aliases = parse_terms_dic(dic)
-        present = set(term.filter(keep).str.to_lowercase().unique().to_list())
-        aliases = aliases.filter(pl.col("name").str.to_lowercase().is_in(list(present)))
+        aliases = _aliases_for(parse_terms_dic(dic), set(term.str.to_lowercase().unique().to_list()),
+                               set(term.filter(keep).str.to_lowercase().unique().to_list()))
         notes.append(f"aliases from {dic.name} for {aliases.height} terms")
     # Two upstream terms may be one skill in the taxonomy (e.g. an old and a new name): the
     # share of comments mentioning either is at least the larger of the two, so keep that.
     return Parsed(frame=frame, fmt="hn-whoishiring", aliases=aliases, notes=notes, merge="max")
+
+
+def _aliases_for(dic: pl.DataFrame, all_terms: set[str], kept: set[str]) -> pl.DataFrame:
+    """Dictionary aliases for the kept terms of the file, minus aliases that are themselves terms
+    of the file (each term is its own series; an alias must not fold one into another)."""
+    pairs = (dic.filter(pl.col("name").str.to_lowercase().is_in(list(kept)))
+             .with_columns(pl.col("aliases").str.split("|")).explode("aliases")
+             .filter(~pl.col("aliases").str.to_lowercase().is_in(list(all_terms))))
+    return (pairs.group_by("name", maintain_order=True)
+            .agg(pl.col("aliases").str.join("|")))
 
 
 def _check_one_total_per_month(period: pl.Series, comments: pl.Series, rows: pl.Series,
