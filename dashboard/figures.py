@@ -75,13 +75,15 @@ def empty_figure(message: str, height: int = 320) -> go.Figure:
 
 def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
               changepoints: dict[str, dt.date] | None = None, as_of: dt.date | None = None,
-              title: str | None = None) -> go.Figure:
+              actuals: pl.DataFrame | None = None, title: str | None = None) -> go.Figure:
     """History lines with forecast fans (95% light, 80% darker, mean dashed) per label.
 
     Args:
         history: label, period, value.  forecast: label, period, mean, lower_80, upper_80,
             lower_95, upper_95 (may be empty: history only).
         changepoints: label → date to mark on the history line.  as_of: forecast origin line.
+        actuals: label, period, value observed after ``as_of`` (an earlier run: what happened
+            against what the run said), drawn dotted.
     """
     if history.height == 0:
         return empty_figure("No data for this selection")
@@ -108,6 +110,14 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
         data.append({"type": "scatter", "x": _dates(h["period"]), "y": h["value"].to_list(),
                      "mode": "lines", "line": {"color": colour, "width": 2.5}, "name": label,
                      "legendgroup": label, "hovertemplate": "%{y:.3g}"})
+        if actuals is not None and actuals.height:
+            a = actuals.filter(pl.col("label") == label).sort("period")
+            if a.height:
+                data.append({"type": "scatter", "x": [_dates(h["period"])[-1], *_dates(a["period"])],
+                             "y": [h["value"][-1], *a["value"].to_list()], "mode": "lines",
+                             "line": {"color": colour, "width": 2, "dash": "dot"},
+                             "legendgroup": label, "showlegend": False,
+                             "name": f"{label} actual since", "hovertemplate": "actual %{y:.3g}"})
         cp = changepoints.get(label)
         if cp is not None:
             at = h.filter(pl.col("period") == cp)

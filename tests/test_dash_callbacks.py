@@ -92,6 +92,8 @@ def test_explorer_as_of_an_earlier_run_cuts_history(ctx: queries.Db) -> None:
     assert max(hist.x) == old["as_of"].isoformat()
     fan = next(t for t in fig.data if t.name == f"{name} forecast")
     assert min(fan.x[1:]) > old["as_of"].isoformat()
+    since = next(t for t in fig.data if t.name == f"{name} actual since")
+    assert since.x[0] == old["as_of"].isoformat() and max(since.x) > old["as_of"].isoformat()
 
 
 @pytest.mark.parametrize("junk", [

@@ -307,7 +307,6 @@ def update_explorer(*values: Any) -> tuple[go.Figure, Any, list[dict[str, Any]],
     if run.height:
         rid = int(run["run_id"][0])
         as_of = run["as_of"][0]
-        hist = hist.filter(pl.col("period") <= as_of) if state.run else hist
         fc = queries.forecast(db, rid, sids)
         outlook = queries.outlook_detail(db, rid, sids)
         fc = (fc.with_columns(pl.col("period").rank("ordinal").over("series_id").alias("_h"))
@@ -326,10 +325,17 @@ def update_explorer(*values: Any) -> tuple[go.Figure, Any, list[dict[str, Any]],
     hist = hist.sort(pl.col("series_id").replace_strict(rank, default=len(rank)), "period")
     scaled = scale_series(hist, fc, labels, scale=state.scale, view=state.view, market=market)
     notes.extend(dict.fromkeys(scaled.notes))
+    actuals = None
+    if state.run and as_of is not None:  # an earlier run: what it knew, and what happened since
+        actuals = scaled.history.filter(pl.col("period") > as_of)
+        scaled.history = scaled.history.filter(pl.col("period") <= as_of)
+        if actuals.height:
+            notes.append(f"Run {state.run} knew the data up to {as_of:%b %Y}; the dotted lines show "
+                         "what happened since.")
     by_sid = {r["series_id"]: r for r in outlook.iter_rows(named=True)} if outlook.height else {}
     cps = {labels[s]: by_sid[s]["changepoint"] for s in sids if s in by_sid and by_sid[s]["changepoint"]}
     fig = figures.fan_chart(scaled.history, scaled.forecast, y_title=scaled.y_title,
-                            changepoints=cps, as_of=as_of)
+                            changepoints=cps, as_of=as_of, actuals=actuals)
     cards = [skill_card(labels[s], by_sid.get(s), state.horizon) for s in sids]
     segment = segment_label(seg.get("source") or "", seg.get("region") or "", seg.get("occupation") or "")
     note_el = html.Div([html.Div(f"Segment: {segment or 'all'}"), *[html.Div(n) for n in notes]])
