@@ -35,10 +35,12 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
@@ -252,8 +254,8 @@ def _prepare(chunk: pl.DataFrame, stats: _Stats) -> pl.DataFrame:
         if stats.first_bad_date_row is None:
             stats.first_bad_date_row = int(df.filter(bad_date)["_row"][0])
         df = df.filter(~bad_date)
-    normal = (pl.col("_text").str.to_lowercase().str.replace_all(r"<[^>]*>", " ")
-              .str.replace_all(r"[\s\u00a0]+", " ").str.strip_chars())
+    # Normalised text for de-duplication: lower case without tags and without any whitespace.
+    normal = pl.col("_text").str.to_lowercase().str.replace_all(r"<[^>]*>|[\s\u00a0]+", "")
     df = df.with_columns(normal.alias("_norm"))
     empty = df["_norm"] == ""
     n_empty = int(empty.sum())
@@ -295,9 +297,11 @@ class _Aggregator:
     def add(self, df: pl.DataFrame, found: list[list[int]], stats: _Stats) -> None:
         keys = ["period", *_SEGMENT]
         self.totals.append(df.group_by(keys).len("total"))
-        stats.mentions += sum(len(f) for f in found)
-        mentions = (df.select(keys).with_columns(pl.Series("skill", found, dtype=pl.List(pl.UInt32)))
-                    .explode("skill").drop_nulls("skill")
+        lengths = np.fromiter((len(f) for f in found), dtype=np.int64, count=len(found))
+        stats.mentions += int(lengths.sum())
+        rows = np.repeat(np.arange(len(found)), lengths)
+        flat = pl.Series("skill", list(chain.from_iterable(found)), dtype=pl.UInt32)
+        mentions = (df.select(keys)[rows].with_columns(flat)
                     .group_by([*keys, "skill"]).len("value"))
         self.counts.append(mentions)
         if len(self.counts) > 16:   # keep partial aggregates small
