@@ -111,8 +111,9 @@ def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFra
 
 def _attach_series(f: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
     """Each row's ``series_id``; fails loudly if two different series hashed to one ``_key``."""
+    # File order is kept (same cost here) so "first given on row N" names the earlier row.
     out = f.join(series.select("_key", pl.col("_key2").alias("_rep2"), "series_id"), on="_key",
-                 how="left")
+                 how="left", maintain_order="left")
     if not bool((out["_key2"] == out["_rep2"]).all()):
         raise RuntimeError("64-bit series key collision; ingest this file again")
     return out
