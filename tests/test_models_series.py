@@ -18,13 +18,18 @@ def _run(y: np.ndarray, measure: str = "count", horizon: int = 24, totals: np.nd
 
 
 def test_known_slope_is_rising_with_the_right_growth() -> None:
-    rng = np.random.default_rng(0)
-    t = np.arange(60)
-    y = 1000 * np.exp(0.02 * t + rng.normal(0, 0.05, 60))
-    r, status = _run(y)
-    assert status == "rising"
     expected = 100 * (math.exp(0.02 * 25) - 1)  # 24 months past a level centred a month back
-    assert r.growth_pct is not None and abs(r.growth_pct - expected) < 15
+    growths = []
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        t = np.arange(60)
+        y = 1000 * np.exp(0.02 * t + rng.normal(0, 0.05, 60))
+        r, status = _run(y)
+        assert status == "rising"
+        assert r.growth_pct is not None and 0.6 * expected < r.growth_pct < 1.3 * expected
+        growths.append(r.growth_pct)
+    # the headline may damp a trend (a combination with damped ETS), but not on average by much
+    assert abs(float(np.median(growths)) - expected) < 10
 
 
 def test_known_exponential_decay_has_the_right_half_life() -> None:
@@ -146,3 +151,16 @@ def test_backtest_rows_cover_every_candidate_and_the_headline() -> None:
     assert {"headline", "naive", "seasonal_naive", "ets", "theta", "ets_w36", "theta_w60"} <= names
     for _, mase, c80, c95, origins in r.backtest_rows:
         assert mase > 0 and 0 <= c80 <= c95 <= 1 and origins >= 6
+
+
+def test_low_base_acceleration_is_emerging_and_a_high_base_is_rising() -> None:
+    rng = np.random.default_rng(12)
+    t = np.arange(48)
+    y = 5 * np.exp(0.07 * t + rng.normal(0, 0.05, 48))  # ×12 in three years, from a small base
+    r = analyse(y, None, "count", horizon=24)
+    ev = r.evidence
+    status, _ = outlook.classify(ev, ev.p_value, low_base_level=ev.start_level * 2)
+    assert status == "emerging"
+    # the same shape from a base that is not low among the run's series is merely rising
+    status_high, _ = outlook.classify(ev, ev.p_value, low_base_level=ev.start_level / 2)
+    assert status_high == "rising"
