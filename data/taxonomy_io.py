@@ -170,7 +170,7 @@ def _read_onet(text: str, label: str) -> pl.DataFrame:
             occupations[key].add(rec[title].strip())
         if hot is not None and rec[hot].strip().upper() == "Y":
             is_hot[key] = True
-    rows = []
+    rows: list[tuple[int, str, str, list[str], str]] = []
     for key, name in spelling.items():
         category = sorted(cats[key].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         n_occ = len(occupations[key])
