@@ -63,7 +63,8 @@ def create_app(db_path: str, settings: Settings | None = None) -> dash.Dash:
     settings = settings or get_settings()
     app = Dash(
         "dashboard", use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS),
-        title="skillpulse", update_title=None, suppress_callback_exceptions=True,
+        title="skillpulse", suppress_callback_exceptions=True,
+        update_title=None,  # type: ignore[arg-type]
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )

@@ -139,6 +139,7 @@ def test_selection_goes_into_the_url_and_comes_back(base: str, page: Any, browse
     other.set_default_timeout(TIMEOUT)
     other.goto(url)
     other.wait_for_function("document.querySelectorAll('#ex-figure .legendtext').length === 2")
+    other.wait_for_selector("#ex-skills .dash-dropdown-value-item")  # the dropdown renders lazily
     assert selected_skills(other) == [a, b]
     assert legend(other) == [a, b]
     assert "Index" in other.text_content("#ex-figure .ytitle")

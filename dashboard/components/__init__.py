@@ -27,7 +27,8 @@ def graph(id_: str, figure: go.Figure | None = None, *, filename: str = "skillpu
     config = {**GRAPH_CONFIG,
               "toImageButtonOptions": {**GRAPH_CONFIG["toImageButtonOptions"], "filename": filename}}
     return dcc.Loading(
-        dcc.Graph(id=id_, figure=figure if figure is not None else go.Figure(), config=config,
+        dcc.Graph(id=id_, figure=figure if figure is not None else go.Figure(),
+                  config=config,  # type: ignore[arg-type]
                   style={"minHeight": f"{min_height}px"}),
         type="default", delay_show=150)
 
@@ -119,7 +120,7 @@ def run_options(runs: Any) -> list[dict[str, Any]]:
 
 def panel(*children: Any, title: str | None = None, help_text: str | None = None,
           class_name: str = "") -> html.Section:
-    head = [html.H2(title)] if title else []
+    head: list[Any] = [html.H2(title)] if title else []
     if help_text:
         head.append(html.P(help_text, className="panel-help"))
     return html.Section([*head, *children], className=f"panel {class_name}".strip())

@@ -284,7 +284,7 @@ def update_explorer(*values: Any) -> tuple[go.Figure, Any, list[dict[str, Any]],
     db = queries.current()
     context = load_context(db)
     state = resolve_state(db, state, context, problems)
-    problem_alert = alert(problems) if problems else []
+    problem_alert: Any = alert(problems) if problems else []
     if not state.skills:
         return (figures.empty_figure("Pick one or more skills to see their demand"), [_prompt(db, context)],
                 [], problem_alert, "")
