@@ -21,6 +21,7 @@ class Settings:
         max_skill_name: longest skill name accepted from input files.
         cache_size: entries in the dashboard's per-process query cache (0 disables it).
         progress: show progress bars on a terminal.
+        lock_timeout: seconds a writer waits for another skillpulse writer before giving up.
     """
 
     db: str = "skillpulse.duckdb"
@@ -31,6 +32,7 @@ class Settings:
     max_skill_name: int = 200
     cache_size: int = 256
     progress: bool = True
+    lock_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -42,6 +44,8 @@ class Settings:
                 continue
             if f.type in ("int", int):
                 values[f.name] = int(raw)
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
             elif f.type in ("bool", bool):
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:

@@ -83,28 +83,38 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations, each in its own transaction. Returns the resulting version."""
+def migrate(con: duckdb.DuckDBPyConnection, *, own_transactions: bool = True) -> int:
+    """Apply pending migrations. Returns the resulting version.
+
+    With ``own_transactions`` each migration commits on its own; without, the caller's open
+    transaction holds them, so a later failure rolls the upgrade back too (in-place writes).
+    """
     current = schema_version(con)
     if current > latest_schema_version():
         raise DatabaseError(
             f"the database has schema version {current}, newer than this skillpulse "
             f"({latest_schema_version()}); upgrade skillpulse")
+    begin, commit = ("BEGIN", "COMMIT") if own_transactions else (None, None)
     if current == 0:
-        con.execute("BEGIN")
+        if begin:
+            con.execute(begin)
         con.execute("CREATE TABLE IF NOT EXISTS schema_version "
                     "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
-        con.execute("COMMIT")
+        if commit:
+            con.execute(commit)
     for version, text in migrations():
         if version <= current:
             continue
-        con.execute("BEGIN")
+        if begin:
+            con.execute(begin)
         try:
             con.execute(text)
             con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": version})
-            con.execute("COMMIT")
+            if commit:
+                con.execute(commit)
         except Exception:
-            con.execute("ROLLBACK")
+            if own_transactions:
+                con.execute("ROLLBACK")
             raise
         current = version
     return current
@@ -131,7 +141,7 @@ def _version_files(path: Path) -> list[tuple[int, Path]]:
 
 
 @contextlib.contextmanager
-def _writer_lock(path: Path, timeout: float = 30.0) -> Iterator[None]:
+def _writer_lock(path: Path, timeout: float) -> Iterator[None]:
     lock_path = path.with_name(path.name + ".lock")
     try:
         fd = os.open(str(lock_path), os.O_RDWR | os.O_CREAT, 0o644)
@@ -173,7 +183,7 @@ def write(path: str | Path | None = None, settings: Settings | None = None
         raise DatabaseError(f"{path}: is a folder, not a database file")
     if not path.parent.exists():
         raise DatabaseError(f"{path}: folder {path.parent} does not exist")
-    with _writer_lock(path):
+    with _writer_lock(path, settings.lock_timeout):
         if path.exists() and not path.is_symlink():
             yield from _write_in_place(path)  # type: ignore[misc]
             return
@@ -183,12 +193,12 @@ def write(path: str | Path | None = None, settings: Settings | None = None
 def _write_in_place(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _connect(path, read_only=False)
     try:
-        try:
-            migrate(con)
-        except duckdb.Error as exc:
-            raise _friendly(path, exc) from exc
         con.execute("BEGIN")
         try:
+            try:
+                migrate(con, own_transactions=False)
+            except duckdb.Error as exc:
+                raise _friendly(path, exc) from exc
             yield con
             con.execute("COMMIT")
         except BaseException:

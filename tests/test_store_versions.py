@@ -153,3 +153,19 @@ def test_migrations_apply_once_and_record_versions() -> None:
     assert store.migrate(con) == store.latest_schema_version()
     versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
     assert versions == sorted({v for v, _ in __import__("data.sqlfiles").sqlfiles.migrations()})
+
+
+def test_failed_in_place_write_also_rolls_back_the_schema_upgrade(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.duckdb"
+    duckdb.connect(str(plain)).close()
+    with pytest.raises(RuntimeError), store.write(plain):
+        raise RuntimeError("boom")
+    con = duckdb.connect(str(plain), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM information_schema.tables").fetchall() == [(0,)]
+    finally:
+        con.close()
+
+
+def test_lock_timeout_is_a_setting() -> None:
+    assert Settings.from_env({"SKILLPULSE_LOCK_TIMEOUT": "0.5"}).lock_timeout == 0.5
