@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import plotly.colors
 import plotly.graph_objects as go
 import polars as pl
 
@@ -25,6 +26,12 @@ _STYLE: dict[str, Any] = {
     "colorway": list(SERIES_COLOURS),
     "hoverlabel": {"font": {"family": FONT["family"]}},
 }
+
+
+# ColorBrewer PuOr (colour-blind safe): orange = falling, purple = rising. Spelled out because
+# plotly.js itself knows no "PuOr" (the Python validator, which we skip, would have expanded it).
+_PUOR = list(plotly.colors.diverging.PuOr)
+_DIVERGING = [[i / (len(_PUOR) - 1), c] for i, c in enumerate(_PUOR)]
 
 
 def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
@@ -166,7 +173,8 @@ def market_context(groups: pl.DataFrame, postings: pl.DataFrame) -> go.Figure:
     return _figure(data, _layout(
         y_title="Skill demand index (own mean = 100)", height=400,
         yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "title": {"text": "Job postings"},
-                "rangemode": "tozero", "tickformat": "~s", "automargin": True}))
+                "rangemode": "tozero", "tickformat": "~s", "tickmode": "auto", "nticks": 6,
+                "automargin": True}))
 
 
 def category_heatmap(growth: pl.DataFrame) -> go.Figure:
@@ -181,7 +189,7 @@ def category_heatmap(growth: pl.DataFrame) -> go.Figure:
     text = [[("" if v is None else f"{v:+.0f}%") for v in row] for row in z]
     bound = max(10.0, float(df["growth_pct"].abs().quantile(0.95) or 10.0))
     trace = {"type": "heatmap", "z": z, "x": [str(y) for y in years], "y": cats, "text": text,
-             "texttemplate": "%{text}", "colorscale": "PuOr", "reversescale": True, "zmid": 0,
+             "texttemplate": "%{text}", "colorscale": _DIVERGING, "zmid": 0,
              "zmin": -bound, "zmax": bound, "colorbar": {"title": {"text": "Growth %"}},
              "hovertemplate": "%{y}, %{x}: %{z:+.1f}% vs previous year<br>click for its top skills"
                               "<extra></extra>"}

@@ -1,7 +1,13 @@
--- Dashboard categories: per category and year, the growth (%) of the category's mean demand
--- over the previous year (mean over its series of each series' yearly mean). Market excluded.
+-- Dashboard categories: per category and year, the median over the category's series of each
+-- series' growth (%) of its yearly mean demand over the previous year. Demand is the share of
+-- postings where a count series stores its market total, so a market slump is not read as a
+-- category's decline. Only series observed at
+-- least 6 months in both years count, so skills appearing or vanishing do not move a category
+-- (a plain category mean would fall whenever a new, small skill joins it). Market excluded.
 WITH yearly AS (
-    SELECT k.category, o.series_id, year(o.period) AS year, avg(o.value) AS level,
+    SELECT k.category, o.series_id, year(o.period) AS year,
+           avg(CASE WHEN s.measure = 'count' AND o.total > 0 THEN o.value / o.total
+                    ELSE o.value END) AS level,
            count(*) AS months
     FROM observation o
     JOIN series s USING (series_id)
@@ -9,12 +15,19 @@ WITH yearly AS (
     WHERE k.category <> $market
     GROUP BY ALL
 ),
-cat AS (
-    SELECT category, year, avg(level) AS level, count(*) AS series, min(months) AS months
-    FROM yearly GROUP BY ALL
+growth AS (
+    SELECT category, series_id, year, months,
+           level / nullif(lag(level) OVER (PARTITION BY series_id ORDER BY year), 0) - 1 AS g,
+           lag(months) OVER (PARTITION BY series_id ORDER BY year) AS prev_months,
+           lag(year) OVER (PARTITION BY series_id ORDER BY year) AS prev_year
+    FROM yearly
 )
-SELECT category, year, series, months,
-       (level / nullif(lag(level) OVER (PARTITION BY category ORDER BY year), 0) - 1) * 100
-           AS growth_pct
-FROM cat
+SELECT category, year,
+       count(*) FILTER (WHERE g IS NOT NULL AND months >= 6 AND prev_months >= 6
+                        AND prev_year = year - 1) AS series,
+       min(months) AS months,
+       median(g) FILTER (WHERE g IS NOT NULL AND months >= 6 AND prev_months >= 6
+                         AND prev_year = year - 1) * 100 AS growth_pct
+FROM growth
+GROUP BY category, year
 ORDER BY category, year;

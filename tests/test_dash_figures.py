@@ -123,6 +123,8 @@ def test_market_context_heatmap_scorecard() -> None:
     heat = figures.category_heatmap(growth)
     assert list(heat.data[0].x) == ["2021"] and sorted(heat.data[0].y) == ["A", "B"]
     assert heat.data[0].zmid == 0
+    scale = heat.data[0].colorscale
+    assert scale[0][1] == "rgb(127,59,8)" and scale[-1][1] == "rgb(45,0,75)"  # orange low, purple high
     card = pl.DataFrame({"model": ["naive", "headline"], "median_mase": [1.2, 0.8],
                          "coverage_80": [70.0, 79.0]})
     sc = figures.scorecard(card)

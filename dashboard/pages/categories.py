@@ -18,8 +18,9 @@ dash.register_page(__name__, path="/categories", name="Categories", order=2,
 COLUMNS: list[dict[str, Any]] = [
     {"field": "category", "headerName": "Category", "minWidth": 160},
     {"field": "year", "headerName": "Year", "type": "numericColumn"},
-    {"field": "growth_pct", "headerName": "Growth % vs previous year", "type": "numericColumn"},
-    {"field": "series", "headerName": "Series", "type": "numericColumn"},
+    {"field": "growth_pct", "headerName": "Median growth % vs previous year",
+     "type": "numericColumn"},
+    {"field": "series", "headerName": "Series compared", "type": "numericColumn"},
     {"field": "months", "headerName": "Months in year (min)", "type": "numericColumn"},
 ]
 
@@ -32,8 +33,9 @@ def layout(**extra: Any) -> html.Div:
             for r in growth.iter_rows(named=True)]
     return html.Div([
         dcc.Location(id=ids.CAT_NAV, refresh="callback-nav"),
-        page_header("Categories", "Year-over-year growth of each category's average demand. "
-                    "Click a cell to explore that category's fastest-growing skills."),
+        page_header("Categories", "Year-over-year growth of demand (share of job postings) by "
+                    "category: the median of its skills' growth, so a new skill joining a category "
+                    "does not move it. Click a cell to explore that category's fastest-growing skills."),
         alert(problems, id_=ids.CAT_ALERT),
         panel(graph(ids.CAT_HEATMAP, figures.category_heatmap(growth), filename="skillpulse-categories",
                     min_height=360)),

@@ -228,8 +228,10 @@ def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
     if o["half_life_months"] is not None:
         lo, hi = o["half_life_lower"], o["half_life_upper"]
         rng = f" (80%: {lo:.0f}–{hi:.0f})" if lo is not None and hi is not None else ""
-        lines.append(html.Div(f"Half-life: demand halves in about {o['half_life_months']:.0f} months{rng}.",
-                              className="mt-1"))
+        months = o["half_life_months"]
+        text = (f"Half-life: demand halves in about {months:.0f} months{rng}." if months <= 120
+                else "Half-life: a slow decay (demand would take over 10 years to halve).")
+        lines.append(html.Div(text, className="mt-1"))
     if o["changepoint"] is not None:
         lines.append(html.Div(f"Changepoint: {o['changepoint']:%b %Y} (◆ on the chart).",
                               className="small text-muted"))
