@@ -30,14 +30,15 @@ dash.register_page(__name__, path="/", name="Overview", order=0, title="skillpul
                    description="Which skills are rising and which are decaying")
 
 MOVER_COLUMNS: list[dict[str, Any]] = [
-    {"field": "skill", "headerName": "Skill", "cellRenderer": "markdown", "flex": 3, "minWidth": 130},
+    {"field": "skill", "headerName": "Skill", "cellRenderer": "markdown", "flex": 3, "minWidth": 140,
+     "tooltipField": "category"},
     {"field": "status", "headerName": "Status", "flex": 2, "minWidth": 105},
     {"field": "trend", "headerName": "Last 3 years", "cellClass": "sparkline", "flex": 2,
      "minWidth": 95, "filter": False, "sortable": False},
     {"field": "growth_pct", "headerName": "Growth %", "type": "numericColumn", "flex": 2,
      "minWidth": 85, "headerTooltip": "Forecast at the horizon vs the current level"},
     {"field": "interval_80", "headerName": "80% interval", "flex": 3, "minWidth": 120},
-    {"field": "category", "headerName": "Category", "flex": 3, "minWidth": 100},
+    {"field": "category", "headerName": "Category", "hide": True},  # in the CSV; no room on screen
     {"field": "segment", "headerName": "Segment", "hide": True},
     {"field": "name", "headerName": "Skill", "hide": True},
     {"field": "lower_80", "headerName": "Growth lower 80%", "hide": True},
