@@ -49,8 +49,13 @@ def series_labels(series: pl.DataFrame) -> dict[int, str]:
     return out
 
 
-def sparkline(values: Sequence[float | None]) -> str:
-    """A text sparkline (one block per value) for tables."""
+def sparkline(values: Sequence[float | None], width: int = 18) -> str:
+    """A text sparkline for tables: one block per value, or per bin mean beyond ``width`` values."""
+    if len(values) > width:
+        step = len(values) / width
+        bins = [[v for v in values[int(i * step):int((i + 1) * step)] if v is not None]
+                for i in range(width)]
+        values = [sum(b) / len(b) if b else None for b in bins]
     vals = [v for v in values if v is not None]
     if not vals:
         return ""

@@ -84,6 +84,8 @@ def test_sparkline() -> None:
     assert sparkline([1, 2, 3, 4, 5, 6, 7, 8]) == "▁▂▃▄▅▆▇█"
     assert sparkline([5, 5]) == "▁▁"
     assert sparkline([]) == ""
+    assert sparkline(list(range(36))) == sparkline([2 * i + 0.5 for i in range(18)])
+    assert len(sparkline(list(range(36)))) == 18
 
 
 def test_fan_chart_has_history_fans_mean_and_changepoint() -> None:
