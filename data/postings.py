@@ -29,6 +29,7 @@ Rules for bad input (nothing is written: the caller stores the frame in one tran
 """
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
 import os
@@ -37,7 +38,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import duckdb
 import numpy as np
@@ -52,6 +53,8 @@ from data.taxonomy_io import db_triples
 
 CHUNK_ROWS = 20_000
 MAX_FIELD_CHARS = 100_000
+CSV_BLOCK_BYTES = 32 * 2**20
+MAX_RECORD_BYTES = 256 * 2**20
 MAX_BAD_DATE_SHARE = 0.10
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 REQUIRED = ("id", "posted_at", "description")
@@ -99,29 +102,104 @@ def _standard(df: pl.DataFrame, cols: dict[str, str], first_row: int) -> pl.Data
     return df.select(exprs)
 
 
-def _read_csv(path: Path, label: str, chunk_rows: int) -> Iterator[pl.DataFrame]:
+def _record_end(buf: bytes, *, last: bool) -> int:
+    """Index of the last (or first) newline in ``buf`` that ends a CSV record, or -1.
+
+    A newline ends a record when an even number of quote characters precede it (RFC 4180: quotes
+    inside a field are doubled), so quoted fields may contain newlines.
+    """
+    if not last:
+        nl = buf.find(b"\n")
+        while nl >= 0:
+            if buf.count(b'"', 0, nl) % 2 == 0:
+                return nl
+            nl = buf.find(b"\n", nl + 1)
+        return -1
+    quotes = buf.count(b'"')
+    pos = len(buf)
+    while True:
+        nl = buf.rfind(b"\n", 0, pos)
+        if nl < 0:
+            return -1
+        quotes -= buf.count(b'"', nl, pos)
+        if quotes % 2 == 0:
+            return nl
+        pos = nl
+
+
+def _csv_blocks(fh: _Prefixed, block_bytes: int, label: str) -> Iterator[bytes]:
+    """Blocks of whole CSV records (bounded memory: one block plus one record)."""
+    buf = b""
+    while True:
+        data = fh.read(block_bytes)
+        if not data:
+            if buf.strip():
+                yield buf
+            return
+        buf += data
+        cut = _record_end(buf, last=True)
+        if cut < 0:
+            if len(buf) > MAX_RECORD_BYTES:
+                raise InputError(f"a record is longer than {MAX_RECORD_BYTES // 2**20} MB or a quote is "
+                                 "never closed", file=label)
+            continue
+        yield buf[:cut + 1]
+        buf = buf[cut + 1:]
+
+
+def _read_csv(path: Path, label: str, chunk_rows: int, block_bytes: int) -> Iterator[pl.DataFrame]:
+    # polars' streaming CSV scan buffers the whole file here (anonymous memory grows with the file);
+    # reading blocks of whole records ourselves keeps memory bounded.
     with path.open("rb") as fh:
-        head = fh.read(65536)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("the file is UTF-16; save it as UTF-8", file=label)
-    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
-    if not first.strip():
-        raise InputError("the file is empty; expected a header row", file=label, row=1)
-    if "," not in first and ("\t" in first or ";" in first):
-        raise InputError("the file is not comma-separated (found tabs or ';' in the header)",
-                         file=label, row=1)
-    lf = pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", raise_if_empty=False)
-    cols = _columns(lf.collect_schema().names(), label)
-    done = 0
-    try:
-        for batch in lf.collect_batches(chunk_size=chunk_rows):
-            if batch.height:
-                yield _standard(batch, cols, done + 2)
-                done += batch.height
-    except pl.exceptions.PolarsError as exc:
-        msg = str(exc).splitlines()[0]
-        raise InputError(f"cannot parse the CSV after row {done + 1} ({msg}); check quoting and "
-                         "that every row has as many fields as the header", file=label) from exc
+        head = fh.read(1 << 20)
+        while _record_end(head, last=False) < 0 and len(head) < MAX_RECORD_BYTES:
+            more = fh.read(1 << 20)
+            if not more:
+                break
+            head += more
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError("the file is UTF-16; save it as UTF-8", file=label)
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]
+        end = _record_end(head, last=False)
+        header = head if end < 0 else head[:end + 1]
+        first = header.decode("utf-8", "replace").strip()
+        if not first:
+            raise InputError("the file is empty; expected a header row", file=label, row=1)
+        if "," not in first and ("\t" in first or ";" in first):
+            raise InputError("the file is not comma-separated (found tabs or ';' in the header)",
+                             file=label, row=1)
+        if not header.endswith(b"\n"):
+            header += b"\n"
+        names = pl.read_csv(io.BytesIO(header), infer_schema=False, encoding="utf8-lossy").columns
+        cols = _columns(names, label)
+        rest = head[end + 1:] if end >= 0 else b""
+        done = 0
+        for block in _csv_blocks(_Prefixed(rest, fh), block_bytes, label):
+            try:
+                df = pl.read_csv(io.BytesIO(header + block), infer_schema=False, encoding="utf8-lossy",
+                                 raise_if_empty=False)
+            except pl.exceptions.PolarsError as exc:
+                msg = str(exc).splitlines()[0]
+                raise InputError(f"cannot parse the CSV after row {done + 1} ({msg}); check quoting and "
+                                 "that every row has as many fields as the header", file=label) from exc
+            for start in range(0, df.height, chunk_rows):
+                part = df.slice(start, chunk_rows)
+                yield _standard(part, cols, done + 2)
+                done += part.height
+
+
+class _Prefixed:
+    """A binary reader that returns ``prefix`` first, then the rest of ``fh``."""
+
+    def __init__(self, prefix: bytes, fh: BinaryIO) -> None:
+        self.prefix, self.fh = prefix, fh
+
+    def read(self, n: int) -> bytes:
+        if self.prefix:
+            out, self.prefix = self.prefix, b""
+            return out
+        return self.fh.read(n)
 
 
 def _read_parquet(path: Path, label: str, chunk_rows: int) -> Iterator[pl.DataFrame]:
@@ -177,7 +255,8 @@ def _read_jsonl(path: Path, label: str, chunk_rows: int) -> Iterator[pl.DataFram
         raise InputError("the file is empty; expected one JSON object per line", file=label, row=1)
 
 
-def read_postings(path: str | Path, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+def read_postings(path: str | Path, *, chunk_rows: int = CHUNK_ROWS,
+                  block_bytes: int = CSV_BLOCK_BYTES) -> Iterator[pl.DataFrame]:
     """Stream a postings file as standardised String frames (see the module docstring)."""
     path = Path(path)
     label = str(path)
@@ -194,7 +273,7 @@ def read_postings(path: str | Path, *, chunk_rows: int = CHUNK_ROWS) -> Iterator
         return _read_parquet(path, label, chunk_rows)
     if kind == "jsonl":
         return _read_jsonl(path, label, chunk_rows)
-    return _read_csv(path, label, chunk_rows)
+    return _read_csv(path, label, chunk_rows, block_bytes)
 
 
 # ---------------------------------------------------------------------------------------------

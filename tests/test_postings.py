@@ -242,3 +242,24 @@ def test_demo_postings_show_trends_through_extraction(tmp_path: Path) -> None:
     first, last = share.row(0, named=True), share.row(-1, named=True)
     assert last["AngularJS"] / last[MARKET_SKILL] < 0.5 * first["AngularJS"] / first[MARKET_SKILL]
     assert last["Kubernetes"] / last[MARKET_SKILL] > first["Kubernetes"] / first[MARKET_SKILL]
+
+
+def test_csv_blocks_split_only_between_records(tmp_path: Path) -> None:
+    from data.postings import read_postings
+    rows = [(f"id{i}", f"2024-01-0{1 + i % 9}", f'Title "{i}"',
+             f'Line one, with comma\nline two "quoted" {i}\n\nPython', "EU", "Eng") for i in range(40)]
+    path = write_csv(tmp_path / "p.csv", rows)
+    whole = pl.concat(list(read_postings(path)))
+    for block in (16, 64, 333):
+        parts = list(read_postings(path, chunk_rows=7, block_bytes=block))
+        assert all(p.height <= 7 for p in parts)
+        assert pl.concat(parts).equals(whole), block
+    assert whole.height == 40 and whole["_row"].to_list() == list(range(2, 42))
+    assert whole["description"][3].startswith("Line one, with comma\nline two \"quoted\" 3")
+
+
+def test_csv_with_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,posted_at,description\r\n1,2024-01-05,Python and SQL\r\n")
+    frame, stats = run(path)
+    assert stats["postings"] == 1 and value(frame, "Python", "2024-01-01", region="") == (1.0, 1.0)
