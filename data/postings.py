@@ -56,7 +56,7 @@ MAX_FIELD_CHARS = 100_000
 CSV_BLOCK_BYTES = 32 * 2**20
 MAX_RECORD_BYTES = 256 * 2**20
 MAX_BAD_DATE_SHARE = 0.10
-PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 REQUIRED = ("id", "posted_at", "description")
 _HASH_SEED = 20_240_501
 _SEGMENT = ("region", "occupation")
@@ -467,7 +467,8 @@ def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, sourc
 
     ``con`` is an open connection (normally inside ``store.write``): the taxonomy is read from it
     and seeded with the project's when the store has no skills. ``jobs`` worker processes extract
-    skills (default: 2 on a multi-core machine for files over 8 MB, else in-process).
+    skills (default: 2 on a multi-core machine for files over 32 MB — worker start-up costs
+    about half a second — else in-process).
     Returns ``(frame, stats)``.
     """
     path = Path(path)
