@@ -238,13 +238,15 @@ def _read_jsonl(path: Path, label: str, chunk_rows: int) -> Iterator[pl.DataFram
                 try:
                     rec = json.loads(raw.decode("utf-8", "replace"))
                 except json.JSONDecodeError as exc:
-                    raise InputError(f"not valid JSON ({exc.msg})", file=label, row=n) from exc
+                    hint = ("; a JSON array is not supported, write one object per line (JSON Lines)"
+                            if n == 1 and raw.lstrip().startswith(b"[") else "")
+                    raise InputError(f"not valid JSON ({exc.msg}){hint}", file=label, row=n) from exc
                 if not isinstance(rec, dict):
                     raise InputError("each line must be a JSON object", file=label, row=n)
                 records.append({k: (None if v is None else v if isinstance(v, str) else
                                     json.dumps(v) if isinstance(v, (list, dict)) else str(v))
                                 for k, v in rec.items()})
-            if cols is None:
+            if cols is None:   # the columns are those of the first object
                 cols = _columns(list(records[0].keys()), label)
             names = list(cols.values())
             df = pl.DataFrame({c: [r.get(c) for r in records] for c in names},
