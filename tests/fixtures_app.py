@@ -72,7 +72,7 @@ def load_frame(con, frame: pl.DataFrame, taxonomy: pl.DataFrame) -> None:  # typ
     ids = skills.resolve_names(con, frame["skill"], create=True)
     obs = frame.join(ids.rename({"name": "skill"}), on="skill", how="left")
     batch = con.execute(load_sql("dash_fixture_batch"),
-                        {"source_file": "fixture", "sha256": "0" * 64, "rows": obs.height}).fetchone()
+                        {"source_file": "fixture", "sha256": "0" * 64, "rows": obs.height}).fetchall()[0]
     con.register("tmp_fx_obs", obs.select("skill_id", "source", "region", "occupation", "measure",
                                           "period", "value", "total").to_arrow())
     try:
@@ -207,7 +207,7 @@ def synthesize_run(con, *, as_of: dt.date | None = None, horizon: int = 24,  # t
     backtest = pl.concat(bt_parts)
     as_of_date = _add_months(m1, np.array([0]))[0]
     run_id = int(con.execute(load_sql("dash_fixture_run"), {
-        "as_of": as_of_date, "horizon": horizon, "seconds": seconds}).fetchone()[0])
+        "as_of": as_of_date, "horizon": horizon, "seconds": seconds}).fetchall()[0][0])
     for name, df in (("forecast", fc), ("outlook", outlook), ("backtest", backtest)):
         con.register(f"tmp_fx_{name}", df.to_arrow())
         try:
