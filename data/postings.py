@@ -1,7 +1,9 @@
 """Raw job postings → monthly skill-demand counts (the ``postings`` ingest format).
 
 Input: CSV, Parquet or JSON Lines with ``id, posted_at, description`` and optional ``title``,
-``region`` (or ``location``), ``occupation``, ``company`` (column names case-insensitive). Files are
+``region`` (or ``location``), ``occupation``, ``company`` (column names case-insensitive; also
+accepted: ``job_id``/``posting_id``, ``date_posted``/``posted_date``/``posting_date``/``date``,
+``job_description``/``text``/``body``). Files are
 streamed in chunks of ``CHUNK_ROWS`` rows, so memory stays bounded by the chunk size plus one
 64-bit hash per distinct posting id and text (about 100 bytes per posting), not by the file size.
 
@@ -58,6 +60,10 @@ MAX_RECORD_BYTES = 256 * 2**20
 MAX_BAD_DATE_SHARE = 0.10
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 REQUIRED = ("id", "posted_at", "description")
+# Other common names, used when the standard name is absent.
+_SYNONYMS = {"id": ("job_id", "posting_id"),
+             "posted_at": ("date_posted", "posted_date", "posting_date", "date"),
+             "description": ("job_description", "text", "body")}
 _HASH_SEED = 20_240_501
 _SEGMENT = ("region", "occupation")
 
@@ -83,6 +89,11 @@ def _kind(path: Path) -> str:
 def _columns(cols: list[str], label: str) -> dict[str, str]:
     """Map our column names to the file's (case-insensitive); check the required ones."""
     lower = {c.strip().lower().lstrip("\ufeff"): c for c in cols}
+    for name, synonyms in _SYNONYMS.items():
+        if name not in lower:
+            alt = next((s for s in synonyms if s in lower), None)
+            if alt is not None:
+                lower[name] = lower[alt]
     missing = [c for c in REQUIRED if c not in lower]
     if missing:
         raise InputError(f"no '{missing[0]}' column; a postings file needs {', '.join(REQUIRED)} "

@@ -263,3 +263,12 @@ def test_csv_with_bom_and_crlf(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbfid,posted_at,description\r\n1,2024-01-05,Python and SQL\r\n")
     frame, stats = run(path)
     assert stats["postings"] == 1 and value(frame, "Python", "2024-01-01", region="") == (1.0, 1.0)
+
+
+def test_common_column_synonyms(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("job_id,date_posted,job_description\n7,2024-05-02,Kubernetes and Go developer\n",
+                    encoding="utf-8")
+    frame, stats = run(path)
+    assert stats["postings"] == 1
+    assert value(frame, "Kubernetes", "2024-05-01", region="") == (1.0, 1.0)
