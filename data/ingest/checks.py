@@ -12,9 +12,11 @@ from collections.abc import Iterable
 import polars as pl
 
 from data.errors import InputError
+from data.ingest import periods
 from data.ingest.readers import RawTable, find_ragged_or_quote
 
-PERIOD_HELP = "expected a month YYYY-MM or a date YYYY-MM-DD"
+PERIOD_HELP = ("expected a month YYYY-MM or a date YYYY-MM-DD (also YYYY/MM, MM/YYYY, 'Jul 2004', "
+               "a quarter YYYY-Qn or a year YYYY)")
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
 # Common other names for the long format's columns, for "did you mean" hints.
@@ -157,19 +159,30 @@ def _clip(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _parse_distinct(uniq: pl.Series) -> pl.Series:
-    """Dates for distinct period strings (null where not a valid month or date)."""
+def _parse_distinct(uniq: pl.Series) -> tuple[pl.Series, bool]:
+    """Dates for distinct period strings (null where not a period); True when slash dates are
+    ambiguous (day-first and month-first both possible). ISO layouts are parsed vectorised; the
+    other layouts of ``periods`` only for the values that are left (few distinct values)."""
     t = uniq.str.strip_chars()
     month = t.str.contains(r"^\d{4}-\d{2}$")
     day = t.str.contains(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
     iso = pl.select(
         pl.when(month).then(t + "-01").when(day).then(t.str.slice(0, 10)).otherwise(None)
     ).to_series()
-    return iso.str.to_date("%Y-%m-%d", strict=False)
+    parsed = iso.str.to_date("%Y-%m-%d", strict=False)
+    left = parsed.is_null() & ~month & ~day
+    if not left.any():
+        return parsed, False
+    texts = uniq.filter(left).to_list()
+    dates, ambiguous = periods.parse_slow([str(x) for x in texts])
+    fill = pl.Series(dates, dtype=pl.Date)
+    mapped = uniq.replace_strict(pl.Series(texts, dtype=pl.String), fill, default=None,
+                                 return_dtype=pl.Date)
+    return parsed.fill_null(mapped), ambiguous
 
 
 def period_column(raw: RawTable, column: str) -> tuple[pl.Series, bool]:
-    """Parse a period column (``YYYY-MM`` or ISO date) to ``pl.Date``.
+    """Parse a period column (any layout of :mod:`data.ingest.periods`) to ``pl.Date``.
 
     Returns ``(dates, monthly)``: ``monthly`` is True when every period is a month (or the first
     day of one); otherwise the data is sub-monthly (daily/weekly) and must be aggregated.
@@ -184,7 +197,7 @@ def period_column(raw: RawTable, column: str) -> tuple[pl.Series, bool]:
         idx = first_true(s.is_in(blank.implode()))
         assert idx is not None
         raise _missing_error(raw, idx, column, PERIOD_HELP)
-    parsed = _parse_distinct(uniq)
+    parsed, ambiguous = _parse_distinct(uniq)
     year = parsed.dt.year()
     invalid = uniq.filter(parsed.is_null() | (year < MIN_YEAR) | (year > MAX_YEAR))
     if invalid.len():
@@ -193,6 +206,9 @@ def period_column(raw: RawTable, column: str) -> tuple[pl.Series, bool]:
         text = str(s[idx])
         as_date = parsed.filter(uniq == text)
         extra = f" (year outside {MIN_YEAR}–{MAX_YEAR})" if as_date.null_count() == 0 else ""
+        if ambiguous and "/" in text:
+            extra = (" (this column's slash dates read as day/month and as month/day alike; "
+                     "write dates as YYYY-MM-DD)")
         raise InputError(f"'{_clip(text)}' is not a period{extra}; {PERIOD_HELP}", file=raw.label,
                          row=raw.row_of(idx), column=column)
     monthly = bool((parsed.dt.day() == 1).all())

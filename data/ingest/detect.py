@@ -1,8 +1,8 @@
 """Tell an input file's format from its header (CSV) or schema (Parquet).
 
-Signatures are column sets, compared case-insensitively. When nothing matches but one format is
-nearly matched (most of its required columns present) the error names the missing column and the
-closest column in the file; otherwise it lists the columns seen and the formats expected.
+Signatures are column sets, compared case-insensitively. When HN or Indeed is nearly matched (all
+required columns but one, and its distinctive column present) the error names the missing column
+and the closest column in the file; any other header is ``general`` (decided on the data).
 """
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from data.errors import InputError
 from data.ingest.checks import suggest
 
-FORMATS = ("long", "hn-whoishiring", "indeed-postings", "postings")
+FORMATS = ("long", "wide", "hn-whoishiring", "indeed-postings", "postings")
+GENERAL = "general"  # no named signature: ``general`` decides long (synonyms), wide or tracker
 
 HN_REQUIRED = ("month", "num_comments", "term", "percentage")
 INDEED_SECTOR_REQUIRED = ("date", "jobcountry", "indeed_job_postings_index", "display_name")
@@ -26,7 +27,9 @@ POSTINGS_REQUIRED = ("id", "posted_at", "description")
 POSTINGS_TEXT = ("description", "text", "body", "job_description")
 
 EXPECTED = (
-    "long (skill, period, value [, source, region, occupation, total]), "
+    "long (skill, period, value [, source, region, occupation, total]; also under other names "
+    "such as term/language, date/month/year+quarter, count/share/num_*), "
+    "wide (a period column plus one numeric column per skill), "
     "hn-whoishiring (month, num_comments, term, percentage), "
     "indeed-postings (date, jobcountry, indeed_job_postings_index, display_name; or the aggregate "
     "file's date, jobcountry, indeed_job_postings_index_SA), "
@@ -46,7 +49,10 @@ def _postings_match(cols: set[str]) -> bool:
 
 
 def detect_format(header: Sequence[str], label: str) -> str:
-    """The format name for a file with these column names, or ``InputError``."""
+    """The format name for a file with these column names, or ``InputError``.
+
+    ``general`` when no named format matches: :mod:`data.ingest.general` then reads the file and
+    decides (long under other column names, wide, tracker) or says why it cannot."""
     cols = {h.strip().lower() for h in header}
     if set(HN_REQUIRED) <= cols:
         return "hn-whoishiring"
@@ -65,22 +71,18 @@ def detect_format(header: Sequence[str], label: str) -> str:
         raise InputError(
             f"looks like the {fmt} format but has no column '{missing}' (columns found: "
             f"{', '.join(header)}){did_you_mean}", file=label, row=1, column=missing)
-    raise InputError(
-        f"cannot tell the format from its columns ({', '.join(header) or 'none'}); expected {EXPECTED}; "
-        "or pass --format", file=label, row=1)
+    return GENERAL
 
 
 def _nearly(cols: set[str]) -> tuple[str, Sequence[str]] | None:
-    """A format whose required columns are mostly present (all but one, and at least two)."""
-    candidates: list[tuple[str, Sequence[str]]] = [
-        ("hn-whoishiring", HN_REQUIRED), ("indeed-postings", INDEED_SECTOR_REQUIRED),
-        ("long", LONG_REQUIRED)]
-    for fmt, required in candidates:
+    """A named format whose required columns are all present but one, and whose distinctive
+    column is there (``num_comments`` for HN, an ``indeed_…`` column for Indeed): anything else
+    may be a general file (long under other names, wide, tracker) and is left to ``general``."""
+    candidates: list[tuple[str, Sequence[str], bool]] = [
+        ("hn-whoishiring", HN_REQUIRED, "num_comments" in cols),
+        ("indeed-postings", INDEED_SECTOR_REQUIRED, any(c.startswith("indeed_") for c in cols))]
+    for fmt, required, distinctive in candidates:
         present = sum(c in cols for c in required)
-        if present >= 2 and present == len(required) - 1:
+        if distinctive and present >= 2 and present == len(required) - 1:
             return fmt, required
-    # A long file with two misnamed columns still gets a hint when both have close matches.
-    long_present = [c for c in LONG_REQUIRED if c in cols]
-    if long_present and all(c in cols or suggest(c, cols) for c in LONG_REQUIRED):
-        return "long", LONG_REQUIRED
     return None

@@ -4,9 +4,13 @@
 Decisions (README "Input formats"):
 - ``--measure`` defaults to ``count``; a share is a percentage and must lie in 0–100.
 - ``--source`` fills rows without a source (no ``source`` column, or an empty cell); default ''.
-- ``period`` is ``YYYY-MM`` or an ISO date. If every period is a month (or a month's first day),
-  the file is monthly and a repeated (series, month) is an error. Otherwise it is sub-monthly: a
-  repeated (series, date) is an error, and rows are aggregated to months (``monthly.py``).
+- ``period`` is any layout of ``periods`` (``YYYY-MM``, an ISO date, ``YYYY-Qn``, …). If every
+  period is a month (or a month's first day), the file is monthly and a repeated (series, month)
+  is an error. Otherwise it is sub-monthly: a repeated (series, date) is an error, and rows are
+  aggregated to months (``monthly.py``).
+  Quarterly or yearly periods are placed on their first month (see ``periods``).
+- Other column names (synonyms, wide tables) are mapped to these roles by ``general``, which
+  calls :func:`build_long`.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from data.ingest import checks
 from data.ingest.detect import LONG_OPTIONAL, LONG_REQUIRED
 from data.ingest.frame import Parsed, assemble, spreadsheet_rows
 from data.ingest.monthly import SERIES_KEYS, to_monthly
+from data.ingest.periods import coarse_note
 from data.ingest.readers import RawTable
 from data.settings import Settings
 
@@ -25,41 +30,61 @@ DEFAULT_MEASURE = "count"
 
 def parse_long(raw: RawTable, *, source: str | None, measure: str | None,
                settings: Settings) -> Parsed:
-    """Validate a long-format table and return its ingest frame (monthly)."""
+    """Validate a long-format table (exact column names) and return its ingest frame (monthly)."""
     checks.require_columns(raw, LONG_REQUIRED, "long")
-    measure = measure or DEFAULT_MEASURE
     cols = set(raw.frame.columns)
-    skill = checks.text_column(raw, "skill", required=True, max_len=settings.max_skill_name,
+    roles = {name: name for name in (*LONG_REQUIRED, *LONG_OPTIONAL) if name in cols}
+    return build_long(raw, roles, source=source, measure=measure or DEFAULT_MEASURE,
+                      settings=settings)
+
+
+def build_long(raw: RawTable, roles: dict[str, str], *, source: str | None, measure: str,
+               settings: Settings, period: tuple[pl.Series, bool] | None = None,
+               scale: float = 1.0, notes: list[str] | None = None, fmt: str = "long") -> Parsed:
+    """The long-format ingest frame from ``roles`` (role → frame column: ``skill``, ``value`` and
+    ``period`` unless ``period`` is given already parsed; optional ``total``, ``region``,
+    ``occupation``, ``source``). ``scale`` multiplies values after validation (fractions → %)."""
+    notes = list(notes or [])
+    skill = checks.text_column(raw, roles["skill"], required=True, max_len=settings.max_skill_name,
                                what="a skill name")
-    period, monthly = checks.period_column(raw, "period")
+    if period is None:
+        period = checks.period_column(raw, roles["period"])
+    dates, monthly = period
     what = {"count": "a count", "share": "a share in percent (0–100)",
             "index": "an index value"}[measure]
-    value = checks.number_column(raw, "value", required=True, minimum=0.0,
-                                 maximum=100.0 if measure == "share" else None, what=what)
-    total = (checks.number_column(raw, "total", required=False, minimum=0.0,
+    limit = 100.0 / scale if measure == "share" else None
+    value = checks.number_column(raw, roles["value"], required=True, minimum=0.0,
+                                 maximum=limit, what=what)
+    if scale != 1.0:
+        value = value * scale
+    total = (checks.number_column(raw, roles["total"], required=False, minimum=0.0,
                                   what="a number of postings")
-             if "total" in cols else None)
+             if "total" in roles else None)
     segments: dict[str, pl.Series | str] = {}
     for name in ("region", "occupation"):
-        segments[name] = checks.text_column(raw, name, required=False) if name in cols else ""
-    if "source" in cols:
-        src = checks.text_column(raw, "source", required=False)
+        segments[name] = (checks.text_column(raw, roles[name], required=False)
+                          if name in roles else "")
+    if "source" in roles:
+        src = checks.text_column(raw, roles["source"], required=False)
         segments["source"] = src.replace("", source) if source else src
     else:
         segments["source"] = source or ""
-    frame = assemble(skill, period, value, total=total, source=segments["source"],
+    frame = assemble(skill, dates, value, total=total, source=segments["source"],
                      region=segments["region"], occupation=segments["occupation"],
                      measure=measure, rows=spreadsheet_rows(raw.frame))
-    notes: list[str] = []
-    known = {*LONG_REQUIRED, *LONG_OPTIONAL}
-    ignored = [h for h in raw.header if h.lower() not in known]
+    used = {c.lower() for c in roles.values()}
+    ignored = [h for h in raw.header if h.lower() not in used]
     if ignored:
         notes.append(f"ignored columns: {', '.join(ignored)}")
     if not monthly:
         reject_duplicates(frame, raw.label, "date")
         frame = to_monthly(frame)
         notes.append("sub-monthly periods aggregated to months")
-    return Parsed(frame=frame, fmt="long", notes=notes)
+    else:
+        coarse = coarse_note(frame["period"])
+        if coarse:
+            notes.append(coarse)
+    return Parsed(frame=frame, fmt=fmt, notes=notes)
 
 
 def reject_duplicates(frame: pl.DataFrame, label: str, unit: str) -> None:

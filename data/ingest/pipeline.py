@@ -23,8 +23,9 @@ import polars as pl
 
 from data import store
 from data.errors import DatabaseError, InputError, UsageError
-from data.ingest.detect import FORMATS, detect_format
+from data.ingest.detect import FORMATS, GENERAL, LONG_REQUIRED, detect_format
 from data.ingest.frame import Parsed
+from data.ingest.general import parse_general
 from data.ingest.hn import parse_hn
 from data.ingest.indeed import parse_indeed
 from data.ingest.load import add_aliases, already_ingested, ingest_frame, known_hashes
@@ -107,8 +108,10 @@ def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str
            settings: Settings) -> Parsed:
     raw = read_table(path)
     raw = type(raw)(path=raw.path, label=label, frame=raw.frame, header=raw.header, kind=raw.kind)
-    if fmt == "long":
+    if fmt == "long" and set(LONG_REQUIRED) <= set(raw.frame.columns):
         parsed = parse_long(raw, source=source, measure=measure, settings=settings)
+    elif fmt in ("long", "wide", GENERAL):
+        parsed = parse_general(raw, fmt=fmt, source=source, measure=measure, settings=settings)
     else:
         parsed = PARSERS[fmt](raw, source=source, settings=settings)
     parsed.rows_read = raw.frame.height
@@ -254,6 +257,7 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
                 bar.step(f"reading {item.path.name}")
                 item.parsed = _parse(item.path, item.label, item.fmt, source=source,
                                      measure=measure, settings=settings)
+                item.result.fmt = item.parsed.fmt
             bar.advance()
             if _skip_known(item, live, seen, say):
                 item.parsed = None

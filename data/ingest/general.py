@@ -1,0 +1,362 @@
+"""Files in no named format: long tables under other column names, wide tables, tracker files.
+
+The shape is decided from the column names (:mod:`data.ingest.columns`) and, for wide tables, the
+data:
+- **long** — a skill column (skill, term, language, technology, tag, …), a period and a value
+  column (value, count, share, num_*, …), optional region/occupation/source/total columns.
+- **wide** — a period column and ≥ 2 numeric columns, one per skill (``Date, Python, Java, …``;
+  PYPL-like or Google Trends-like). Each numeric column becomes a series named after its header.
+  Empty cells and ``NA``, ``N/A``, ``null``, ``-`` are missing months (skipped); Google Trends'
+  ``<1`` counts as 0.5. Region/occupation/source/total columns segment the rows as in long files.
+- **tracker** — a wide table with ONE numeric column, e.g. an Indeed Hiring Lab tracker
+  ``date, jobcountry, AI_share``: one series per segment (country), named after the column with
+  metric words trimmed (``AI_share`` → ``AI``; ``columns.skill_from_column``); a postings index
+  column (``…postings_index…``) is the whole-market series instead.
+The period column is the first period synonym (period, date, month, …), ``year`` + ``quarter`` or
+``year`` + ``month`` combined, ``year`` alone, or else the first column when all its values are
+periods. Text columns that fit no role are ignored when constant and rejected when they vary (they
+would split series silently). Measures and the fraction rule: see :mod:`data.ingest.columns`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from data.errors import InputError
+from data.ingest import checks, columns
+from data.ingest.detect import EXPECTED, LONG_REQUIRED
+from data.ingest.frame import Parsed, assemble, spreadsheet_rows
+from data.ingest.long import build_long, parse_long, reject_duplicates
+from data.ingest.monthly import to_monthly
+from data.ingest.periods import coarse_note, parse_part
+from data.ingest.readers import ROW_COL, RawTable
+from data.settings import Settings
+from data.store import MARKET_SKILL
+
+MISSING = ("", "na", "n/a", "nan", "null", "none", "-", "–", "—", "..")
+SHARE_TOLERANCE = 0.03  # per-period sums within 3 % of 100 (or of 1) make a composition
+NUMERIC_FRACTION = 0.9  # a column is numeric when this share of its non-empty cells are numbers
+
+
+def parse_general(raw: RawTable, *, fmt: str, source: str | None, measure: str | None,
+                  settings: Settings) -> Parsed:
+    """Parse ``raw`` as long (synonyms), wide or tracker; ``fmt`` is ``general`` (decide),
+    ``long`` or ``wide`` (forced by ``--format``)."""
+    cols = [c for c in raw.frame.columns if c != ROW_COL]
+    if fmt == "long" and set(LONG_REQUIRED) <= set(cols):
+        return parse_long(raw, source=source, measure=measure, settings=settings)
+    period, used = _find_period(raw, cols)
+    skills = columns.find([c for c in cols if c not in used], columns.SKILL)
+    if fmt == "long" or (fmt == "general" and skills):
+        if period is None:
+            checks.require_columns(raw, ["period"], "long")
+        if not skills:
+            checks.require_columns(raw, ["skill"], "long")
+        assert period is not None
+        return _long(raw, cols, period, used, skills[0], source=source, measure=measure,
+                     settings=settings)
+    _near_miss(raw, cols)
+    if period is None:
+        raise InputError(f"cannot tell the format from its columns ({', '.join(raw.header)}); "
+                         f"expected {EXPECTED}; or pass --format", file=raw.label, row=1)
+    return _wide(raw, cols, period, used, fmt=fmt, source=source, measure=measure,
+                 settings=settings)
+
+
+# --- period -------------------------------------------------------------------------------
+
+
+def _find_period(raw: RawTable, cols: list[str]) -> tuple[tuple[pl.Series, bool] | None, list[str]]:
+    year = columns.find(cols, ("year",))
+    for c in columns.find(cols, columns.PERIOD):
+        part = "quarter" if columns.key(c) == "quarter" else "month" if columns.key(c) == "month" else None
+        if part and year and _all_parts(raw, c, part):
+            return _combine(raw, year[0], c, part), [year[0], c]
+        return checks.period_column(raw, c), [c]
+    if year:
+        return checks.period_column(raw, year[0]), [year[0]]
+    first = cols[0]
+    s = raw.frame[first].drop_nulls()
+    if s.len():
+        parsed, _ = checks._parse_distinct(s.unique())
+        if parsed.null_count() == 0:
+            return checks.period_column(raw, first), [first]
+    return None, []
+
+
+def _all_parts(raw: RawTable, column: str, part: str) -> bool:
+    uniq = raw.frame[column].drop_nulls().unique().to_list()
+    return bool(uniq) and all(parse_part(str(v), part) is not None for v in uniq)
+
+
+def _combine(raw: RawTable, year_col: str, part_col: str, part: str) -> tuple[pl.Series, bool]:
+    """Dates from a year column and a quarter (1–4, Q1–Q4) or month (1–12, names) column."""
+    year = checks.number_column(raw, year_col, required=True, minimum=checks.MIN_YEAR,
+                                maximum=checks.MAX_YEAR, what="a year")
+    idx = checks.first_true(year != year.floor())
+    if idx is not None:
+        raise InputError(f"is {year[idx]:g}; expected a whole year such as 2020", file=raw.label,
+                         row=raw.row_of(idx), column=year_col)
+    text = checks.text_column(raw, part_col, required=True, what=f"a {part}")
+    uniq = text.unique()
+    nums = pl.Series([parse_part(str(v), part) for v in uniq.to_list()], dtype=pl.Int64)
+    number = text.replace_strict(uniq, nums, return_dtype=pl.Int64)
+    month = number * 3 - 2 if part == "quarter" else number
+    parts = pl.DataFrame({"y": year.cast(pl.Int64), "m": month})
+    dates = parts.select(pl.date(pl.col("y"), pl.col("m"), 1)).to_series().alias("period")
+    return dates, True
+
+
+# --- long ---------------------------------------------------------------------------------
+
+
+def _roles(cols: list[str]) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for role, synonyms in (("region", columns.REGION), ("occupation", columns.OCCUPATION),
+                           ("source", columns.SOURCE)):
+        found = columns.find(cols, synonyms)
+        if found:
+            roles[role] = found[0]
+    totals = [c for c in cols if columns.is_total(c)]
+    if totals:
+        roles["total"] = totals[0]
+    return roles
+
+
+def _long(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: list[str],
+          skill: str, *, source: str | None, measure: str | None, settings: Settings) -> Parsed:
+    rest = [c for c in cols if c not in used and c != skill]
+    roles = _roles(rest)
+    rest = [c for c in rest if c not in roles.values()]
+    value, note = _value_column(raw, rest)
+    notes = [note] if note else []
+    raw, percent_signs = _strip_percent(raw, [value])
+    name_measure = columns.measure_from_name(value) or ("share" if percent_signs else None)
+    frame = pl.DataFrame({"period": period[0], "v": raw.frame[value].str.strip_chars()
+                          .cast(pl.Float64, strict=False)})
+    for role in ("region", "occupation", "source"):
+        if role in roles:
+            frame = frame.with_columns(raw.frame[roles[role]].fill_null("").alias(role))
+    measure, scale = _decide_measure(measure, name_measure, [value], frame)
+    if scale != 1.0:
+        notes.append(f"values of '{value}' read as fractions of 1 and stored as percent (×100)")
+    all_roles = {"skill": skill, "value": value, **roles,
+                 **{f"_period{i}": c for i, c in enumerate(used)}}
+    return build_long(raw, all_roles, source=source, measure=measure, settings=settings,
+                      period=period, scale=scale, notes=notes, fmt="long")
+
+
+def _value_column(raw: RawTable, rest: list[str]) -> tuple[str, str | None]:
+    """The value column among ``rest`` under the documented priority, else an error."""
+    exact = [c for c in rest if columns.compact(c) == "value"]
+    if exact:
+        return exact[0], None
+    likes = [c for c in rest if columns.is_value_like(c) and not columns.never_value(c)]
+    if len(likes) == 1:
+        return likes[0], None
+    if not likes:
+        likes = [c for c in rest if not columns.never_value(c) and _numeric_share(raw, c) >= NUMERIC_FRACTION]
+        if len(likes) == 1:
+            return likes[0], f"used column '{likes[0]}' as the value"
+    if len(likes) > 1:
+        names = ", ".join(f"'{c}'" for c in likes)
+        raise InputError(
+            f"has {len(likes)} candidate value columns ({names}) and skillpulse does not guess "
+            "between them; rename the one to use to 'value' (or remove the others), or pass "
+            "--format long with columns skill, period, value", file=raw.label, row=1)
+    checks.require_columns(raw, ["value"], "long")
+    raise AssertionError("unreachable")
+
+
+# --- wide / tracker -----------------------------------------------------------------------
+
+
+def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: list[str], *,
+          fmt: str, source: str | None, measure: str | None, settings: Settings) -> Parsed:
+    rest = [c for c in cols if c not in used]
+    roles = _roles(rest)
+    rest = [c for c in rest if c not in roles.values()]
+    raw = _clean_missing(raw, rest)
+    notes: list[str] = []
+    numeric: list[str] = []
+    for c in rest:
+        share = _numeric_share(raw, c)
+        s = raw.frame[c]
+        if s.null_count() == s.len():
+            notes.append(f"ignored empty column '{c}'")
+        elif share >= NUMERIC_FRACTION and not columns.never_value(c):
+            numeric.append(c)
+        elif share >= NUMERIC_FRACTION or s.n_unique() == 1:
+            notes.append(f"ignored column '{c}'")
+        else:
+            idx = checks.first_true(s != s.drop_nulls()[0])
+            raise InputError(
+                "is text that varies between rows but is not a known column (skill ← skill, term, "
+                "language, technology, tag …; region ← region, country, jobcountry, iso2_code …; "
+                "occupation ← occupation, sector, industry …); rename it or remove it",
+                file=raw.label, row=raw.row_of(idx or 0), column=c)
+    if not numeric:
+        raise InputError(f"has a period column ('{used[-1]}') but no numeric column to read as "
+                         "demand; expected a value column or one column per skill",
+                         file=raw.label, row=1)
+    raw, percent_signs = _strip_percent(raw, numeric)
+    single = len(numeric) == 1
+    stem = columns.skill_from_column(Path(raw.label).stem, Path(raw.label).stem)
+    names = {c: (MARKET_SKILL if "postings_index" in columns.key(c)
+                 else columns.skill_from_column(raw.header[raw.frame.columns.index(c)],
+                                                stem if single else c))
+             for c in numeric}
+    _reject_same_names(raw, names)
+    base = pl.DataFrame({"period": period[0], ROW_COL: spreadsheet_rows(raw.frame)})
+    for role in ("region", "occupation", "source"):
+        if role in roles:
+            base = base.with_columns(raw.frame[roles[role]].fill_null("").str.strip_chars().alias(role))
+    lenient = base.with_columns([raw.frame[c].cast(pl.Float64, strict=False).alias(c) for c in numeric])
+    melted = lenient.unpivot(numeric, index=base.columns, variable_name="column", value_name="v")
+    name_measures = {columns.measure_from_name(c) for c in numeric}
+    name_measure = (name_measures.pop() if len(name_measures) == 1 else None) or (
+        "share" if percent_signs else None)
+    if any(n == MARKET_SKILL for n in names.values()):
+        name_measure = name_measure or "index"
+    measure, scale = _decide_measure(measure, name_measure, numeric, melted.drop_nulls("v"),
+                                     wide=True)
+    if scale != 1.0:
+        notes.append("values read as fractions of 1 and stored as percent (×100)")
+    what = {"count": "a count", "share": "a share in percent (0–100)",
+            "index": "an index value"}[measure]
+    limit = 100.0 / scale if measure == "share" else None
+    values = {c: checks.number_column(raw, c, required=False, minimum=0.0, maximum=limit, what=what)
+              for c in numeric}
+    full = base.with_columns([values[c].alias(c) for c in numeric])
+    long = (full.unpivot(numeric, index=base.columns, variable_name="column", value_name="value")
+            .drop_nulls("value")
+            .with_columns(pl.col("column").replace_strict(names, return_dtype=pl.String).alias("skill")))
+    total = None
+    if "total" in roles:
+        t = checks.number_column(raw, roles["total"], required=False, minimum=0.0,
+                                 what="a number of postings")
+        total_by_row = pl.DataFrame({ROW_COL: base[ROW_COL], "total": t})
+        total = long.join(total_by_row, on=ROW_COL, how="left", maintain_order="left")["total"]
+    seg = {role: (long[role] if role in long.columns else "") for role in ("region", "occupation")}
+    src: pl.Series | str = (long["source"].replace("", source) if source else long["source"]
+                            ) if "source" in long.columns else (source or "")
+    frame = assemble(long["skill"], long["period"], long["value"] * scale, total=total, source=src,
+                     region=seg["region"], occupation=seg["occupation"], measure=measure,
+                     rows=long[ROW_COL])
+    shape = "wide" if fmt == "wide" or not single else "tracker"
+    monthly = period[1]
+    reject_duplicates(frame, raw.label, "month" if monthly else "date")
+    if not monthly:
+        frame = to_monthly(frame)
+        notes.append("sub-monthly periods aggregated to months")
+    else:
+        coarse = coarse_note(frame["period"])
+        if coarse:
+            notes.append(coarse)
+    header = dict(zip(raw.frame.columns, raw.header, strict=False))
+    described = ", ".join(f"'{header.get(c, c)}' → {n}" for c, n in list(names.items())[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    notes.insert(0, f"{shape} table, measure {measure}: {described}{more}")
+    return Parsed(frame=frame, fmt=shape, notes=notes)
+
+
+def _reject_same_names(raw: RawTable, names: dict[str, str]) -> None:
+    seen: dict[str, str] = {}
+    for c, n in names.items():
+        k = n.lower()
+        if k in seen:
+            raise InputError(f"names the same skill '{n}' as column '{seen[k]}'; give each skill "
+                             "one column", file=raw.label, row=1, column=c)
+        seen[k] = c
+
+
+# --- shared helpers -----------------------------------------------------------------------
+
+
+def _near_miss(raw: RawTable, cols: list[str]) -> None:
+    """A long file with one misnamed column (e.g. ``skil``) gets a "did you mean" error."""
+    present = [c for c in LONG_REQUIRED if c in cols]
+    if len(present) != len(LONG_REQUIRED) - 1:
+        return
+    missing = next(c for c in LONG_REQUIRED if c not in cols)
+    hint = checks.suggest(missing, raw.header)
+    if hint:
+        raise InputError(f"looks like the long format but has no column '{missing}' (columns found: "
+                         f"{', '.join(raw.header)}); did you mean '{hint}'? (rename that column)",
+                         file=raw.label, row=1, column=missing)
+
+
+def _numeric_share(raw: RawTable, column: str) -> float:
+    s = raw.frame[column].str.strip_chars().str.strip_chars_end("%")
+    s = s.filter(s.is_not_null() & ~s.str.to_lowercase().is_in(list(MISSING)))
+    if s.len() == 0:
+        return 0.0
+    return float(s.cast(pl.Float64, strict=False).is_not_null().sum()) / s.len()
+
+
+def _clean_missing(raw: RawTable, cols: list[str]) -> RawTable:
+    """Missing-value tokens become nulls; Google Trends' ``<1`` becomes 0.5."""
+    exprs = []
+    for c in cols:
+        t = pl.col(c).str.strip_chars()
+        exprs.append(pl.when(t.str.to_lowercase().is_in(list(MISSING))).then(None)
+                     .when(t == "<1").then(pl.lit("0.5")).otherwise(t).alias(c))
+    return _with_frame(raw, raw.frame.with_columns(exprs))
+
+
+def _strip_percent(raw: RawTable, cols: list[str]) -> tuple[RawTable, bool]:
+    """Cells such as ``12.5%`` lose the sign; True when any cell had one (values are percent)."""
+    have = [c for c in cols if bool(raw.frame[c].str.strip_chars().str.ends_with("%").any())]
+    if not have:
+        return raw, False
+    frame = raw.frame.with_columns([pl.col(c).str.strip_chars().str.strip_chars_end("%")
+                                    .str.strip_chars() for c in have])
+    return _with_frame(raw, frame), True
+
+
+def _with_frame(raw: RawTable, frame: pl.DataFrame) -> RawTable:
+    return RawTable(path=raw.path, label=raw.label, frame=frame, header=raw.header, kind=raw.kind)
+
+
+def _composition(frame: pl.DataFrame) -> str | None:
+    """``percent`` / ``fraction`` when the values of every period (and segment) with ≥ 2 skills
+    add up to 100 / 1 within :data:`SHARE_TOLERANCE`; else ``None``."""
+    keys = ["period", *[c for c in ("region", "occupation", "source") if c in frame.columns]]
+    sums = frame.group_by(keys).agg(pl.col("v").sum().alias("s"), pl.col("v").count().alias("n"))
+    sums = sums.filter(pl.col("n") >= 2)
+    if sums.height == 0:
+        return None
+    s = sums["s"]
+    if bool(((s - 100).abs() <= 100 * SHARE_TOLERANCE).all()):
+        return "percent"
+    if bool(((s - 1).abs() <= SHARE_TOLERANCE).all()):
+        return "fraction"
+    return None
+
+
+def _trends_like(v: pl.Series) -> bool:
+    """Whole numbers 0–100 peaking at exactly 100 (Google Trends' relative interest)."""
+    return bool(v.len()) and v.max() == 100.0 and bool((v == v.round(0)).all()) and bool((v >= 0).all())
+
+
+def _decide_measure(given: str | None, from_name: str | None, value_cols: list[str],
+                    frame: pl.DataFrame, *, wide: bool = False) -> tuple[str, float]:
+    """``(measure, scale)`` under the rules of :mod:`data.ingest.columns`."""
+    frame = frame.drop_nulls("v")
+    v = frame["v"]
+    vmax = float(v.max()) if frame.height else 0.0  # type: ignore[arg-type]
+    composition = _composition(frame)
+    measure = given or from_name
+    if measure is None:
+        if composition:
+            measure = "share"
+        elif (wide and _trends_like(v)) or any("popularity" in columns.words(c) for c in value_cols):
+            measure = "index"
+        else:
+            measure = "count"
+    scale = 1.0
+    if measure == "share" and vmax <= 1.0 and (
+            composition == "fraction" or all(columns.says_fraction(c) for c in value_cols)):
+        scale = 100.0
+    return measure, scale
