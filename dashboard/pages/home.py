@@ -54,6 +54,7 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
     db = queries.current()
     runs = queries.runs(db)
     run_id = validate_run(parse_run(run, problems), runs["run_id"].to_list(), problems)
+    fresh, cards, risers, decliners, market = overview_content(db, run_id or NEWEST)
     return html.Div([
         dcc.Location(id=ids.OV_URL, refresh=False),
         dbc.Row([
@@ -65,21 +66,21 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                                            value=run_id or NEWEST, clearable=False)]), md=4),
         ], className="align-items-end"),
         alert(problems, id_=ids.OV_ALERT),
-        dcc.Loading(html.Div(id=ids.OV_FRESHNESS, className="freshness mb-3"), type="dot"),
-        dcc.Loading(dbc.Row(id=ids.OV_STATUS_CARDS, className="g-2 mb-3"), type="default"),
+        dcc.Loading(html.Div(fresh, id=ids.OV_FRESHNESS, className="freshness mb-3"), type="dot"),
+        dcc.Loading(dbc.Row(cards, id=ids.OV_STATUS_CARDS, className="g-2 mb-3"), type="default"),
         dbc.Row([
-            dbc.Col(panel(grid(ids.OV_RISERS, ids.OV_RISERS_CSV, MOVER_COLUMNS, height=400,
+            dbc.Col(panel(grid(ids.OV_RISERS, ids.OV_RISERS_CSV, MOVER_COLUMNS, risers, height=400,
                                filename="skillpulse-top-risers.csv", csv_columns=CSV_COLUMNS),
                           title="Top risers",
                           help_text="Most confidently rising: ranked by the lower end of the 80% "
                                     "interval of growth at the horizon."), lg=6),
-            dbc.Col(panel(grid(ids.OV_DECLINERS, ids.OV_DECLINERS_CSV, MOVER_COLUMNS, height=400,
+            dbc.Col(panel(grid(ids.OV_DECLINERS, ids.OV_DECLINERS_CSV, MOVER_COLUMNS, decliners, height=400,
                                filename="skillpulse-top-decliners.csv", csv_columns=CSV_COLUMNS),
                           title="Top decliners",
                           help_text="Most confidently declining: ranked by the upper end of the 80% "
                                     "interval of growth at the horizon."), lg=6),
         ]),
-        panel(graph(ids.OV_MARKET, filename="skillpulse-market-context"),
+        panel(graph(ids.OV_MARKET, market, filename="skillpulse-market-context"),
               title="Market context",
               help_text="Median demand of skills by outlook (each series indexed to its own mean) "
                         "against all job postings: a skill can fall because the market fell."),
@@ -133,11 +134,9 @@ def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]
     return rows
 
 
-@callback(Output(ids.OV_FRESHNESS, "children"), Output(ids.OV_STATUS_CARDS, "children"),
-          Output(ids.OV_RISERS, "rowData"), Output(ids.OV_DECLINERS, "rowData"),
-          Output(ids.OV_MARKET, "figure"), Input(ids.OV_RUN, "value"))
-def update_overview(run_value: Any) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]], go.Figure]:
-    db = queries.current()
+def overview_content(db: queries.Db, run_value: Any
+                     ) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]], go.Figure]:
+    """Freshness line, status cards, risers, decliners and the market figure for a run."""
     runs = queries.runs(db)
     problems: list[str] = []
     run_id = validate_run(parse_run(run_value, problems), runs["run_id"].to_list(), problems)
@@ -155,6 +154,15 @@ def update_overview(run_value: Any) -> tuple[Any, Any, list[dict[str, Any]], lis
     spark = queries.sparklines(db, [*risers["series_id"].to_list(), *decliners["series_id"].to_list()])
     return (_freshness(db, run), _status_cards(queries.status_counts(db, rid)),
             mover_rows(risers, spark), mover_rows(decliners, spark), market)
+
+
+# The layout renders the first view itself (one server round trip less on page load); this
+# callback only runs when the "as of" picker changes (or back/forward changes it).
+@callback(Output(ids.OV_FRESHNESS, "children"), Output(ids.OV_STATUS_CARDS, "children"),
+          Output(ids.OV_RISERS, "rowData"), Output(ids.OV_DECLINERS, "rowData"),
+          Output(ids.OV_MARKET, "figure"), Input(ids.OV_RUN, "value"), prevent_initial_call=True)
+def update_overview(run_value: Any) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]], go.Figure]:
+    return overview_content(queries.current(), run_value)
 
 
 wire_csv_export(ids.OV_RISERS, ids.OV_RISERS_CSV)

@@ -155,6 +155,7 @@ def layout(**query: Any) -> html.Div:
     context = load_context(db)
     state, problems = parse_explorer(query)
     state = resolve_state(db, state, context, problems)
+    fig, cards, rows, _, notes = explorer_view(db, context, state, [])
     return html.Div([
         dcc.Location(id=ids.EX_URL, refresh=False),
         page_header("Skill explorer", "History, forecast with 80% and 95% intervals, and how "
@@ -162,10 +163,10 @@ def layout(**query: Any) -> html.Div:
         alert(problems, id_=ids.EX_ALERT),
         html.Div(id=ids.EX_CALLBACK_ALERT),
         panel(controls(state, context)),
-        panel(graph(ids.EX_FIGURE, filename="skillpulse-explorer", min_height=460),
-              html.Div(id=ids.EX_NOTES, className="small text-muted")),
-        dcc.Loading(dbc.Row(id=ids.EX_BADGES, className="g-3 mb-3"), type="default"),
-        panel(grid(ids.EX_TABLE, ids.EX_TABLE_CSV, TABLE_COLUMNS, height=300,
+        panel(graph(ids.EX_FIGURE, fig, filename="skillpulse-explorer", min_height=460),
+              html.Div(notes, id=ids.EX_NOTES, className="small text-muted")),
+        dcc.Loading(dbc.Row(cards, id=ids.EX_BADGES, className="g-3 mb-3"), type="default"),
+        panel(grid(ids.EX_TABLE, ids.EX_TABLE_CSV, TABLE_COLUMNS, rows, height=300,
                    filename="skillpulse-selection.csv", title="Outlook of the selected series")),
     ])
 
@@ -276,16 +277,24 @@ def _prompt(db: queries.Db, context: Context) -> Any:
                               html.Span(["— or ", both]) if both else ""], color="info"))
 
 
+# The layout renders the first view itself (one server round trip less on page load); this
+# callback runs when a control changes (by the user, or by back/forward).
 @callback(Output(ids.EX_FIGURE, "figure"), Output(ids.EX_BADGES, "children"),
           Output(ids.EX_TABLE, "rowData"), Output(ids.EX_CALLBACK_ALERT, "children"),
           Output(ids.EX_NOTES, "children"),
-          *[Input(c, "value") for c in CONTROL_IDS])
+          *[Input(c, "value") for c in CONTROL_IDS], prevent_initial_call=True)
 def update_explorer(*values: Any) -> tuple[go.Figure, Any, list[dict[str, Any]], Any, Any]:
-    """Read the controls, query, build the figure, cards and table."""
+    """Read the controls, validate them like a URL, and build the view."""
     state, problems = _state_from_controls(values)
     db = queries.current()
     context = load_context(db)
     state = resolve_state(db, state, context, problems)
+    return explorer_view(db, context, state, problems)
+
+
+def explorer_view(db: queries.Db, context: Context, state: ExplorerState, problems: list[str]
+                  ) -> tuple[go.Figure, Any, list[dict[str, Any]], Any, Any]:
+    """Query, transform and build the figure, cards, table, alert and notes for a resolved state."""
     problem_alert: Any = alert(problems) if problems else []
     if not state.skills:
         return (figures.empty_figure("Pick one or more skills to see their demand"), [_prompt(db, context)],
