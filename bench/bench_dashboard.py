@@ -67,10 +67,12 @@ def callback_cases(db_path: Path, seed: int = 3) -> Cases:
                  None, None, None, NEWEST) for i, p in enumerate(picks)]
     home, skills, cat, meth = page("home"), page("skills"), page("categories"), page("methodology")
     return {
-        "overview (status, movers, market)": (home.update_overview, [(NEWEST,), *[(r,) for r in runs]]),
-        "explorer (5 skills: fan, cards, table)": (skills.update_explorer, explorer),
-        "explorer page layout (from URL)": (lambda p: skills.layout(skill=list(p), horizon="12"),
-                                            [(p,) for p in picks]),
+        "overview run change (callback)": (home.update_overview, [(NEWEST,), *[(r,) for r in runs]]),
+        "explorer control change (5 skills)": (skills.update_explorer, explorer),
+        "overview page (layout + first view)": (lambda r: home.layout(run=r),
+                                                [(None,), *[(str(r),) for r in runs]]),
+        "explorer page (layout + first view)": (lambda p: skills.layout(skill=list(p), horizon="12"),
+                                                [(p,) for p in picks]),
         "categories click → link": (cat.open_category, [({"points": [{"y": c}]},) for c in cats[:12]]),
         "categories page layout": (lambda: cat.layout(), [()]),
         "methodology scorecard": (meth.update_scorecard, [(NEWEST,), *[(r,) for r in runs]]),
