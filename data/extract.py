@@ -189,7 +189,8 @@ def remove_boilerplate(text: str) -> str:
     """Drop benefits/about-us/EEO sections and equal-opportunity sentences (see module rules)."""
     lines = text.split("\n")
     if any(len(line) > 40 and ":" in line for line in lines):
-        text = "\n".join(_INLINE_HEAD.sub("\\1\n", line) if len(line) > 40 else line for line in lines)
+        text = "\n".join(_INLINE_HEAD.sub("\\1\n", line) if len(line) > 40 and ":" in line else line
+                         for line in lines)
         lines = text.split("\n")
     low = text.lower()
     eeo_at = _eeo_positions(low) if len(low) == len(text) else []
@@ -313,7 +314,8 @@ class Matcher:
             if key.isalpha() and len(key) <= 2:
                 short[key] = entry
             else:
-                self._auto.add_word(key, entry)
+                # a tuple: unpacking is cheaper than attribute access in the hot loop
+                self._auto.add_word(key, (entry.length, entry.plural, entry.mode, entry))
         self._has_auto = len(self._auto) > 0
         if self._has_auto:
             self._auto.make_automaton()
@@ -343,8 +345,9 @@ class Matcher:
         n = len(text)
         if self._has_auto:
             low = _lower_same_length(text)
-            for end, entry in self._auto.iter(low):
-                start = end - entry.length + 1
+            append = out.append
+            for end, (length, plural, mode, entry) in self._auto.iter(low):
+                start = end - length + 1
                 e = end + 1
                 if start > 0:
                     p = text[start - 1]
@@ -352,17 +355,17 @@ class Matcher:
                         continue
                 if e < n:
                     q = text[e]
-                    if q == "s" and entry.plural and (e + 1 == n or not text[e + 1].isalnum()):
+                    if q == "s" and plural and (e + 1 == n or not text[e + 1].isalnum()):
                         e += 1   # a plain plural: "data protection impact assessments"
                     elif (q.isalnum() or q in "_+#"
                           or (q == "." and e + 1 < n and text[e + 1].isalnum())):
                         continue
-                if entry.mode != PLAIN:
+                if mode != PLAIN:
                     if text[start:end + 1] not in entry.surfaces:
                         continue
-                    if entry.mode >= CONTEXT and _compound(text, start, e):
+                    if mode >= CONTEXT and _compound(text, start, e):
                         continue
-                out.append((start, e, entry))
+                append((start, e, entry))
         if self._short_re is not None:
             for m in self._short_re.finditer(text):
                 s, e = m.span()
