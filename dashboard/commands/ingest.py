@@ -17,26 +17,56 @@ PROGRESS_MIN_BYTES = 20 * 1024 * 1024  # a bar is noise for files that load in a
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @db_option
 @click.option("--format", "fmt", type=click.Choice(("auto", *FORMATS)), default="auto",
-              show_default=True, help="Input format of every FILE; auto reads it from each header.")
+              show_default=True,
+              help="Input format of every FILE; auto reads it from each header (and data).")
 @click.option("--source", default=None,
               help="Source name for rows that give none (default: '' for long, 'hn-whoishiring', "
-                   "'indeed').")
+                   "'indeed'; other shapes: the file name without extension and trailing date).")
 @click.option("--measure", type=click.Choice(("count", "share", "index")), default=None,
-              help="What long-format values are: count (default), share (percent 0–100) or index.")
+              help="What the values are: count, share (percent 0–100) or index. Default: count "
+                   "for long; other shapes infer it from the value column's name and the data.")
 def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
                measure: str | None) -> None:
     """Load FILE... (CSV or Parquet; postings also JSON Lines) into the database, all or none.
 
     \b
-    Formats (auto-detected from the header):
+    Shapes (auto-detected from the header, then the data):
       long             skill, period, value [, source, region, occupation, total]
-                       period YYYY-MM or YYYY-MM-DD; daily/weekly rows become months
-                       (counts summed, shares and indices averaged)
+                       also under other names (case, spaces, _ ignored):
+                         skill  <- term, language, technology, tech, tag, keyword, topic, name…
+                         period <- date, month, ds, time, week, day; or year + quarter,
+                                   year + month, or year alone
+                         value  <- value first, else ONE of count, share, percentage, pct,
+                                   index, popularity, mentions, postings, num_*, …
+                                   (two such columns and no 'value' is an error)
+                         region <- country, jobcountry, iso2_code, geo, location, entity
+                         occupation <- sector, industry, display_name
+      wide             a period column + one numeric column per skill
+                       (Date, Python, Java, …); empty/NA cells are missing months
+      tracker          a period column + ONE numeric column (+ region…): one series per
+                       region named after the column (date, jobcountry, AI_share -> 'AI')
       hn-whoishiring   month, num_comments, term, count, percentage, rank (share of comments;
                        non-skill terms such as Remote or Senior are left out)
       indeed-postings  Indeed Hiring Lab sector / aggregate postings index (daily → monthly mean)
       postings         id, posted_at, description [, title, region, occupation]: one job
                        posting per row; skills are extracted and counted per month
+
+    \b
+    Periods: YYYY-MM, YYYY-MM-DD, YYYY/MM, MM/YYYY, 'Jul 2004', YYYY-Qn, YYYYQn, YYYY,
+    M/D/YYYY or D/M/YYYY (order read from the column; ambiguous columns are rejected).
+    Daily/weekly rows become months (counts summed, shares and indices averaged).
+    Quarterly and yearly values are placed on the first month of their quarter/year; the
+    months between stay empty and the forecast treats them as gaps (interpolated, never
+    scored) — nothing is invented in the database.
+
+    \b
+    Measure (when --measure is not given; files with exactly skill, period, value: count):
+    a value name saying share, pct, percent(age), proportion, fraction, ratio or a % sign
+    -> share (percent); index, score, interest -> index; count, num_*, mentions, postings
+    -> count. Names that say nothing: values adding up to 100 (or 1) per period -> share;
+    Google Trends-like whole numbers peaking at 100 -> index; else count. Fractions 0–1
+    become percent (×100) when the name says fraction/ratio/proportion or each period
+    adds up to 1. Two names of one skill in a file (aliases) keep the larger value.
 
     \b
     Re-ingesting an identical file changes nothing; a newer file replaces the months it covers.
@@ -45,6 +75,8 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
     \b
     Examples:
       skillpulse ingest terms.csv --db skills.duckdb
+      skillpulse ingest languages.csv --db skills.duckdb      # num_pushers, language, year, quarter
+      skillpulse ingest pypl.csv --db skills.duckdb           # Date, Python, Java, …
       skillpulse ingest hn_whoishiring_terms_monthly.csv --db skills.duckdb
       skillpulse ingest sectors.csv aggregate.csv --format indeed-postings --db skills.duckdb
       skillpulse ingest counts.parquet --measure share --source survey --db skills.duckdb

@@ -9,8 +9,8 @@ the others are reported as ignored columns.
 - period:     period, date, month, year_month, ds, time, week, day, quarter (values like 2020-Q1);
               ``year`` + ``quarter`` (1–4 or Q1–Q4) or ``year`` + ``month`` (1–12 or names) are
               combined into one period; ``year`` alone means yearly data
-- region:     region, country, jobcountry, country_code, iso2_code, iso3_code, iso_code, geo,
-              location, economy, state
+- region:     region, country, jobcountry, country_code, iso2_code, iso3_code, iso_code,
+              country_name, geo, location, economy, state, entity (Our World in Data files)
 - occupation: occupation, sector, industry, display_name, job_family
 - source:     source;  total (the market denominator): total, or a name starting ``total_``
 - value:      ``value`` first; otherwise a value-like name (count, share, percentage, percent, pct,
@@ -41,7 +41,7 @@ SKILL = ("skill", "skill_name", "term", "language", "programming_language", "tec
          "tag", "keyword", "competency", "topic", "name", "variable")
 PERIOD = ("period", "date", "month", "year_month", "ds", "time", "week", "day", "quarter")
 REGION = ("region", "country", "jobcountry", "country_code", "iso2_code", "iso3_code", "iso_code",
-          "geo", "location", "economy", "state")
+          "country_name", "geo", "location", "economy", "state", "entity")
 OCCUPATION = ("occupation", "sector", "industry", "display_name", "job_family")
 SOURCE = ("source",)
 VALUE_NAMES = ("value", "count", "counts", "share", "percentage", "percent", "pct", "index",

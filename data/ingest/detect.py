@@ -76,11 +76,13 @@ def detect_format(header: Sequence[str], label: str) -> str:
 
 def _nearly(cols: set[str]) -> tuple[str, Sequence[str]] | None:
     """A named format whose required columns are all present but one, and whose distinctive
-    column is there (``num_comments`` for HN, an ``indeed_…`` column for Indeed): anything else
+    column is there (``num_comments`` for HN; ``display_name`` and an ``indeed_…`` column for the
+    Indeed sector file): anything else
     may be a general file (long under other names, wide, tracker) and is left to ``general``."""
     candidates: list[tuple[str, Sequence[str], bool]] = [
         ("hn-whoishiring", HN_REQUIRED, "num_comments" in cols),
-        ("indeed-postings", INDEED_SECTOR_REQUIRED, any(c.startswith("indeed_") for c in cols))]
+        ("indeed-postings", INDEED_SECTOR_REQUIRED,
+         "display_name" in cols and any(c.startswith("indeed_") for c in cols))]
     for fmt, required, distinctive in candidates:
         present = sum(c in cols for c in required)
         if distinctive and present >= 2 and present == len(required) - 1:

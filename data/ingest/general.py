@@ -14,11 +14,13 @@ data:
   column (``…postings_index…``) is the whole-market series instead.
 The period column is the first period synonym (period, date, month, …), ``year`` + ``quarter`` or
 ``year`` + ``month`` combined, ``year`` alone, or else the first column when all its values are
-periods. Text columns that fit no role are ignored when constant and rejected when they vary (they
+periods. Source: ``--source``, else a ``source`` column, else :func:`default_source`. Text
+columns that fit no role are ignored when constant and rejected when they vary (they
 would split series silently). Measures and the fraction rule: see :mod:`data.ingest.columns`.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -36,7 +38,12 @@ from data.store import MARKET_SKILL
 
 MISSING = ("", "na", "n/a", "nan", "null", "none", "-", "–", "—", "..")
 SHARE_TOLERANCE = 0.03  # per-period sums within 3 % of 100 (or of 1) make a composition
-NUMERIC_FRACTION = 0.9  # a column is numeric when this share of its non-empty cells are numbers
+NUMERIC_FRACTION = 0.9
+# Two different names of one file that the taxonomy knows as ONE skill (an alias, e.g. "Golang"
+# and "Go") are combined by keeping the larger value: demand for the skill is at least that.
+# The same name twice for one series and month is still an error.
+MERGE = "max"
+KEEP_VARIABLE = "total postings"  # a column is numeric when this share of its non-empty cells are numbers
 
 
 def parse_general(raw: RawTable, *, fmt: str, source: str | None, measure: str | None,
@@ -46,6 +53,43 @@ def parse_general(raw: RawTable, *, fmt: str, source: str | None, measure: str |
     cols = [c for c in raw.frame.columns if c != ROW_COL]
     if fmt == "long" and set(LONG_REQUIRED) <= set(cols):
         return parse_long(raw, source=source, measure=measure, settings=settings)
+    raw, cols, pre_notes = _indeed_variable(raw, cols)
+    source = source or default_source(raw, cols)
+    parsed = _parse(raw, cols, fmt=fmt, source=source, measure=measure, settings=settings)
+    parsed.notes[:0] = pre_notes
+    return parsed
+
+
+def default_source(raw: RawTable, cols: list[str]) -> str:
+    """Source name of a general file when ``--source`` is not given (rows with a ``source`` cell
+    keep theirs): ``indeed`` for Indeed Hiring Lab files (a ``jobcountry`` column), else the file
+    name without extension and without a trailing date or version (``pypl_2024-10.csv`` → ``pypl``),
+    so two unrelated files never overwrite each other's months through one shared empty source."""
+    if "jobcountry" in cols:
+        return "indeed"
+    stem = Path(raw.label).stem.strip()
+    cleaned = re.sub(r"([\s_.-]*(v\d+|\d{4}([\s_.-]?\d{1,2}){0,2}))+$", "", stem, flags=re.I)
+    return cleaned or stem
+
+
+def _indeed_variable(raw: RawTable, cols: list[str]) -> tuple[RawTable, list[str], list[str]]:
+    """Indeed Hiring Lab files (a ``jobcountry`` column) mark their quantity in ``variable``:
+    keep the 'total postings' rows when there are any, and then ``variable`` is no skill name."""
+    if "jobcountry" not in cols or "variable" not in cols:
+        return raw, cols, []
+    variable = raw.frame["variable"].str.strip_chars().str.to_lowercase()
+    keep = variable == KEEP_VARIABLE
+    if not keep.any():
+        return raw, cols, []
+    dropped = int((~keep.fill_null(False)).sum())
+    frame = raw.frame.with_columns(spreadsheet_rows(raw.frame).alias(ROW_COL)).filter(keep)
+    notes = [f"kept the '{KEEP_VARIABLE}' rows of column variable"
+             + (f" (skipped {dropped:,} others)" if dropped else "")]
+    return _with_frame(raw, frame.drop("variable")), [c for c in cols if c != "variable"], notes
+
+
+def _parse(raw: RawTable, cols: list[str], *, fmt: str, source: str | None, measure: str | None,
+           settings: Settings) -> Parsed:
     period, used = _find_period(raw, cols)
     skills = columns.find([c for c in cols if c not in used], columns.SKILL)
     if fmt == "long" or (fmt == "general" and skills):
@@ -71,7 +115,7 @@ def _find_period(raw: RawTable, cols: list[str]) -> tuple[tuple[pl.Series, bool]
     year = columns.find(cols, ("year",))
     for c in columns.find(cols, columns.PERIOD):
         part = "quarter" if columns.key(c) == "quarter" else "month" if columns.key(c) == "month" else None
-        if part and year and _all_parts(raw, c, part):
+        if part and year and (part == "quarter" or _all_parts(raw, c, part)):
             return _combine(raw, year[0], c, part), [year[0], c]
         return checks.period_column(raw, c), [c]
     if year:
@@ -102,6 +146,12 @@ def _combine(raw: RawTable, year_col: str, part_col: str, part: str) -> tuple[pl
     uniq = text.unique()
     nums = pl.Series([parse_part(str(v), part) for v in uniq.to_list()], dtype=pl.Int64)
     number = text.replace_strict(uniq, nums, return_dtype=pl.Int64)
+    idx = checks.first_true(number.is_null())
+    if idx is not None:
+        expected = "1–4 or Q1–Q4" if part == "quarter" else "1–12 or a month name"
+        raise InputError(f"'{text[idx]}' is not a {part}; expected {expected} (combined with "
+                         f"column '{year_col}' into the period)", file=raw.label,
+                         row=raw.row_of(idx), column=part_col)
     month = number * 3 - 2 if part == "quarter" else number
     parts = pl.DataFrame({"y": year.cast(pl.Int64), "m": month})
     dates = parts.select(pl.date(pl.col("y"), pl.col("m"), 1)).to_series().alias("period")
@@ -143,8 +193,12 @@ def _long(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
         notes.append(f"values of '{value}' read as fractions of 1 and stored as percent (×100)")
     all_roles = {"skill": skill, "value": value, **roles,
                  **{f"_period{i}": c for i, c in enumerate(used)}}
-    return build_long(raw, all_roles, source=source, measure=measure, settings=settings,
-                      period=period, scale=scale, notes=notes, fmt="long")
+    parsed = build_long(raw, all_roles, source=source, measure=measure, settings=settings,
+                        period=period, scale=scale, notes=notes, fmt="long")
+    if period[1]:
+        reject_duplicates(parsed.frame, raw.label, "month")
+    parsed.merge = MERGE
+    return parsed
 
 
 def _value_column(raw: RawTable, rest: list[str]) -> tuple[str, str | None]:
@@ -187,7 +241,7 @@ def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
             notes.append(f"ignored empty column '{c}'")
         elif share >= NUMERIC_FRACTION and not columns.never_value(c):
             numeric.append(c)
-        elif share >= NUMERIC_FRACTION or s.n_unique() == 1:
+        elif share >= NUMERIC_FRACTION or s.n_unique() == 1 or _follows(raw, c, list(roles.values())):
             notes.append(f"ignored column '{c}'")
         else:
             idx = checks.first_true(s != s.drop_nulls()[0])
@@ -204,8 +258,7 @@ def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
     single = len(numeric) == 1
     stem = columns.skill_from_column(Path(raw.label).stem, Path(raw.label).stem)
     names = {c: (MARKET_SKILL if "postings_index" in columns.key(c)
-                 else columns.skill_from_column(raw.header[raw.frame.columns.index(c)],
-                                                stem if single else c))
+                 else columns.skill_from_column(_as_written(raw, c), stem if single else c))
              for c in numeric}
     _reject_same_names(raw, names)
     base = pl.DataFrame({"period": period[0], ROW_COL: spreadsheet_rows(raw.frame)})
@@ -254,11 +307,25 @@ def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
         coarse = coarse_note(frame["period"])
         if coarse:
             notes.append(coarse)
-    header = dict(zip(raw.frame.columns, raw.header, strict=False))
-    described = ", ".join(f"'{header.get(c, c)}' → {n}" for c, n in list(names.items())[:5])
+    described = ", ".join(f"'{_as_written(raw, c)}' → {n}" for c, n in list(names.items())[:5])
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     notes.insert(0, f"{shape} table, measure {measure}: {described}{more}")
-    return Parsed(frame=frame, fmt=shape, notes=notes)
+    return Parsed(frame=frame, fmt=shape, notes=notes, merge=MERGE)
+
+
+def _follows(raw: RawTable, column: str, assigned: list[str]) -> bool:
+    """Whether ``column`` adds nothing to the segment columns (e.g. a country code next to the
+    country name): it then cannot split series and is safe to ignore."""
+    if not assigned:
+        return False
+    f = raw.frame
+    return f.select(pl.struct(assigned).n_unique()).item() == f.select(
+        pl.struct([*assigned, column]).n_unique()).item()
+
+
+def _as_written(raw: RawTable, column: str) -> str:
+    """The header name as the file writes it (frame columns are lower-cased)."""
+    return next((h for h in raw.header if h.lower() == column), column)
 
 
 def _reject_same_names(raw: RawTable, names: dict[str, str]) -> None:
@@ -337,7 +404,8 @@ def _composition(frame: pl.DataFrame) -> str | None:
 
 def _trends_like(v: pl.Series) -> bool:
     """Whole numbers 0–100 peaking at exactly 100 (Google Trends' relative interest)."""
-    return bool(v.len()) and v.max() == 100.0 and bool((v == v.round(0)).all()) and bool((v >= 0).all())
+    whole = (v == v.round(0)) | (v == 0.5)  # 0.5 stands for Trends' "<1"
+    return bool(v.len()) and v.max() == 100.0 and bool(whole.all()) and bool((v >= 0).all())
 
 
 def _decide_measure(given: str | None, from_name: str | None, value_cols: list[str],
