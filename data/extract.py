@@ -167,6 +167,9 @@ def _heading(line: str) -> tuple[str, str] | None:
     stripped = line.lstrip(_BULLET_CHARS).strip().strip("*_").strip()
     if not stripped:
         return None
+    question, qmark, after = stripped.partition("?")
+    if qmark and len(question) <= 60 and _BOILER_HEAD.match(question.strip().lower()):
+        return "boiler", after   # "Why join us? We …"
     head, sep, rest = stripped.partition(":")
     if sep and len(head) <= 60 and head.count(" ") <= 6:
         head = head.strip().strip("*_").strip()
@@ -202,7 +205,7 @@ def remove_boilerplate(text: str) -> str:
         tail = line.rstrip()
         if not tail:
             continue
-        if ":" in line[:64] or (len(tail) <= 80 and tail[-1] not in ".,;!?"):
+        if ":" in line[:64] or "?" in line[:64] or (len(tail) <= 80 and tail[-1] not in ".,;!?"):
             head = _heading(line)
             if head is not None:
                 boiler = head[0] == "boiler"

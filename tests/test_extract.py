@@ -138,3 +138,8 @@ def test_each_skill_counts_once_and_extract_many(m: Matcher) -> None:
 def test_user_taxonomy_with_symbols() -> None:
     mm = Matcher.from_pairs([("C++", "cpp"), ("Node.js", "node.js"), ("Excel", "Microsoft Excel")])
     assert set(mm.find_names("cpp, Node.js and Microsoft Excel")) == {"C++", "Node.js", "Excel"}
+
+
+def test_question_heading_starts_boilerplate(m: Matcher) -> None:
+    text = "Why join us? We offer Python courses.\nRequirements:\n- Salesforce administration"
+    assert found(m, text) == {"Salesforce"}
