@@ -179,7 +179,7 @@ def choose(prep: Prepared, origins: np.ndarray, paths: dict[str, Paths],
     present = np.flatnonzero(cnt_o > 0)
     head_err = np.empty(ri.size)
     head_in = {lv: np.zeros(ri.size, dtype=bool) for lv in LEVELS}
-    for k in present:
+    for k in present.tolist():
         at = ri == k
         others = cnt - cnt_o[k]
         c = _pick((total - loss_o[:, k]) / others, selectable) if others > 0 else best

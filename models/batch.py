@@ -168,8 +168,8 @@ def analyse_all(p: Packed, *, horizon: int, min_history: int, jobs: int, progres
         res_m = run_task(_make_task(p, market_idx, [None] * n, horizon, min_history))
         keys = p.meta.select("source", "region").rows()
         last = p.first_month + np.diff(p.offsets) - 1
-        paths = {}
-        for i, r in zip(market_idx, res_m, strict=True):
+        paths: dict[tuple[str, str], tuple[int, MarketPath]] = {}
+        for i, r in zip(market_idx.tolist(), res_m, strict=True):
             results[i] = r
             if r.market_path is not None:
                 paths.setdefault(keys[i], (int(last[i]), r.market_path))
