@@ -143,3 +143,14 @@ def test_user_taxonomy_with_symbols() -> None:
 def test_question_heading_starts_boilerplate(m: Matcher) -> None:
     text = "Why join us? We offer Python courses.\nRequirements:\n- Salesforce administration"
     assert found(m, text) == {"Salesforce"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Little Rock, AR. TS/SCI clearance required. RAG status reports.", set()),
+    ("AR/VR experiences for training", {"Augmented reality", "Virtual reality"}),
+    ("JS/TS developer", {"JavaScript", "TypeScript"}),
+    ("Build RAG pipelines with LangChain", {"Retrieval-augmented generation", "LangChain"}),
+])
+def test_abbreviations_that_are_also_places_or_status_words(m: Matcher, text: str,
+                                                            expected: set[str]) -> None:
+    assert found(m, text) == expected
