@@ -71,6 +71,7 @@ class Evidence:
     level_now: float = math.nan         # demand level (offset included) over the last 3 months
     start_level: float = math.nan       # the same at the start of the trend window
     kind: str = ""                      # ``logit`` (shares) or ``log``: levels compare within a kind
+    relative: bool = False              # a count series judged as its share of postings
 
 
 @dataclass
@@ -148,7 +149,7 @@ def _headline(prep: Prepared, H: int, notes: list[str]
 def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> Evidence:
     z = prep.z
     n = z.size
-    ev = Evidence(n_months=n, constant=prep.constant, kind=prep.kind)
+    ev = Evidence(n_months=n, constant=prep.constant, kind=prep.kind, relative=prep.relative)
     zl = float(np.mean(z[-LEVEL_MONTHS:]))
     ratio = _ratio_fn(prep)
     d = min(z_mean.size, DECISION_HORIZON) - 1

@@ -126,3 +126,14 @@ def test_as_of_before_any_data_is_a_usage_error(tmp_path: Path) -> None:
     path = build_db(tmp_path / "early.duckdb")
     with pytest.raises(UsageError, match="no observations up to 2001-01"):
         batch.run_forecast(path, as_of=dt.date(2001, 1, 1), jobs=1, progress=False)
+
+
+def test_status_agrees_with_the_stored_growth_interval(run_db: tuple[Path, int]) -> None:
+    path, run_id = run_db
+    out = _outlook(path, run_id)
+    rising = out.filter(pl.col("status") == "rising")
+    declining = out.filter(pl.col("status") == "declining")
+    assert rising.height + declining.height > 0
+    assert (rising["growth_lower_80"] > 0).all()
+    assert (declining["growth_upper_80"] < 0).all()
+    assert out.filter(pl.col("skill") == "Risingskill")["note"][0].startswith("judged on the share")
