@@ -7,8 +7,6 @@ import polars as pl
 import pytest
 
 from dashboard.cli import main
-from dashboard.commands.export import export_frame
-from data import store
 from tests.forecast_fixtures import build_db
 
 OUTLOOK_COLUMNS = ["skill", "category", "source", "region", "occupation", "status", "last_period",
@@ -34,22 +32,15 @@ def forecast_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _export(path: Path, kind: str) -> pl.DataFrame:
-    """The exported table, through the export command's own query function.
-
-    (A cursor: ``store.read``'s schema check leaves an unfinished DuckDB 2.0 result on the
-    connection it yields, which breaks ``skillpulse export`` itself until data/store.py fetches it.)
-    """
-    with store.read(path) as con:
-        cur = con.cursor()
-        try:
-            return export_frame(cur, kind)
-        finally:
-            cur.close()
+def _export(path: Path, kind: str, tmp_path: Path) -> pl.DataFrame:
+    """The table as ``skillpulse export KIND --out FILE.csv`` writes it."""
+    out = tmp_path / f"{kind}.csv"
+    assert _cli(["export", kind, "--db", str(path), "--out", str(out)]) == 0
+    return pl.read_csv(out)
 
 
-def test_export_outlook_has_the_contract_columns(forecast_db: Path) -> None:
-    df = _export(forecast_db, "outlook")
+def test_export_outlook_has_the_contract_columns(forecast_db: Path, tmp_path: Path) -> None:
+    df = _export(forecast_db, "outlook", tmp_path)
     assert df.columns == OUTLOOK_COLUMNS
     assert df.height == 6
     assert set(df["status"]) <= {"emerging", "rising", "stable", "declining", "obsolescent",
@@ -59,10 +50,10 @@ def test_export_outlook_has_the_contract_columns(forecast_db: Path) -> None:
     assert full["forecast"].null_count() == 0 and full["backtest_mase"].null_count() == 0
 
 
-def test_export_forecast_and_backtest(forecast_db: Path) -> None:
-    df = _export(forecast_db, "forecast")
+def test_export_forecast_and_backtest(forecast_db: Path, tmp_path: Path) -> None:
+    df = _export(forecast_db, "forecast", tmp_path)
     assert df.columns == FORECAST_COLUMNS and df.height == 6 * 9
-    bt = _export(forecast_db, "backtest")
+    bt = _export(forecast_db, "backtest", tmp_path)
     assert {"skill", "model", "mase", "coverage_80", "coverage_95", "origins"} <= set(bt.columns)
     assert "headline" in bt["model"].to_list()
 
