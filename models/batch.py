@@ -314,7 +314,7 @@ def read_series(db_path: str | Path, as_of: dt.date | None) -> Packed:
     """Read (read-only) and pack every series, observations up to ``as_of``."""
     store.ensure_current(db_path)
     with store.read(db_path) as con:
-        # a cursor: store.read's schema check may leave an unfinished result on ``con`` (DuckDB 2.0)
+        # a cursor of our own: nothing left unfinished on the shared connection (DuckDB 2.0)
         cur = con.cursor()
         try:
             meta = store.query(cur, "forecast_series")
