@@ -288,3 +288,30 @@ def test_help_teaches_the_shapes(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     for phrase in ("year + quarter", "wide", "tracker", "YYYY-Qn", "gaps", "fraction"):
         assert phrase in out
+
+
+def test_title_lines_above_the_header_are_skipped_and_rows_keep_their_lines(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trends = ("Category: All categories\n\nMonth,Zebralang: (Worldwide),Quokkascript: (Worldwide)\n"
+              "2004-01,<1,100\n2004-02,12,64\n")
+    db = tmp_path / "db.duckdb"
+    ingest_files([write(tmp_path / "multiTimeline.csv", trends)], db)
+    assert {(r[0], r[6], r[7]) for r in _series(db)} == {
+        ("Zebralang", "2004-01", 0.5), ("Zebralang", "2004-02", 12.0),
+        ("Quokkascript", "2004-01", 100.0), ("Quokkascript", "2004-02", 64.0)}
+    bad = write(tmp_path / "bad.csv", trends + "2004-03,x,64\n")
+    code, _, err = run_cli(["ingest", str(bad), "--db", str(tmp_path / "b.duckdb")], capsys)
+    assert code == 2 and "row 6" in err and "'x' is not a number" in err, err
+
+
+def test_columns_named_after_periods(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "db.duckdb"
+    src = write(tmp_path / "survey.csv", "Language,2019,2020,2021\nZebralang,10,12,\nQuokkascript,5,NA,7\n")
+    summary = ingest_files([src], db)
+    assert [(r[0], r[6], r[7]) for r in _series(db)] == [
+        ("Quokkascript", "2019-01", 5.0), ("Quokkascript", "2021-01", 7.0),
+        ("Zebralang", "2019-01", 10.0), ("Zebralang", "2020-01", 12.0)]
+    assert any("yearly data" in n for n in summary.files[0].notes)
+    bad = write(tmp_path / "bad.csv", "Language,2019,2020\nZebralang,10,x\n")
+    code, _, err = run_cli(["ingest", str(bad), "--db", str(db)], capsys)
+    assert code == 2 and "row 2, column '2020'" in err, err

@@ -14,9 +14,10 @@ data:
   column (``…postings_index…``) is the whole-market series instead.
 The period column is the first period synonym (period, date, month, …), ``year`` + ``quarter`` or
 ``year`` + ``month`` combined, ``year`` alone, or else the first column when all its values are
-periods. Source: ``--source``, else a ``source`` column, else :func:`default_source`. Text
-columns that fit no role are ignored when constant and rejected when they vary (they
-would split series silently). Measures and the fraction rule: see :mod:`data.ingest.columns`.
+periods; a skill column plus ≥ 2 columns NAMED after periods (``Language, 2019, 2020``) is read
+as one value per skill and period. Source: ``--source``, else a ``source`` column, else
+:func:`default_source`. Text columns that fit no role are ignored when constant and rejected when
+they vary (they would split series silently). Measures and the fraction rule: see :mod:`data.ingest.columns`.
 """
 from __future__ import annotations
 
@@ -38,12 +39,13 @@ from data.store import MARKET_SKILL
 
 MISSING = ("", "na", "n/a", "nan", "null", "none", "-", "–", "—", "..")
 SHARE_TOLERANCE = 0.03  # per-period sums within 3 % of 100 (or of 1) make a composition
-NUMERIC_FRACTION = 0.9
+NUMERIC_FRACTION = 0.9  # a column is numeric when this share of its non-empty cells are numbers
+WIDE_NUMERIC = 0.5  # in a wide table, a mostly numeric column is a skill (bad cells are errors)
 # Two different names of one file that the taxonomy knows as ONE skill (an alias, e.g. "Golang"
 # and "Go") are combined by keeping the larger value: demand for the skill is at least that.
 # The same name twice for one series and month is still an error.
 MERGE = "max"
-KEEP_VARIABLE = "total postings"  # a column is numeric when this share of its non-empty cells are numbers
+KEEP_VARIABLE = "total postings"
 
 
 def parse_general(raw: RawTable, *, fmt: str, source: str | None, measure: str | None,
@@ -93,6 +95,11 @@ def _parse(raw: RawTable, cols: list[str], *, fmt: str, source: str | None, meas
     period, used = _find_period(raw, cols)
     skills = columns.find([c for c in cols if c not in used], columns.SKILL)
     if fmt == "long" or (fmt == "general" and skills):
+        if period is None and skills:
+            by_period = _period_headers(raw, [c for c in cols if c != skills[0]])
+            if by_period:
+                return _parse(*_transpose(raw, cols, by_period), fmt=fmt, source=source,
+                              measure=measure, settings=settings)
         if period is None:
             checks.require_columns(raw, ["period"], "long")
         if not skills:
@@ -106,6 +113,35 @@ def _parse(raw: RawTable, cols: list[str], *, fmt: str, source: str | None, meas
                          f"expected {EXPECTED}; or pass --format", file=raw.label, row=1)
     return _wide(raw, cols, period, used, fmt=fmt, source=source, measure=measure,
                  settings=settings)
+
+
+def _period_headers(raw: RawTable, cols: list[str]) -> list[str]:
+    """Columns whose NAMES are periods (``Language, 2019, 2020, …``); ≥ 2 of them, else none."""
+    names = [_as_written(raw, c) for c in cols]
+    parsed, _ = checks._parse_distinct(pl.Series(names, dtype=pl.String))
+    found = [c for c, d in zip(cols, parsed.to_list(), strict=True) if d is not None]
+    return found if len(found) >= 2 else []
+
+
+def _transpose(raw: RawTable, cols: list[str], by_period: list[str]) -> tuple[RawTable, list[str]]:
+    """One row per skill and period from a table with one column per period (values are checked
+    here, so errors name the original row and column)."""
+    if {"period", "value"} & set(cols):
+        raise InputError("has columns named after periods and also a 'period' or 'value' column; "
+                         "keep one layout", file=raw.label, row=1)
+    raw = _clean_missing(raw, by_period)
+    raw, _ = _strip_percent(raw, by_period)
+    for c in by_period:
+        checks.number_column(raw, c, required=False, minimum=0.0, what="a number")
+    keep = [c for c in cols if c not in by_period]
+    frame = (raw.frame.with_columns(spreadsheet_rows(raw.frame).alias(ROW_COL))
+             .unpivot(by_period, index=[*keep, ROW_COL], variable_name="period", value_name="value")
+             .drop_nulls("value"))
+    written = {c: _as_written(raw, c) for c in by_period}
+    frame = frame.with_columns(pl.col("period").replace_strict(written, return_dtype=pl.String))
+    header = [*[_as_written(raw, c) for c in keep], "period", "value"]
+    out = RawTable(path=raw.path, label=raw.label, frame=frame, header=header, kind=raw.kind)
+    return out, [*keep, "period", "value"]
 
 
 # --- period -------------------------------------------------------------------------------
@@ -239,9 +275,9 @@ def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
         s = raw.frame[c]
         if s.null_count() == s.len():
             notes.append(f"ignored empty column '{c}'")
-        elif share >= NUMERIC_FRACTION and not columns.never_value(c):
-            numeric.append(c)
-        elif share >= NUMERIC_FRACTION or s.n_unique() == 1 or _follows(raw, c, list(roles.values())):
+        elif share > WIDE_NUMERIC and not columns.never_value(c):
+            numeric.append(c)  # its non-numbers are reported cell by cell below
+        elif share > WIDE_NUMERIC or s.n_unique() == 1 or _follows(raw, c, list(roles.values())):
             notes.append(f"ignored column '{c}'")
         else:
             idx = checks.first_true(s != s.drop_nulls()[0])

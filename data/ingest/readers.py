@@ -3,7 +3,8 @@
 Why all text: a typed parse fails without saying where. Reading every column as a string lets the
 format adapters validate vectorised and name the first bad row (header = row 1, as a spreadsheet
 shows it). Before trusting a CSV parse we check what polars silently "fixes" (DESIGN "CSV reality"):
-encoding and BOM (UTF-16 is decoded, other non-UTF-8 bytes are rejected with their row), the
+encoding and BOM (UTF-16 is decoded, other non-UTF-8 bytes are rejected with their row), title
+lines above the header (Google Trends exports; skipped, rows keep their line numbers), the
 delimiter, empty and duplicate header names (polars renames duplicates), and ragged rows. The slow,
 line-by-line diagnosis runs only after polars has failed, so the happy path stays vectorised.
 """
@@ -262,14 +263,42 @@ def _stray_quote(lines: list[str], line_num: int) -> bool:
     return False
 
 
-def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Drop rows that are entirely empty (blank lines) and keep the others' spreadsheet rows."""
+def preamble_lines(head: bytes) -> int:
+    """Title lines above the real header, as in Google Trends exports ("Category: All
+    categories", a blank line, then ``Month,Python: (Worldwide)``): lines without a comma
+    followed, within the first 5 lines, by a line with commas that the next line matches in its
+    number of fields. 0 when the first line already has a comma (the usual case)."""
+    lines = head.split(b"\n", 7)[:7]
+    if not lines or b"," in lines[0]:
+        return 0
+    for k in range(1, min(5, len(lines) - 1)):
+        if b"," not in lines[k]:
+            continue
+        try:
+            fields = [len(next(csv.reader([lines[i].decode("utf-8-sig").rstrip("\r")])))
+                      for i in (k, k + 1)]
+        except (UnicodeDecodeError, StopIteration, csv.Error):
+            return 0
+        return k if fields[0] >= 2 and fields[0] == fields[1] else 0
+    return 0
+
+
+def _drop_lines(data: bytes, n: int) -> bytes:
+    for _ in range(n):
+        end = data.find(b"\n")
+        data = b"" if end < 0 else data[end + 1:]
+    return data
+
+
+def _drop_blank_rows(frame: pl.DataFrame, offset: int = 2) -> pl.DataFrame:
+    """Drop rows that are entirely empty (blank lines) and keep the others' spreadsheet rows
+    (``offset``: the spreadsheet row of the first data row; more than 2 below title lines)."""
     if frame.width == 0 or frame.height == 0:
         return frame
     blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series()
-    if not blank.any():
+    if not blank.any() and offset == 2:
         return frame
-    return (frame.with_row_index(ROW_COL, offset=2)
+    return (frame.with_row_index(ROW_COL, offset=offset)
             .filter(~blank)
             .with_columns(pl.col(ROW_COL).cast(pl.Int64)))
 
@@ -296,17 +325,27 @@ def _read_csv(path: Path, label: str, data: bytes | None = None) -> RawTable:
     if wide:
         data = _decode_wide(data if data is not None else path.read_bytes(), wide, label)
         head = data[:_SNIFF_BYTES]
-    header = _parse_header(head, label)
-    source: Path | io.BytesIO = path if data is None else io.BytesIO(data)
+    skip = preamble_lines(head)
+    if skip:
+        data = _drop_lines(data if data is not None else path.read_bytes(), skip)
+        head = data[:_SNIFF_BYTES]
     try:
-        frame = pl.read_csv(source, infer_schema=False, has_header=True, quote_char='"')
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise _diagnose(data if data is not None else path.read_bytes(), header, label, exc) from exc
-    if frame.width != len(header):
-        raise _diagnose(data if data is not None else path.read_bytes(), header, label,
-                        ValueError("column count differs from the header"))
+        header = _parse_header(head, label)
+        source: Path | io.BytesIO = path if data is None else io.BytesIO(data)
+        try:
+            frame = pl.read_csv(source, infer_schema=False, has_header=True, quote_char='"')
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise _diagnose(data if data is not None else path.read_bytes(), header, label,
+                            exc) from exc
+        if frame.width != len(header):
+            raise _diagnose(data if data is not None else path.read_bytes(), header, label,
+                            ValueError("column count differs from the header"))
+    except InputError as exc:
+        if not skip or exc.row is None:
+            raise
+        raise InputError(exc.detail, file=label, row=exc.row + skip, column=exc.column) from None
     frame = frame.rename(dict(zip(frame.columns, [h.lower() for h in header], strict=True)))
-    frame = _drop_blank_rows(frame)
+    frame = _drop_blank_rows(frame, offset=2 + skip)
     if frame.height == 0:
         raise InputError("has a header but no data rows", file=label)
     return RawTable(path=path, label=label, frame=frame, header=header, kind="csv")
@@ -364,7 +403,8 @@ def read_header(path: str | Path) -> tuple[str, list[str]]:
     wide = _utf16_encoding(head)
     if wide:
         head = _decode_wide(_whole_units(head, wide), wide, label)
-    return "csv", _parse_header(head, label)
+    skip = preamble_lines(head)
+    return "csv", _parse_header(_drop_lines(head, skip) if skip else head, label)
 
 
 def _jsonl_keys(head: bytes, label: str) -> list[str]:
