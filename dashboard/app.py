@@ -58,6 +58,28 @@ def shell() -> html.Div:
     ])
 
 
+# Dash's page, plus an early download of the grid's lazily loaded chunk (it is otherwise only
+# requested once the first grid renders, late on the critical path of every page with a table).
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        <link rel="preload" as="script" href="/_dash-component-suites/dash_ag_grid/async-community.js">
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
 def create_app(db_path: str, settings: Settings | None = None) -> dash.Dash:
     """Build the app for the database at ``db_path`` (opened read-only, following new versions)."""
     settings = settings or get_settings()
@@ -65,7 +87,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> dash.Dash:
         "dashboard", use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS),
         title="skillpulse", suppress_callback_exceptions=True,
         update_title=None,  # type: ignore[arg-type]
-        serve_locally=True,
+        serve_locally=True, index_string=INDEX,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.extensions[EXTENSION_KEY] = Db(db_path, settings.cache_size)
