@@ -315,3 +315,15 @@ def test_columns_named_after_periods(tmp_path: Path, capsys: pytest.CaptureFixtu
     bad = write(tmp_path / "bad.csv", "Language,2019,2020\nZebralang,10,x\n")
     code, _, err = run_cli(["ingest", str(bad), "--db", str(db)], capsys)
     assert code == 2 and "row 2, column '2020'" in err, err
+
+
+def test_metric_names_in_a_variable_column_become_skills(tmp_path: Path) -> None:
+    src = write(tmp_path / "tracker.csv", "date,jobcountry,variable,value\n"
+                "2024-01-01,US,Zebraflow share of postings,1.5\n2024-01-01,US,Quokka share of postings,0.3\n"
+                "2024-02-01,US,Zebraflow share of postings,1.7\n")
+    db = tmp_path / "db.duckdb"
+    ingest_files([src], db)
+    assert [(r[0], r[2], r[3], r[5], r[6], r[7]) for r in _series(db)] == [
+        ("Quokka", "indeed", "US", "share", "2024-01", 0.3),
+        ("Zebraflow", "indeed", "US", "share", "2024-01", 1.5),
+        ("Zebraflow", "indeed", "US", "share", "2024-02", 1.7)]

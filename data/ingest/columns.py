@@ -5,7 +5,10 @@ Names are compared by a key that ignores case, spaces, underscores, hyphens and 
 the others are reported as ignored columns.
 
 - skill:      skill, skill_name, term, language, programming_language, technology, tech, tag,
-              keyword, competency, topic, name, variable
+              keyword, competency, topic, name, variable, metric, indicator, series (the last
+              four name metrics such as "AI share of postings": each value is turned into the
+              skill it measures like a column name is, ``skill_from_column``, and a measure all
+              of them imply is used)
 - period:     period, date, month, year_month, ds, time, week, day, quarter (values like 2020-Q1);
               ``year`` + ``quarter`` (1–4 or Q1–Q4) or ``year`` + ``month`` (1–12 or names) are
               combined into one period; ``year`` alone means yearly data
@@ -38,7 +41,9 @@ import re
 from collections.abc import Iterable
 
 SKILL = ("skill", "skill_name", "term", "language", "programming_language", "technology", "tech",
-         "tag", "keyword", "competency", "topic", "name", "variable")
+         "tag", "keyword", "competency", "topic", "name", "variable", "metric", "indicator",
+         "series")
+METRIC_COLUMNS = frozenset({"variable", "metric", "indicator", "series"})
 PERIOD = ("period", "date", "month", "year_month", "ds", "time", "week", "day", "quarter")
 REGION = ("region", "country", "jobcountry", "country_code", "iso2_code", "iso3_code", "iso_code",
           "country_name", "geo", "location", "economy", "state", "entity")

@@ -219,6 +219,10 @@ def _long(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
     notes = [note] if note else []
     raw, percent_signs = _strip_percent(raw, [value])
     name_measure = columns.measure_from_name(value) or ("share" if percent_signs else None)
+    if columns.key(skill) in columns.METRIC_COLUMNS:
+        raw, from_metrics, note = _metric_names(raw, skill)
+        name_measure = name_measure or from_metrics
+        notes.append(note)
     frame = pl.DataFrame({"period": period[0], "v": raw.frame[value].str.strip_chars()
                           .cast(pl.Float64, strict=False)})
     for role in ("region", "occupation", "source"):
@@ -235,6 +239,20 @@ def _long(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
         reject_duplicates(parsed.frame, raw.label, "month")
     parsed.merge = MERGE
     return parsed
+
+
+def _metric_names(raw: RawTable, column: str) -> tuple[RawTable, str | None, str]:
+    """A ``variable``/``metric``/``indicator``/``series`` column names metrics (``AI share of
+    postings``): each becomes the skill it measures (``AI``) as a column name would, and a measure
+    that all of them imply is the measure (``share``)."""
+    uniq = [v for v in raw.frame[column].drop_nulls().unique(maintain_order=True).to_list()]
+    names = {v: columns.skill_from_column(str(v), str(v).strip()) for v in uniq}
+    implied = {columns.measure_from_name(str(v)) for v in uniq}
+    measure = implied.pop() if len(implied) == 1 else None
+    frame = raw.frame.with_columns(pl.col(column).replace_strict(names, default=None,
+                                                                 return_dtype=pl.String))
+    shown = ", ".join(f"'{k}' → {v}" for k, v in list(names.items())[:5])
+    return _with_frame(raw, frame), measure, f"metric names in column '{column}': {shown}"
 
 
 def _value_column(raw: RawTable, rest: list[str]) -> tuple[str, str | None]:
