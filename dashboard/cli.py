@@ -9,21 +9,38 @@ import click
 
 from data.errors import SkillpulseError
 
-# (module, attribute) of every command; each module owns its command(s).
-COMMANDS: list[tuple[str, str]] = [
-    ("dashboard.commands.demo", "demo_cmd"),
-    ("dashboard.commands.ingest", "ingest_cmd"),
-    ("dashboard.commands.forecast", "forecast_cmd"),
-    ("dashboard.commands.export", "export_cmd"),
-    ("dashboard.commands.serve", "serve_cmd"),
-    ("dashboard.commands.taxonomy", "taxonomy_group"),
-    ("dashboard.commands.taxonomy", "extract_cmd"),
-    ("dashboard.commands.planning", "catalogue_cmd"),
-    ("dashboard.commands.planning", "gaps_cmd"),
-]
+# command name -> (module, attribute). Modules import on first use, so `skillpulse ingest` does
+# not pay for Dash, and one command's import problem cannot take the others down.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("dashboard.commands.demo", "demo_cmd"),
+    "ingest": ("dashboard.commands.ingest", "ingest_cmd"),
+    "forecast": ("dashboard.commands.forecast", "forecast_cmd"),
+    "export": ("dashboard.commands.export", "export_cmd"),
+    "serve": ("dashboard.commands.serve", "serve_cmd"),
+    "taxonomy": ("dashboard.commands.taxonomy", "taxonomy_group"),
+    "extract": ("dashboard.commands.taxonomy", "extract_cmd"),
+    "catalogue": ("dashboard.commands.planning", "catalogue_cmd"),
+    "gaps": ("dashboard.commands.planning", "gaps_cmd"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A click group whose sub-commands are imported when first needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="skillpulse")
 def cli() -> None:
     """skillpulse: which microcompetencies are gaining demand and which are decaying.
@@ -39,17 +56,6 @@ def cli() -> None:
     --db defaults to $SKILLPULSE_DB, else skillpulse.duckdb in the working directory.
     Exit codes: 0 ok, 2 bad usage or bad input (the message names file, row and column), 1 internal error.
     """
-
-
-for _module, _attr in COMMANDS:
-    try:
-        _mod = importlib.import_module(_module)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _module:
-            raise
-        continue
-    if hasattr(_mod, _attr):
-        cli.add_command(getattr(_mod, _attr))
 
 
 def main(argv: list[str] | None = None) -> Any:

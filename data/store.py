@@ -62,7 +62,26 @@ def _friendly(path: Path, exc: Exception) -> DatabaseError:
     return DatabaseError(f"{path}: cannot open the database ({text.splitlines()[0]})")
 
 
+def _check_magic(target: Path) -> None:
+    """Refuse files that are not DuckDB databases before DuckDB sees them.
+
+    DuckDB 2.0 opens a ``.csv``/``.parquet`` path as an in-memory database with the file as a
+    view, so writes would silently vanish; its own file header carries ``DUCK`` at byte 8.
+    """
+    try:
+        with open(target, "rb") as fh:
+            head = fh.read(12)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"{target}: cannot read the database file ({exc.strerror})") from exc
+    if head[8:12] != b"DUCK":
+        raise DatabaseError(f"{target}: not a DuckDB database file; pass --db a new path or a "
+                            "skillpulse database (input files are given as arguments, not --db)")
+
+
 def _connect(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    _check_magic(target)
     try:
         if read_only:
             return duckdb.connect(str(target), read_only=True, config=dict(READER_CONFIG))
@@ -252,6 +271,9 @@ def _write_new_version(path: Path, settings: Settings) -> Iterator[duckdb.DuckDB
         for leftover in (new, wal, tmp_copy):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+        if current is None:  # a failed first write leaves no trace
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     _collect_old_versions(path, keep=max(1, settings.keep_versions), live=new)
 

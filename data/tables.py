@@ -62,15 +62,24 @@ def write_table(df: pl.DataFrame, out: str | None, fmt: str | None = None) -> No
         sys.stdout.flush()
         return
     target = Path(out)  # type: ignore[arg-type]
-    if not target.parent.exists():
-        raise UsageError(f"{target}: folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    if not target.parent.is_dir():
+        raise UsageError(f"{target}: {target.parent} is not an existing folder")
+    if target.is_dir():
+        raise UsageError(f"{target}: is a folder; pass --out a file path")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write there ({exc.strerror})") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise UsageError(f"{target}: cannot write there ({exc.strerror})") from exc
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

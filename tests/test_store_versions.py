@@ -169,3 +169,17 @@ def test_failed_in_place_write_also_rolls_back_the_schema_upgrade(tmp_path: Path
 
 def test_lock_timeout_is_a_setting() -> None:
     assert Settings.from_env({"SKILLPULSE_LOCK_TIMEOUT": "0.5"}).lock_timeout == 0.5
+
+
+def test_a_csv_given_as_database_is_refused_not_silently_ignored(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.csv"
+    victim.write_text("skill,period,value\nRust,2024-01,3\n")
+    with pytest.raises(DatabaseError, match="not a DuckDB database"), store.write(victim):
+        pass
+    assert victim.read_text() == "skill,period,value\nRust,2024-01,3\n"
+
+
+def test_failed_first_write_leaves_no_versions_folder(db_path: Path) -> None:
+    with pytest.raises(RuntimeError), store.write(db_path):
+        raise RuntimeError("boom")
+    assert not store.versions_dir(db_path).exists()
