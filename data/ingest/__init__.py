@@ -1,9 +1,11 @@
-"""Ingest demand series from files (long, HN who-is-hiring, Indeed postings, job postings).
+"""Ingest demand series from files (long, wide, tracker, HN who-is-hiring, Indeed, job postings).
 
 Entry point: :func:`ingest_files` (one atomic write for all files). Modules: ``readers`` (robust
-CSV/Parquet reading), ``detect`` (format from the header), ``checks`` (vectorised validation),
-one adapter per format (``long``, ``hn``, ``indeed``), ``monthly`` (sub-monthly → months) and
-``load`` (``ingest_frame`` / ``already_ingested``: the frame into the store).
+CSV/Parquet reading), ``detect`` (named formats from the header), ``checks`` (vectorised
+validation), ``periods`` (period layouts; quarterly/yearly data as gaps), one adapter per named
+format (``long``, ``hn``, ``indeed``), ``general`` with ``columns`` (files in no named format:
+long under other column names, wide and tracker tables; synonyms and measure rules),
+``monthly`` (sub-monthly → months) and ``load`` (``ingest_frame`` / ``already_ingested``).
 """
 from __future__ import annotations
 

@@ -241,7 +241,12 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
         for path, label in files:
             result = FileResult(label=label)
             results.append(result)
-            file_fmt = fmt if fmt != "auto" else detect_format(read_header(path)[1], label)
+            kind, header = read_header(path)
+            file_fmt = fmt if fmt != "auto" else detect_format(header, label)
+            if kind == "jsonl" and file_fmt != "postings":
+                raise InputError(f"is JSON Lines, which skillpulse reads only as job postings (id, "
+                                 f"posted_at, description); found keys {', '.join(header[:8])}; "
+                                 "save demand series as CSV or Parquet", file=label, row=1)
             if file_fmt == "postings":
                 bar.close()  # data.postings shows its own bar; two rich live displays cannot nest
             _check_measure(file_fmt, measure, label)
