@@ -327,3 +327,11 @@ def test_metric_names_in_a_variable_column_become_skills(tmp_path: Path) -> None
         ("Quokka", "indeed", "US", "share", "2024-01", 0.3),
         ("Zebraflow", "indeed", "US", "share", "2024-01", 1.5),
         ("Zebraflow", "indeed", "US", "share", "2024-02", 1.7)]
+
+
+def test_pandas_row_index_column_is_ignored(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    summary = ingest_files([write(tmp_path / "pd.csv", ",Date,Zebralang,Quokkascript\n0,2020-01,1,2\n"
+                                  "1,2020-02,3,4\n")], db)
+    assert {r[0] for r in _series(db)} == {"Zebralang", "Quokkascript"} and len(_series(db)) == 4
+    assert "ignored column 'unnamed_index'" in summary.files[0].notes

@@ -22,7 +22,8 @@ the others are reported as ignored columns.
               ``_percent``/``_percentage``/``_index``/``_mentions``/``_postings``). Two value-like
               columns and no ``value`` column is ambiguous (an error naming both); with no
               value-like column, the one remaining numeric column is the value (noted).
-- never values: rank, id and ``*_id`` columns, and year/quarter/month/week/day parts.
+- never values: rank, id and ``*_id`` columns, year/quarter/month/week/day parts, and row indices
+  written by pandas (an unnamed first column, ``Unnamed: 0``).
 
 Measure from the value column's name (when ``--measure`` is not given): share, pct, percent,
 percentage, proportion, fraction, ratio or a ``%`` → ``share`` (percent, 0–100); index, idx,
@@ -105,7 +106,8 @@ def is_value_like(name: str) -> bool:
 
 def never_value(name: str) -> bool:
     k = key(name)
-    return k in NEVER_VALUE or k.endswith("_id") or k.endswith("_rank")
+    return (k in NEVER_VALUE or k.endswith("_id") or k.endswith("_rank") or k.startswith("unnamed")
+            or k == "index_0" or k == "level_0")
 
 
 def words(name: str) -> list[str]:

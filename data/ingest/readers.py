@@ -24,6 +24,7 @@ import polars as pl
 from data.errors import InputError
 
 PARQUET_MAGIC = b"PAR1"
+INDEX_COLUMN = "unnamed_index"  # an unnamed FIRST column (a pandas row index); never data
 ROW_COL = "_row"  # optional column: the spreadsheet row of each frame row, when rows were dropped
 _SNIFF_BYTES = 1 << 16
 _DELIMITERS = {";": "semicolon ';'", "\t": "tab", "|": "pipe '|'"}
@@ -159,6 +160,8 @@ def _parse_header(data: bytes, label: str) -> list[str]:
                     f"columns are separated by {name}, not commas; skillpulse reads comma-separated "
                     "CSV: export the file again as CSV with commas", file=label, row=1)
     header = [h.strip() for h in next(csv.reader([line]))]
+    if len(header) >= 2 and header[0] == "" and all(header[1:]):
+        header[0] = INDEX_COLUMN  # pandas' to_csv writes its row index under an empty name
     seen: dict[str, int] = {}
     for i, name in enumerate(header, start=1):
         if name == "":
