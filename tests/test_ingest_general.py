@@ -335,3 +335,14 @@ def test_pandas_row_index_column_is_ignored(tmp_path: Path) -> None:
                                   "1,2020-02,3,4\n")], db)
     assert {r[0] for r in _series(db)} == {"Zebralang", "Quokkascript"} and len(_series(db)) == 4
     assert "ignored column 'unnamed_index'" in summary.files[0].notes
+
+
+def test_general_long_skips_rows_without_a_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = "term,month,count\nZebralang,2020-01,3\nZebralang,2020-02,NA\nZebralang,2020-03,\n"
+    db = tmp_path / "db.duckdb"
+    summary = ingest_files([write(tmp_path / "na.csv", content)], db)
+    assert [(r[6], r[7]) for r in _series(db)] == [("2020-01", 3.0)]
+    assert "skipped 2 rows without a value in 'count' (empty or NA)" in summary.files[0].notes
+    bad = write(tmp_path / "bad.csv", content + "Zebralang,2020-04,x\n")
+    code, _, err = run_cli(["ingest", str(bad), "--db", str(db)], capsys)
+    assert code == 2 and "row 5, column 'count'" in err, err

@@ -3,7 +3,9 @@
 The shape is decided from the column names (:mod:`data.ingest.columns`) and, for wide tables, the
 data:
 - **long** — a skill column (skill, term, language, technology, tag, …), a period and a value
-  column (value, count, share, num_*, …), optional region/occupation/source/total columns.
+  column (value, count, share, num_*, …), optional region/occupation/source/total columns. Rows
+  whose value is empty or NA are skipped (noted); files with exactly ``skill, period, value``
+  keep the strict ``long`` rules (an empty value is an error).
 - **wide** — a period column and ≥ 2 numeric columns, one per skill (``Date, Python, Java, …``;
   PYPL-like or Google Trends-like). Each numeric column becomes a series named after its header.
   Empty cells and ``NA``, ``N/A``, ``null``, ``-`` are missing months (skipped); Google Trends'
@@ -217,6 +219,9 @@ def _long(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
     rest = [c for c in rest if c not in roles.values()]
     value, note = _value_column(raw, rest)
     notes = [note] if note else []
+    raw, period, skipped = _drop_missing_values(raw, value, period)
+    if skipped:
+        notes.append(f"skipped {skipped:,} rows without a value in '{value}' (empty or NA)")
     raw, percent_signs = _strip_percent(raw, [value])
     name_measure = columns.measure_from_name(value) or ("share" if percent_signs else None)
     if columns.key(skill) in columns.METRIC_COLUMNS:
@@ -239,6 +244,23 @@ def _long(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
         reject_duplicates(parsed.frame, raw.label, "month")
     parsed.merge = MERGE
     return parsed
+
+
+def _drop_missing_values(raw: RawTable, value: str, period: tuple[pl.Series, bool]
+                         ) -> tuple[RawTable, tuple[pl.Series, bool], int]:
+    """Rows whose value is empty or a missing-value token (NA, N/A, null, -, ..) carry no
+    observation: they are dropped (public tables leave suppressed cells empty); rows keep their
+    spreadsheet numbers."""
+    cell = raw.frame[value].str.strip_chars().str.to_lowercase()
+    missing = cell.is_null() | cell.is_in(list(MISSING))
+    n = int(missing.sum())
+    if n == 0:
+        return raw, period, 0
+    if n == raw.frame.height:
+        raise InputError(f"has no values in column '{value}' (every cell is empty or NA)",
+                         file=raw.label, column=value)
+    frame = raw.frame.with_columns(spreadsheet_rows(raw.frame).alias(ROW_COL)).filter(~missing)
+    return _with_frame(raw, frame), (period[0].filter(~missing), period[1]), n
 
 
 def _metric_names(raw: RawTable, column: str) -> tuple[RawTable, str | None, str]:
