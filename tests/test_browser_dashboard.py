@@ -156,6 +156,16 @@ def test_selection_goes_into_the_url_and_comes_back(base: str, page: Any, browse
     page.wait_for_function("document.querySelectorAll('#ex-figure .legendtext').length === 2")
 
 
+def test_heatmap_click_opens_the_category_in_the_explorer(base: str, page: Any) -> None:
+    page.goto(base + "/categories")
+    page.wait_for_selector("#cat-heatmap .heatmaplayer")
+    box = page.locator("#cat-heatmap .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_url("**/skills?skill=**")
+    page.wait_for_selector("#ex-figure .legendtext")
+    assert len(legend(page)) >= 1
+
+
 def test_csv_export_downloads(base: str, page: Any) -> None:
     page.goto(base + "/")
     page.wait_for_selector("#ov-risers .ag-row")
