@@ -346,3 +346,23 @@ def test_general_long_skips_rows_without_a_value(tmp_path: Path, capsys: pytest.
     bad = write(tmp_path / "bad.csv", content + "Zebralang,2020-04,x\n")
     code, _, err = run_cli(["ingest", str(bad), "--db", str(db)], capsys)
     assert code == 2 and "row 5, column 'count'" in err, err
+
+
+def test_geography_columns_are_joined_and_codes_left_out(tmp_path: Path) -> None:
+    src = write(tmp_path / "metro.csv", "date,jobcountry,metro,cbsa_code,indeed_job_postings_index\n"
+                "2024-01-01,US,Austin,12420,100\n2024-01-01,US,Boston,14460,90\n"
+                "2024-01-02,US,Austin,12420,102\n")
+    db = tmp_path / "db.duckdb"
+    ingest_files([src], db)
+    assert [(r[0], r[3], r[5], r[7]) for r in _series(db)] == [
+        (store.MARKET_SKILL, "US / Austin", "index", 101.0),
+        (store.MARKET_SKILL, "US / Boston", "index", 90.0)]
+
+
+def test_indeed_sector_file_with_adjusted_index_columns(tmp_path: Path) -> None:
+    src = write(tmp_path / "sectors.csv", "date,jobcountry,indeed_job_postings_index_SA,"
+                "indeed_job_postings_index_NSA,variable,display_name\n"
+                "2020-02-01,US,100,98,total postings,Nursing\n2020-02-02,US,104,99,total postings,Nursing\n")
+    db = tmp_path / "db.duckdb"
+    ingest_files([src], db)
+    assert [(r[4], r[5], r[7]) for r in _series(db)] == [("Nursing", "index", 102.0)]

@@ -13,7 +13,9 @@ the others are reported as ignored columns.
               ``year`` + ``quarter`` (1–4 or Q1–Q4) or ``year`` + ``month`` (1–12 or names) are
               combined into one period; ``year`` alone means yearly data
 - region:     region, country, jobcountry, country_code, iso2_code, iso3_code, iso_code,
-              country_name, geo, location, economy, state, entity (Our World in Data files)
+              country_name, geo, location, economy, entity (Our World in Data files), state,
+              province, metro, msa, cbsa, cbsa_code, city, county; several geography columns
+              are joined ("US / Austin"), leaving out one that only re-codes another
 - occupation: occupation, sector, industry, display_name, job_family
 - source:     source;  total (the market denominator): total, or a name starting ``total_``
 - value:      ``value`` first; otherwise a value-like name (count, share, percentage, percent, pct,
@@ -22,7 +24,8 @@ the others are reported as ignored columns.
               ``_percent``/``_percentage``/``_index``/``_mentions``/``_postings``). Two value-like
               columns and no ``value`` column is ambiguous (an error naming both); with no
               value-like column, the one remaining numeric column is the value (noted).
-- never values: rank, id and ``*_id`` columns, year/quarter/month/week/day parts, and row indices
+- never values: rank, id, code, fips, zip and ``*_id``/``*_code`` columns, year/quarter/month/
+  week/day parts, and row indices
   written by pandas (an unnamed first column, ``Unnamed: 0``).
 
 Measure from the value column's name (when ``--measure`` is not given): share, pct, percent,
@@ -47,7 +50,8 @@ SKILL = ("skill", "skill_name", "term", "language", "programming_language", "tec
 METRIC_COLUMNS = frozenset({"variable", "metric", "indicator", "series"})
 PERIOD = ("period", "date", "month", "year_month", "ds", "time", "week", "day", "quarter")
 REGION = ("region", "country", "jobcountry", "country_code", "iso2_code", "iso3_code", "iso_code",
-          "country_name", "geo", "location", "economy", "state", "entity")
+          "country_name", "geo", "location", "economy", "entity", "state", "province", "metro",
+          "msa", "cbsa", "cbsa_code", "city", "county")
 OCCUPATION = ("occupation", "sector", "industry", "display_name", "job_family")
 SOURCE = ("source",)
 VALUE_NAMES = ("value", "count", "counts", "share", "percentage", "percent", "pct", "index",
@@ -106,8 +110,8 @@ def is_value_like(name: str) -> bool:
 
 def never_value(name: str) -> bool:
     k = key(name)
-    return (k in NEVER_VALUE or k.endswith("_id") or k.endswith("_rank") or k.startswith("unnamed")
-            or k == "index_0" or k == "level_0")
+    return (k in NEVER_VALUE or k.endswith(("_id", "_rank", "_code")) or k.startswith("unnamed")
+            or k in ("index_0", "level_0", "code", "fips", "zip", "zipcode", "postcode"))
 
 
 def words(name: str) -> list[str]:

@@ -199,24 +199,50 @@ def _combine(raw: RawTable, year_col: str, part_col: str, part: str) -> tuple[pl
 # --- long ---------------------------------------------------------------------------------
 
 
-def _roles(cols: list[str]) -> dict[str, str]:
+def _roles(raw: RawTable, cols: list[str]) -> tuple[RawTable, dict[str, str], list[str]]:
+    """Region, occupation, source and total columns among ``cols``: ``(raw, role → frame column,
+    columns consumed)``. Several geography columns (``jobcountry`` + ``metro``) are joined into
+    one region ``US / Austin`` (a column that only re-codes a kept one, such as a code next to
+    its name, adds nothing and is left out), so no geography silently splits or merges series."""
     roles: dict[str, str] = {}
+    consumed: list[str] = []
     for role, synonyms in (("region", columns.REGION), ("occupation", columns.OCCUPATION),
                            ("source", columns.SOURCE)):
         found = columns.find(cols, synonyms)
-        if found:
-            roles[role] = found[0]
+        if not found:
+            continue
+        consumed.extend(found if role == "region" else found[:1])
+        kept = found[:1]
+        if role == "region":
+            for c in found[1:]:
+                if not any(_one_to_one(raw, c, k) for k in kept):
+                    kept.append(c)
+        if len(kept) == 1:
+            roles[role] = kept[0]
+        else:
+            name = f"_{role}"
+            parts = [pl.col(c).fill_null("").str.strip_chars() for c in kept]
+            raw = _with_frame(raw, raw.frame.with_columns(
+                pl.concat_str(parts, separator=" / ").alias(name)))
+            roles[role] = name
     totals = [c for c in cols if columns.is_total(c)]
     if totals:
         roles["total"] = totals[0]
-    return roles
+        consumed.append(totals[0])
+    return raw, roles, consumed
+
+
+def _one_to_one(raw: RawTable, a: str, b: str) -> bool:
+    f = raw.frame
+    n = f.select(pl.struct([a, b]).n_unique()).item()
+    return bool(n == f[a].n_unique() == f[b].n_unique())
 
 
 def _long(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: list[str],
           skill: str, *, source: str | None, measure: str | None, settings: Settings) -> Parsed:
     rest = [c for c in cols if c not in used and c != skill]
-    roles = _roles(rest)
-    rest = [c for c in rest if c not in roles.values()]
+    raw, roles, consumed = _roles(raw, rest)
+    rest = [c for c in rest if c not in consumed]
     value, note = _value_column(raw, rest)
     notes = [note] if note else []
     raw, period, skipped = _drop_missing_values(raw, value, period)
@@ -237,7 +263,8 @@ def _long(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
     if scale != 1.0:
         notes.append(f"values of '{value}' read as fractions of 1 and stored as percent (×100)")
     all_roles = {"skill": skill, "value": value, **roles,
-                 **{f"_period{i}": c for i, c in enumerate(used)}}
+                 **{f"_period{i}": c for i, c in enumerate(used)},
+                 **{f"_consumed{i}": c for i, c in enumerate(consumed)}}
     parsed = build_long(raw, all_roles, source=source, measure=measure, settings=settings,
                         period=period, scale=scale, notes=notes, fmt="long")
     if period[1]:
@@ -305,8 +332,8 @@ def _value_column(raw: RawTable, rest: list[str]) -> tuple[str, str | None]:
 def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: list[str], *,
           fmt: str, source: str | None, measure: str | None, settings: Settings) -> Parsed:
     rest = [c for c in cols if c not in used]
-    roles = _roles(rest)
-    rest = [c for c in rest if c not in roles.values()]
+    raw, roles, consumed = _roles(raw, rest)
+    rest = [c for c in rest if c not in consumed]
     raw = _clean_missing(raw, rest)
     notes: list[str] = []
     numeric: list[str] = []

@@ -35,8 +35,12 @@ def parse_indeed(raw: RawTable, *, source: str | None, settings: Settings) -> Pa
     cols = set(raw.frame.columns)
     sector = "display_name" in cols or "indeed_job_postings_index" in cols
     if sector:
-        checks.require_columns(raw, INDEED_SECTOR_REQUIRED, "indeed-postings (sector file)")
-        value_col = "indeed_job_postings_index"
+        # Some vintages give the sector index as _SA/_NSA columns: the adjusted one then.
+        value_col = next((c for c in ("indeed_job_postings_index", "indeed_job_postings_index_sa",
+                                      "indeed_job_postings_index_nsa") if c in cols),
+                         "indeed_job_postings_index")
+        required = [c if c != "indeed_job_postings_index" else value_col for c in INDEED_SECTOR_REQUIRED]
+        checks.require_columns(raw, required, "indeed-postings (sector file)")
     else:
         checks.require_columns(raw, INDEED_AGGREGATE_REQUIRED, "indeed-postings (aggregate file)")
         value_col = "indeed_job_postings_index_sa"
