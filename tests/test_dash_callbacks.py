@@ -49,6 +49,10 @@ def test_overview_callback(ctx: queries.Db) -> None:
     assert total == len(skill_names(ctx))
     assert risers and all(r["growth_pct"] > 0 for r in risers)
     assert decliners and all(r["growth_pct"] < 0 for r in decliners)
+    for r in risers + decliners:  # the interval shown belongs to the growth shown
+        assert r["lower_80"] - 0.1 <= r["growth_pct"] <= r["upper_80"] + 0.1, r
+    lows = [r["lower_80"] for r in risers]
+    assert lows == sorted(lows, reverse=True)  # most confidently rising first
     assert risers[0]["skill"].startswith("[") and "](/skills?skill=" in risers[0]["skill"]
     assert set(risers[0]["trend"]) <= set("▁▂▃▄▅▆▇█ ")
     assert {t.name for t in fig.data} >= {"All job postings (right axis)"}

@@ -238,6 +238,8 @@ def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
                               className="small text-muted"))
     if o["model"]:
         lines.append(html.Div(f"Model: {o['model']}", className="small text-muted"))
+    if o["note"]:
+        lines.append(html.Div(str(o["note"])[:300], className="small text-muted"))
     return dbc.Col(dbc.Card(dbc.CardBody(lines), className="skill-card h-100",
                             style={"borderLeftColor": STATUS_COLOURS.get(status, "#999")}),
                    md=6, xl=4)
