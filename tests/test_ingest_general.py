@@ -366,3 +366,13 @@ def test_indeed_sector_file_with_adjusted_index_columns(tmp_path: Path) -> None:
     db = tmp_path / "db.duckdb"
     ingest_files([src], db)
     assert [(r[4], r[5], r[7]) for r in _series(db)] == [("Nursing", "index", 102.0)]
+
+
+def test_a_postings_count_next_to_skill_columns_is_the_total(tmp_path: Path) -> None:
+    src = write(tmp_path / "den.csv", "date,jobcountry,Zebraflow_share,n_postings,count\n"
+                "2024-01-01,US,1.5,1000,7\n2024-02-01,US,1.7,1100,8\n")
+    db = tmp_path / "db.duckdb"
+    summary = ingest_files([src], db)
+    assert [(r[0], r[5], r[7], r[8]) for r in _series(db)] == [
+        ("Zebraflow", "share", 1.5, 1000.0), ("Zebraflow", "share", 1.7, 1100.0)]
+    assert "ignored column 'count' (it names no skill)" in summary.files[0].notes

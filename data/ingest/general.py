@@ -357,6 +357,8 @@ def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
         raise InputError(f"has a period column ('{used[-1]}') but no numeric column to read as "
                          "demand; expected a value column or one column per skill",
                          file=raw.label, row=1)
+    if len(numeric) > 1:
+        numeric = _denominators(raw, numeric, roles, notes)
     raw, percent_signs = _strip_percent(raw, numeric)
     single = len(numeric) == 1
     stem = columns.skill_from_column(Path(raw.label).stem, Path(raw.label).stem)
@@ -429,6 +431,26 @@ def _follows(raw: RawTable, column: str, assigned: list[str]) -> bool:
 def _as_written(raw: RawTable, column: str) -> str:
     """The header name as the file writes it (frame columns are lower-cased)."""
     return next((h for h in raw.header if h.lower() == column), column)
+
+
+def _denominators(raw: RawTable, numeric: list[str], roles: dict[str, str], notes: list[str]
+                  ) -> list[str]:
+    """Among several numeric columns, one named only by metric words names no skill: a count of
+    postings or comments (``n_postings``, ``num_comments``) is the ``total`` denominator when
+    there is none yet; any other (``count``, ``value``) is ignored (noted)."""
+    keep: list[str] = []
+    for c in numeric:
+        if columns.skill_from_column(_as_written(raw, c), "") or "postings_index" in columns.key(c):
+            keep.append(c)
+        elif "total" not in roles and set(columns.words(c)) & {"postings", "comments", "jobs"}:
+            roles["total"] = c
+            notes.append(f"column '{_as_written(raw, c)}' read as the total (postings per period)")
+        else:
+            notes.append(f"ignored column '{_as_written(raw, c)}' (it names no skill)")
+    if not keep:
+        raise InputError("has several numeric columns but none names a skill; give one column "
+                         "per skill, or a skill column and a value column", file=raw.label, row=1)
+    return keep
 
 
 def _reject_same_names(raw: RawTable, names: dict[str, str]) -> None:
