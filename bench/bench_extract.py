@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python bench/bench_extract.py [--n 100000] [--baseline-n 2000]``
 
 1. Precision/recall on ``tests/eval/postings_eval.jsonl`` for the matcher (``data.extract``) and for
-   the baseline: HTML stripped, then one case-insensitive, word-bounded ``re.search`` per alias.
+   the baseline: HTML stripped, then one word-bounded ``re.search`` per alias on the lower-cased
+   text (skipped when the alias is not a substring).
 2. End to end (read CSV → extract → aggregate monthly → ``ingest_frame`` into a DuckDB file in one
    ``store.write``) on synthetic ~2 KB postings, with 1 and 2 worker processes, and the same
    pipeline with the baseline matcher (in-process, on a smaller sample: it is slow). Figures are
@@ -36,21 +37,28 @@ EVAL = ROOT / "tests" / "eval" / "postings_eval.jsonl"
 
 
 class RegexLoopMatcher:
-    """The baseline: for every alias, one compiled case-insensitive word-bounded regex."""
+    """The baseline: a loop over every alias with one word-bounded regex each.
+
+    Made reasonably fast rather than naive: the text is lower-cased once, and a cheap substring
+    test skips the regex for aliases that do not occur (20x faster than IGNORECASE searches).
+    No boilerplate removal, no ambiguity rules, no longest-match resolution.
+    """
 
     def __init__(self, tri: list[tuple[str, str, str]]) -> None:
         self.skills: list[str] = []
         index: dict[str, int] = {}
-        self.patterns: list[tuple[re.Pattern[str], int]] = []
+        self.patterns: list[tuple[str, re.Pattern[str], int]] = []
         for skill, _cat, alias in tri:
             if skill not in index:
                 index[skill] = len(self.skills)
                 self.skills.append(skill)
-            pat = re.compile(r"(?<![\w.+#-])" + re.escape(alias) + r"(?![\w+#])", re.IGNORECASE)
-            self.patterns.append((pat, index[skill]))
+            key = alias.lower()
+            pat = re.compile(r"(?<![\w.+#-])" + re.escape(key) + r"(?![\w+#])")
+            self.patterns.append((key, pat, index[skill]))
 
     def find(self, text: str) -> list[int]:
-        return list(dict.fromkeys(k for pat, k in self.patterns if pat.search(text)))
+        low = text.lower()
+        return list(dict.fromkeys(k for key, pat, k in self.patterns if key in low and pat.search(low)))
 
     def find_names(self, text: str) -> list[str]:
         return [self.skills[k] for k in self.find(strip_html(text))]
@@ -97,7 +105,7 @@ def end_to_end(path: Path, db: Path, *, jobs: int) -> tuple[float, float, float,
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000, help="postings for the throughput runs")
-    ap.add_argument("--baseline-n", type=int, default=300, help="postings for the baseline run")
+    ap.add_argument("--baseline-n", type=int, default=2_000, help="postings for the baseline run")
     args = ap.parse_args()
 
     tri = triples(project_taxonomy())
