@@ -134,6 +134,7 @@ def test_our_world_in_data_entity_code_year(tmp_path: Path) -> None:
     ("language,month,value,count", ["Zebralang,2020-01,5,9"], "count", [5.0]),  # 'value' first
     ("language,month,jobs_seen", ["Zebralang,2020-01,6"], "count", [6.0]),  # the one numeric column
     ("skill,month,share", ["Zebralang,2020-01,12.5%"], "share", [12.5]),
+    ("Year,Month,TagName,Count", ["2008,7,Zebralang,3", "2008,8,Zebralang,5"], "count", [3.0, 5.0]),
 ])
 def test_long_synonyms_and_measure_rules(tmp_path: Path, header: str, rows_: list[str], measure: str,
                                          values: list[float]) -> None:

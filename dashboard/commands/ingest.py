@@ -33,7 +33,7 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
     Shapes (auto-detected from the header, then the data):
       long             skill, period, value [, source, region, occupation, total]
                        also under other names (case, spaces, _ ignored):
-                         skill  <- term, language, technology, tech, tag, keyword, topic, name…
+                         skill  <- term, language, technology, tag, TagName, keyword, topic, name…
                          period <- date, month, ds, time, week, day; or year + quarter,
                                    year + month, or year alone
                          value  <- value first, else ONE of count, share, percentage, pct,

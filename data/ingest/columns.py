@@ -5,9 +5,11 @@ Names are compared by a key that ignores case, spaces, underscores, hyphens and 
 the others are reported as ignored columns.
 
 - skill:      skill, skill_name, term, language, programming_language, technology, tech, tag,
-              keyword, competency, topic, name, variable, metric, indicator, series (the last
-              four name metrics such as "AI share of postings": each value is turned into the
-              skill it measures like a column name is, ``skill_from_column``, and a measure all
+              keyword, competency, topic, tag_name (Stack Exchange), language_name,
+              technology_name, topic_name, the plurals (skills, tags, …), name, variable,
+              metric, indicator, series (the last four name metrics such as "AI share of
+              postings": each value is turned into the skill it measures like a column name
+              is, ``skill_from_column``, and a measure all
               of them imply is used)
 - period:     period, date, month, year_month, ds, time, week, day, quarter (values like 2020-Q1);
               ``year`` + ``quarter`` (1–4 or Q1–Q4) or ``year`` + ``month`` (1–12 or names) are
@@ -45,8 +47,9 @@ import re
 from collections.abc import Iterable
 
 SKILL = ("skill", "skill_name", "term", "language", "programming_language", "technology", "tech",
-         "tag", "keyword", "competency", "topic", "name", "variable", "metric", "indicator",
-         "series")
+         "tag", "keyword", "competency", "topic", "tag_name", "language_name", "technology_name",
+         "topic_name", "skills", "terms", "languages", "technologies", "tags", "keywords", "name",
+         "variable", "metric", "indicator", "series")
 METRIC_COLUMNS = frozenset({"variable", "metric", "indicator", "series"})
 PERIOD = ("period", "date", "month", "year_month", "ds", "time", "week", "day", "quarter")
 REGION = ("region", "country", "jobcountry", "country_code", "iso2_code", "iso3_code", "iso_code",
