@@ -439,7 +439,11 @@ class _Extractor:
         self.pool = None
         self.jobs = jobs
         if jobs > 1:
-            ctx = multiprocessing.get_context("spawn")
+            # forkserver preloading only the matcher module: workers start in milliseconds and never
+            # re-import the caller's main module (spawn would import the whole CLI in each worker),
+            # and nothing is forked from this process, whose polars/DuckDB threads are running.
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["data.extract"])
             self.pool = ctx.Pool(jobs, initializer=init_worker, initargs=(triples,))
 
     def submit(self, texts: list[str]) -> Any:
@@ -480,8 +484,7 @@ def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, sourc
 
     ``con`` is an open connection (normally inside ``store.write``): the taxonomy is read from it
     and seeded with the project's when the store has no skills. ``jobs`` worker processes extract
-    skills (default: 2 on a multi-core machine for files over 32 MB — worker start-up costs
-    about half a second — else in-process).
+    skills (default: 2 on a multi-core machine for files over 32 MB, else in-process).
     Returns ``(frame, stats)``.
     """
     path = Path(path)
