@@ -3,9 +3,12 @@
 Input: CSV, Parquet or JSON Lines with ``id, posted_at, description`` and optional ``title``,
 ``region`` (or ``location``), ``occupation``, ``company`` (column names case-insensitive; also
 accepted: ``job_id``/``posting_id``, ``date_posted``/``posted_date``/``posting_date``/``date``,
-``job_description``/``text``/``body``). Files are
-streamed in chunks of ``CHUNK_ROWS`` rows, so memory stays bounded by the chunk size plus one
-64-bit hash per distinct posting id and text (about 100 bytes per posting), not by the file size.
+``job_description``/``text``/``body``; JSON Lines: the columns of the first object). Files are
+streamed — CSV in blocks of whole records (``CSV_BLOCK_BYTES``; a quoted field may span lines),
+Parquet in row batches, JSON Lines in line batches — and processed in chunks of ``CHUNK_ROWS``
+rows, so memory stays bounded by the block size plus one 64-bit hash per distinct posting id and
+text (about 100 bytes per posting), not by the file size. Large files are matched by two worker
+processes (``data.extract`` in a forkserver) while this process reads the next chunk.
 
 Output (``postings_to_frame``): the frame ``data.ingest.load.ingest_frame`` stores — per month and
 segment (region × occupation), for every skill mentioned at least once in that segment, the
@@ -17,7 +20,7 @@ Rules for bad input (nothing is written: the caller stores the frame in one tran
 
 - A missing required column, an unreadable file, a UTF-16 file, malformed CSV/JSON → ``InputError``.
 - Duplicates: a posting whose ``id`` was seen before, or whose normalised text (title +
-  description, lower-cased, tags and extra spaces removed) was seen before, is counted once
+  description, lower-cased, tags and whitespace removed) was seen before, is counted once
   (the first occurrence wins); reported as ``duplicate_id`` / ``duplicate_text``.
 - ``posted_at`` missing or not a date (``YYYY-MM-DD``, ISO date-time, or ``YYYY-MM``; years
   1970–2100): the posting is skipped and counted (``skipped_bad_date``, with the first row). If
