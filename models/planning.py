@@ -164,7 +164,8 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
         cid = course["course_id"]
         pairs = by_course.get(cid, [])
         unmatched = [w for w, s in pairs if s is None]
-        items = [ev[s] for _, s in pairs if s is not None and s in ev]
+        # A course may list one skill under two aliases (typescript|TS): judge and cite it once.
+        items = list({s: ev[s] for _, s in pairs if s is not None and s in ev}.values())
         taught = {e.skill for e in items}
         D = [e for e in items if e.cls == "D"]
         R = [e for e in items if e.cls == "R"]
@@ -179,7 +180,9 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             reason = f"Keep for now: {what}" + (f" — {_join(items)}." if items else ".")
         elif len(D) / len(judged) > 0.5:
             action = "retire"
-            value = len(D) / len(judged) * _mean([-e.x for e in D])
+            # An obsolescent skill can sit flat at a collapsed level (x ≈ 0 or slightly > 0):
+            # the retire case then rests on the status, not on further decline, so value ≥ 0.
+            value = len(D) / len(judged) * max(0.0, _mean([-e.x for e in D]))
             conf = _mean([e.confidence for e in D])
             reason = (f"Retire: {len(D)} of {len(judged)} skills taught "
                       f"{'is' if len(D) == 1 else 'are'} declining or obsolescent — {_join(D)}.")
@@ -192,7 +195,7 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             values: list[float] = []
             confs: list[float] = []
             if D:
-                values.append(len(D) / len(judged) * _mean([-e.x for e in D]))
+                values.append(len(D) / len(judged) * max(0.0, _mean([-e.x for e in D])))
                 confs.extend(e.confidence for e in D)
                 rest = [e for e in items if e.cls != "D"]
                 parts.append(f"{len(D)} of {len(judged)} skills taught "
@@ -329,7 +332,7 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
         out.sort(key=lambda r: (-r["priority"], r["kind"], r["skill"]))
         for r in out:
             rows.append({"person": person, "team": team_of[person], **r,
-                         "priority": round(r["priority"], 4)})
+                         "priority": round(r["priority"], 4) + 0.0})  # no "-0.0" in files
         steps = [r for r in out if r["kind"] != "retire"][:plan_steps]
         plan.extend({"person": person, "step": i + 1, "skill": r["skill"], "kind": r["kind"],
                      "why": r["reason"]} for i, r in enumerate(steps))

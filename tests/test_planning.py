@@ -160,3 +160,15 @@ def test_cli_bad_file_exits_2_naming_file_row_column(db: Path, tmp_path: Path,
     with pytest.raises(SystemExit) as exc:
         main(["catalogue", str(tmp_path / "missing.csv"), "--db", str(db)])
     assert exc.value.code == 2 and "no such file" in capsys.readouterr().err
+
+
+def test_a_skill_listed_under_two_aliases_is_cited_once(db: Path) -> None:
+    courses = b"course_id,title,skills\nK1,Kube twice,Kubernetes|k8s|KUBE\n"
+    reason = _catalogue(db, courses).filter(pl.col("course_id") == "K1")["reason"].item()
+    assert reason.count("Kubernetes") == 1
+
+
+def test_scores_and_priorities_are_never_negative(db: Path) -> None:
+    assert (_catalogue(db)["score"] >= 0).all()
+    priorities = _gaps(db).plan.rows["priority"].to_list()
+    assert all(p >= 0 and str(p) != "-0.0" for p in priorities)
