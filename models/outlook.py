@@ -5,8 +5,9 @@ totals, the series itself otherwise; "trend" is the modified Mann-Kendall test o
 36 months, significant when its Benjamini-Hochberg ``q_value`` across all series of the run is
 below ``FDR``):
 
-1. ``insufficient-history``: fewer than ``min_history`` months.
-2. ``stable``: a constant series.
+1. ``insufficient-history``: fewer than ``min_history`` months, or never observed above zero
+   (an all-zero history holds no evidence about demand, e.g. a skill that did not exist yet).
+2. ``stable``: a constant (non-zero) series.
 3. ``obsolescent`` (collapse): the 12-month mean fell below ``COLLAPSE_RATIO`` of its peak, the
    peak is at least ``COLLAPSE_MONTHS`` ago, the fall since the peak is a significant decline
    (Mann-Kendall p < 0.01 from the peak on) and there is no significant recovery (the recent
@@ -15,13 +16,27 @@ below ``FDR``):
    was at most ``1/EMERGING_BASE_RATIO`` of today's and below the run's ``LOW_BASE_QUANTILE``
    quantile of current levels of comparable series) and significant acceleration (quadratic term
    of demand over the window, t ≥ ``ACCEL_T``, autocorrelation-inflated).
-5. ``rising`` / ``declining``: a material change at the horizon (|growth| ≥ ``MATERIAL``), the
-   80% interval of the horizon forecast excludes "no change", and a significant trend in the
-   same direction. A declining series whose half-life is at most ``SHORT_HALF_LIFE`` months
-   is ``obsolescent``.
-6. ``uncertain``: the two kinds of evidence disagree (a significant trend the forecast does not
-   carry, or a material forecast change without a significant trend), or the 80% interval at the
-   horizon spans more than a factor ``WIDE_RATIO``.
+5. ``rising`` / ``declining``: all of
+   a. a significant trend (BH ``q_value`` < ``FDR``) in that direction;
+   b. a material change of the expected demand *level* at the horizon: the fitted log-linear
+      trend of the trend window, extrapolated to the horizon, changes by at least ``MATERIAL``
+      (±10% over the horizon);
+   c. the 80% interval of that change excludes "no change" (from the slope's standard error,
+      inflated for autocorrelation; published as ``growth_lower_80``/``growth_upper_80``);
+   d. the headline forecast agrees: ``growth`` at the horizon in the same direction by at least
+      ``AGREE`` (half the material threshold). The headline is a damped combination chosen for
+      accuracy, so it often forecasts less change than the trend; it must not contradict it.
+   The judged interval is deliberately not the prediction interval of one future month (the
+   exported ``lower_80``/``upper_80``): on survey-like data one month's sampling noise alone
+   spans a factor of 2 and a 24-month random-walk interval a factor of 3–4, which would call
+   every real, steady trend "uncertain". So an exported monthly interval may still contain
+   today's level when the verdict is rising or declining; the note states the judged numbers.
+   A declining series whose half-life is at most ``SHORT_HALF_LIFE`` months is ``obsolescent``.
+6. ``uncertain``: the evidence disagrees (a significant, material trend whose interval reaches
+   "no change" or that the headline forecast does not carry; or a material forecast change
+   whose level interval — the headline's prediction interval without the one-month noise —
+   excludes no change, without a significant trend), or the
+   monthly 80% interval at the horizon spans more than a factor ``WIDE_RATIO``.
 7. ``stable``: otherwise.
 """
 from __future__ import annotations
@@ -34,6 +49,7 @@ STATUSES = ("emerging", "rising", "stable", "declining", "obsolescent", "uncerta
             "insufficient-history")
 FDR = 0.05
 MATERIAL = 0.10
+AGREE = 0.05
 WIDE_RATIO = 4.0
 SHORT_HALF_LIFE = 18.0
 COLLAPSE_RATIO = 0.25
@@ -53,6 +69,8 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     """
     if ev is None or ev.n_months < min_history:
         return "insufficient-history", f"fewer than {min_history} months"
+    if ev.all_zero:
+        return "insufficient-history", "never observed above zero"
     if ev.constant:
         return "stable", "constant series"
     q = q_value if q_value is not None and math.isfinite(q_value) else 1.0
@@ -69,17 +87,21 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     if up and low_base and ev.quad_t >= ACCEL_T:
         return "emerging", (f"×{ev.base_ratio:.1f} over the trend window, accelerating "
                             f"(t={ev.quad_t:.1f}), q={q:.3g}")
-    material_up = ev.growth >= MATERIAL and ev.growth_lo80 > 0
-    material_down = ev.growth <= -MATERIAL and ev.growth_hi80 < 0
-    if material_up and up:
-        return "rising", f"growth {100 * ev.growth:+.0f}% (80% interval above 0), q={q:.3g}"
-    if material_down and down:
+    material_up = ev.growth >= MATERIAL
+    material_down = ev.growth <= -MATERIAL
+    judged = (f"trend level {100 * ev.trend_growth:+.0f}% ({100 * ev.trend_lo80:+.0f}% to "
+              f"{100 * ev.trend_hi80:+.0f}%, 80%), forecast {100 * ev.growth:+.0f}%, q={q:.3g}")
+    if (up and ev.trend_growth >= MATERIAL and ev.trend_lo80 > 0 and ev.growth >= AGREE):
+        return "rising", judged
+    if (down and ev.trend_growth <= -MATERIAL and ev.trend_hi80 < 0 and ev.growth <= -AGREE):
         hl = ev.half_life[0]
         if hl is not None and hl <= SHORT_HALF_LIFE:
-            return "obsolescent", f"declining with half-life {hl:.0f} months, q={q:.3g}"
-        return "declining", f"growth {100 * ev.growth:+.0f}% (80% interval below 0), q={q:.3g}"
-    if up or down or material_up or material_down:
-        return "uncertain", "trend test and forecast interval disagree"
+            return "obsolescent", f"declining with half-life {hl:.0f} months; {judged}"
+        return "declining", judged
+    if (up or down) and abs(ev.trend_growth) >= MATERIAL:
+        return "uncertain", f"significant trend the forecast does not carry: {judged}"
+    if (material_up and ev.growth_lo80 > 0) or (material_down and ev.growth_hi80 < 0):
+        return "uncertain", f"forecast change without a significant trend: {judged}"
     if math.isfinite(ev.width_ratio) and ev.width_ratio > WIDE_RATIO:
         return "uncertain", f"80% interval spans a factor {ev.width_ratio:.1f}"
     return "stable", "no material, significant change"

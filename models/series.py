@@ -18,9 +18,17 @@ Rules:
   (``fallback=naive``). Never an exception for numeric reasons, never a non-finite number.
 * **Short series.** Fewer than ``min_history`` months: status ``insufficient-history``; a naive
   forecast with random-walk intervals when at least 3 months exist, no backtest.
-* **Level now.** ``growth`` compares the forecast at the horizon with the level at the last month,
-  the back-transformed mean of the last 3 months on the modelling scale (one noisy month does not
-  swing the verdict).
+* **Level now and growth.** The level at ``last_period`` is the model's de-noised level: the
+  back-transformed mean of the last 3 months on the modelling scale (one noisy month does not
+  swing the verdict; ``last_value`` is the raw observation and can differ).
+  ``growth_pct = 100 · (forecast at the horizon / level − 1)``, so its sign is always the sign of
+  ``forecast − level``. When the level is below the zero offset (half the smallest observation —
+  demand now is indistinguishable from zero) there is no base to grow from: ``growth_pct`` is
+  null (never a division by a floating-point leftover).
+* **Trend interval.** The outlook judges the change of the expected demand level, not of one
+  noisy future month: the 80% interval of the change over the horizon of the fitted log-linear
+  trend of the last ``TREND_WINDOW`` months (OLS slope, standard error inflated by the
+  Mann-Kendall autocorrelation factor); published as ``growth_lower_80``/``growth_upper_80``.
 """
 from __future__ import annotations
 
@@ -30,11 +38,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models import backtest, fast, trend
-from models.transform import Prepared, prepare
+from models.transform import CLEAN_FRACTION, Prepared, prepare
 
 TREND_WINDOW = 36
 DECISION_HORIZON = 120  # judge the change at the run's horizon (capped at 10 years)
 LEVEL_MONTHS = 3
+SHORT_HORIZON = 12
 COLLAPSE_P = 0.01
 
 
@@ -53,9 +62,17 @@ class Evidence:
 
     n_months: int
     constant: bool
+    all_zero: bool = False              # never observed above zero
     growth: float = math.nan            # analysed quantity, at the horizon
     growth_lo80: float = math.nan
     growth_hi80: float = math.nan
+    short_h: int = 0                    # the shorter horizon also judged (months)
+    growth_short: float = math.nan      # growth and level interval at ``short_h``
+    short_lo80: float = math.nan
+    short_hi80: float = math.nan
+    trend_growth: float = math.nan      # change of the trend line to the horizon
+    trend_lo80: float = math.nan        # 80% interval of the trend line's change to the horizon
+    trend_hi80: float = math.nan
     width_ratio: float = math.nan       # hi80 / lo80 at the horizon
     p_value: float = math.nan           # modified Mann-Kendall over the trend window
     slope: float = 0.0                  # Sen's slope (modelling scale per month)
@@ -149,7 +166,8 @@ def _headline(prep: Prepared, H: int, notes: list[str]
 def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> Evidence:
     z = prep.z
     n = z.size
-    ev = Evidence(n_months=n, constant=prep.constant, kind=prep.kind, relative=prep.relative)
+    ev = Evidence(n_months=n, constant=prep.constant, kind=prep.kind, relative=prep.relative,
+                  all_zero=prep.all_zero)
     zl = float(np.mean(z[-LEVEL_MONTHS:]))
     ratio = _ratio_fn(prep)
     d = min(z_mean.size, DECISION_HORIZON) - 1
@@ -159,6 +177,12 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     lvl_hw = math.sqrt(max(float(hw[80][d]) ** 2 - float(hw[80][0]) ** 2, 0.0))
     ev.growth_lo80 = ratio(z_mean[d] - lvl_hw, zl) - 1
     ev.growth_hi80 = ratio(z_mean[d] + lvl_hw, zl) - 1
+    s = min(SHORT_HORIZON, d + 1) - 1
+    ev.short_h = s + 1
+    s_hw = math.sqrt(max(float(hw[80][s]) ** 2 - float(hw[80][0]) ** 2, 0.0))
+    ev.growth_short = ratio(z_mean[s], zl) - 1
+    ev.short_lo80 = ratio(z_mean[s] - s_hw, zl) - 1
+    ev.short_hi80 = ratio(z_mean[s] + s_hw, zl) - 1
     ev.width_ratio = ratio(z_mean[d] + hw[80][d], z_mean[d] - hw[80][d])
     if prep.constant:
         ev.p_value = 1.0
@@ -169,6 +193,10 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     log_y = _log_demand(prep, recent)
     hl = trend.half_life(log_y, mk.inflation)
     ev.half_life = (hl.months, hl.lower, hl.upper)
+    tb, tse = trend.ols_slope(log_y, mk.inflation)
+    ev.trend_growth = math.exp(min(tb * (d + 1), 700.0)) - 1
+    ev.trend_lo80 = math.exp(min((tb - backtest.Z[80] * tse) * (d + 1), 700.0)) - 1
+    ev.trend_hi80 = math.exp(min((tb + backtest.Z[80] * tse) * (d + 1), 700.0)) - 1
     y = prep.inverse(z) if not prep.relative else _share(prep, z)
     ma = trend.trailing_mean(y, 12)
     valid = ma[min(11, n - 1):]
@@ -269,8 +297,9 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
     else:
         res.evidence = Evidence(n_months=n, constant=False)
     zl = float(np.mean(prep.z[-LEVEL_MONTHS:]))
+    floor = prep.floor
     if prep.relative:
-        _publish_relative(res, prep, totals, z_mean, zb, zl, market, notes)
+        floor = _publish_relative(res, prep, totals, z_mean, zb, zl, market, notes)
     else:
         res.mean = prep.inverse(z_mean)
         for lv in backtest.LEVELS:
@@ -282,7 +311,7 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
                 log_mean=z_mean.copy(),
                 log_hw={lv: (zb[lv][1] - zb[lv][0]) / 2 for lv in backtest.LEVELS},
                 log_level=zl)
-    if res.mean is not None and res.level > 0:
+    if res.mean is not None and math.isfinite(res.level) and res.level >= floor > 0:
         res.growth_pct = _finite(100.0 * (res.mean[-1] / res.level - 1.0))
     if choice is not None:
         for name in choice.candidate_mase:
@@ -298,8 +327,9 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
 
 def _publish_relative(res: SeriesResult, prep: Prepared, totals: np.ndarray | None,
                       z_mean: np.ndarray, zb: dict[int, tuple[np.ndarray, np.ndarray]], zl: float,
-                      market: MarketPath | None, notes: list[str]) -> None:
-    """Count forecast = share forecast × market forecast (log half-widths in quadrature)."""
+                      market: MarketPath | None, notes: list[str]) -> float:
+    """Count forecast = share forecast × market forecast (log half-widths in quadrature).
+    Returns the zero offset in counts (the growth floor)."""
     H = z_mean.size
     if market is not None and market.log_mean.size >= H:
         m_mean, m_level = market.log_mean[:H], market.log_level
@@ -313,10 +343,21 @@ def _publish_relative(res: SeriesResult, prep: Prepared, totals: np.ndarray | No
         notes.append("flat_market")
     lp = _log_expit(z_mean)
     off = prep.offset
-    res.mean = np.maximum(np.exp(lp + m_mean) - off * np.exp(m_mean), 0.0)
+    res.mean = _clean(np.exp(lp + m_mean) - off * np.exp(m_mean), off * np.exp(m_mean))
     for lv in backtest.LEVELS:
         lo = lp - np.sqrt((lp - _log_expit(zb[lv][0])) ** 2 + m_hw[lv] ** 2)
         hi = lp + np.sqrt((_log_expit(zb[lv][1]) - lp) ** 2 + m_hw[lv] ** 2)
-        res.bounds[f"lower_{lv}"] = np.maximum(np.exp(lo + m_mean) - off * np.exp(m_mean), 0.0)
-        res.bounds[f"upper_{lv}"] = np.maximum(np.exp(hi + m_mean) - off * np.exp(m_mean), 0.0)
-    res.level = float(max(math.exp(float(_log_expit(zl)) + m_level) - off * math.exp(m_level), 0.0))
+        res.bounds[f"lower_{lv}"] = _clean(np.exp(lo + m_mean) - off * np.exp(m_mean),
+                                           off * np.exp(m_mean))
+        res.bounds[f"upper_{lv}"] = _clean(np.exp(hi + m_mean) - off * np.exp(m_mean),
+                                           off * np.exp(m_mean))
+    floor = off * math.exp(m_level)
+    res.level = float(_clean(np.array([math.exp(float(_log_expit(zl)) + m_level) - floor]),
+                             np.array([floor]))[0])
+    return floor
+
+
+def _clean(y: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Non-negative, floating-point leftovers far below the zero offset set to exactly 0."""
+    y = np.maximum(np.asarray(y, dtype=float), 0.0)
+    return np.where(y < CLEAN_FRACTION * np.asarray(floor), 0.0, y)

@@ -8,10 +8,18 @@ Every rule here is documented because it changes what the models see:
   to the whole market is what a skill's life cycle is about (a market crash is not the skill's
   decline), so a count series with totals is analysed as its share of postings; the count
   forecast is the share forecast times the market forecast (see ``models.series``).
-* **Zeros (offset rule).** ``c`` is half an observation: ``0.5 / total`` for shares derived from
-  counts, ``0.5`` for counts without totals, and half the smallest positive value for shares
-  and indices (``1e-6`` when the series is all zeros). The back-transform subtracts ``c`` again
-  and never returns negative values.
+* **Zeros (offset rule).** ``c`` is half the smallest positive value of the series itself (half
+  an observation for integer counts; ``1e-6`` of the unit when the series is all zeros): for
+  counts and indices with at least one zero month on the log scale, for shares (as fractions)
+  on the logit scale. Counts and indices without a zero month use ``c = 0.001 ×`` their
+  smallest value (practically a plain log: growth rates are not damped by the offset). Counts
+  analysed as shares use ``min(0.5 / median total, half the smallest positive share)``. Because
+  ``c`` scales with the data, the log-scale analysis is invariant to the unit: the same series
+  in thousands or in units gets the same growth and status. The back-transform subtracts ``c``
+  again, never returns negative values, and sets floating-point leftovers below ``1e-6 · c`` to
+  exactly 0 (so a series at zero is forecast at 0, not at 1e-19).
+* **All-zero series.** No positive observation: nothing is known about its demand; the forecast
+  is 0 with zero-width intervals and the status is ``insufficient-history`` (``all_zero``).
 * **Gaps.** Missing months strictly inside the observed span are filled by linear interpolation
   on the modelling scale (noted as ``gaps=N``); they count as history but are not observations.
 * **Unreliable months.** A month whose ``total`` is tiny (below ``MIN_TOTAL`` postings or below
@@ -35,6 +43,8 @@ MIN_TOTAL = 20.0
 LOW_TOTAL_FRACTION = 0.2
 HAMPEL_K = 5.0
 HAMPEL_WINDOW = 5
+NO_ZERO_OFFSET = 1e-3  # counts/indices without zeros: c is this fraction of the smallest value
+CLEAN_FRACTION = 1e-6  # back-transformed values below this fraction of the offset are 0
 SHARE_TOTAL_COVERAGE = 0.8  # fraction of months with a usable total to analyse a count as a share
 
 
@@ -51,6 +61,7 @@ class Prepared:
         relative: True when a count series is analysed as its share of the market.
         observed: mask of months that were observed (not gaps / unreliable months).
         constant: True when ``z`` has no variation.
+        all_zero: True when no month is observed above zero.
         notes: rules applied, readable (``gaps=2``, ``winsorised=1``…).
     """
 
@@ -63,6 +74,7 @@ class Prepared:
     constant: bool
     notes: list[str] = field(default_factory=list)
     z_raw: np.ndarray | None = None  # before winsorising: the actuals a backtest is scored on
+    all_zero: bool = False
 
     def inverse(self, z: np.ndarray) -> np.ndarray:
         """Back-transform to the published unit (for ``relative`` series: the share, 0–1)."""
@@ -70,9 +82,20 @@ class Prepared:
         if self.kind == "logit":
             with np.errstate(over="ignore"):
                 p = 1.0 / (1.0 + np.exp(-z))
-            return np.maximum(p - self.offset, 0.0) * self.scale
+            return self.clean(np.maximum(p - self.offset, 0.0) * self.scale)
         with np.errstate(over="ignore"):
-            return np.maximum(np.exp(np.minimum(z, 700.0)) - self.offset, 0.0)
+            return self.clean(np.maximum(np.exp(np.minimum(z, 700.0)) - self.offset, 0.0))
+
+    @property
+    def floor(self) -> float:
+        """The zero offset in the published unit: half an observation (the smallest level a
+        growth rate is computed against)."""
+        return self.offset * (self.scale if self.kind == "logit" else 1.0)
+
+    def clean(self, y: np.ndarray) -> np.ndarray:
+        """Floating-point leftovers of ``exp(log(c)) - c`` (far below the offset) become 0."""
+        y = np.asarray(y, dtype=float)
+        return np.where(y < CLEAN_FRACTION * self.floor, 0.0, y)
 
     def forward(self, y: np.ndarray) -> np.ndarray:
         """The transform applied to values in the published unit (shares for relative series)."""
@@ -152,7 +175,8 @@ def prepare(values: np.ndarray, totals: np.ndarray | None, measure: str, *, is_m
             observed = observed & ~low
         with np.errstate(divide="ignore", invalid="ignore"):
             p = np.where(observed, np.minimum(values / tot, 1.0), np.nan)
-        offset = 0.5 / med
+        pos = p[observed & (p > 0)]
+        offset = min(0.5 / med, float(pos.min() / 2)) if pos.size else 0.5 / med
         kind, scale = "logit", 1.0
     elif measure == "share":
         p = np.where(observed, np.clip(values / 100.0, 0.0, 1.0), np.nan)
@@ -162,9 +186,13 @@ def prepare(values: np.ndarray, totals: np.ndarray | None, measure: str, *, is_m
     else:
         p = np.where(observed, np.maximum(values, 0.0), np.nan)
         pos = p[observed & (p > 0)]
-        offset = 0.5 if measure == "count" else float(pos.min() / 2) if pos.size else 1e-06
+        has_zero = bool(np.any(p[observed] == 0))
+        offset = (float(pos.min() * (0.5 if has_zero else NO_ZERO_OFFSET)) if pos.size
+                  else 1e-06)
         kind, scale = "log", 1.0
-    offset = float(min(max(offset, 1e-9), 0.25)) if kind == "logit" else float(max(offset, 1e-9))
+    all_zero = not bool(np.any(p[observed] > 0)) if observed.any() else False
+    offset = (float(min(max(offset, 1e-12), 0.25)) if kind == "logit"
+              else float(max(offset, 1e-300)))
     if kind == "logit":
         q = np.clip(p + offset, offset, 1.0 - offset)
         z = np.log(q) - np.log1p(-q)
@@ -176,6 +204,8 @@ def prepare(values: np.ndarray, totals: np.ndarray | None, measure: str, *, is_m
         notes.append(f"gaps={gaps}")
     constant = bool(z.size == 0 or np.ptp(z) < 1e-9)
     z_raw = z
+    if all_zero:
+        notes.append("all_zero")
     if constant:
         notes.append("constant")
     else:
@@ -183,4 +213,5 @@ def prepare(values: np.ndarray, totals: np.ndarray | None, measure: str, *, is_m
         if n_clip:
             notes.append(f"winsorised={n_clip}")
     return Prepared(z=z, kind=kind, offset=offset, scale=scale, relative=relative,
-                    observed=observed, constant=constant, notes=notes, z_raw=z_raw)
+                    observed=observed, constant=constant, notes=notes, z_raw=z_raw,
+                    all_zero=all_zero)

@@ -119,6 +119,21 @@ def half_life(log_y: np.ndarray, inflation: float = 1.0) -> HalfLife:
     return HalfLife(ln2 / -slope, ln2 / -lo_s, (ln2 / -hi_s) if hi_s < 0 else math.inf, slope)
 
 
+def ols_slope(log_y: np.ndarray, inflation: float = 1.0) -> tuple[float, float]:
+    """OLS slope of ``log_y`` on time and its standard error, inflated by ``sqrt(inflation)``
+    (the Mann-Kendall autocorrelation factor). (0, inf) when there is nothing to fit."""
+    y = np.asarray(log_y, dtype=float)
+    n = y.size
+    if n < 3 or np.ptp(y) <= 1e-12:
+        return 0.0, math.inf
+    tc = np.arange(n, dtype=float) - (n - 1) / 2.0
+    sxx = float(tc @ tc)
+    slope = float(tc @ (y - y.mean()) / sxx)
+    resid = y - y.mean() - slope * tc
+    se = math.sqrt(float(resid @ resid) / (n - 2) / sxx) * math.sqrt(max(inflation, 1.0))
+    return slope, se
+
+
 def quadratic_t(y: np.ndarray, inflation: float = 1.0) -> float:
     """t statistic of the quadratic term of an OLS fit ``y ~ 1 + t + t²`` (acceleration > 0)."""
     y = np.asarray(y, dtype=float)

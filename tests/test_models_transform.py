@@ -9,7 +9,7 @@ from models.transform import prepare
 def test_log_scale_round_trip_for_counts() -> None:
     y = np.array([10.0, 20.0, 0.0, 40.0])
     prep = prepare(y, None, "count")
-    assert prep.kind == "log" and prep.offset == 0.5
+    assert prep.kind == "log" and prep.offset == 5.0  # half the smallest positive value
     np.testing.assert_allclose(prep.inverse(prep.z), y, atol=1e-9)
 
 

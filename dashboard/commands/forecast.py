@@ -42,9 +42,29 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None) -> 
         becomes the headline forecast, its 80%/95% intervals calibrated on the
         backtest errors;
       * a status: emerging, rising, stable, declining, obsolescent, uncertain or
-        insufficient-history (< 24 months), from the forecast interval and a modified
-        Mann-Kendall trend test corrected for testing many series at once
-        (Benjamini-Hochberg); half-life for decaying skills.
+        insufficient-history (< 24 months, or never observed above zero), from a
+        modified Mann-Kendall trend test corrected for testing many series at once
+        (Benjamini-Hochberg) and the change of the expected demand level; half-life
+        for decaying skills.
+
+    \b
+    Reading an outlook row (export outlook):
+      * last_value is the observation of last_period; growth_pct compares the
+        forecast at the horizon with the model's de-noised level at last_period
+        (mean of the last 3 months on the log/logit scale), so growth_pct has the
+        sign of forecast - level but can differ from forecast / last_value - 1;
+        it is empty when that level is below half the smallest observation.
+      * lower_80..upper_95 are the interval for the single month at the horizon.
+      * rising/declining need a significant trend (q_value < 0.05), a change of
+        the expected level (the trend line of the last 36 months) of at least 10%
+        at the horizon whose 80% interval excludes no change, and a headline
+        forecast moving the same way by at least 5% (counts with market totals
+        are judged on their share of postings, said in the note). That judged
+        interval excludes one month's noise and is kept as growth_lower_80 /
+        growth_upper_80 in the database (dashboard, note), so the exported
+        monthly interval can still contain today's level for a rising skill.
+      * backtest_mase and coverage_80 are empty for constant series and series
+        shorter than 24 months: there is nothing to score.
 
     \b
     The run is written atomically: on any error the database is unchanged.
