@@ -273,6 +273,9 @@ def _prompt(db: queries.Db, context: Context) -> Any:
         picks = queries.movers(db, int(runs["run_id"][0]), 1, n=3)["skill"].to_list()
     if not picks:
         picks = context.skills["name"].head(3).to_list()
+    if not picks:
+        return dbc.Col(dbc.Alert("No skill has demand data yet: load some with 'skillpulse ingest' "
+                                 "or build the demo with 'skillpulse demo'.", color="info"))
     links = [dcc.Link(p, href=skills_href([p]), className="me-3") for p in picks]
     both = dcc.Link("compare them", href=skills_href(picks)) if len(picks) > 1 else ""
     return dbc.Col(dbc.Alert(["Pick one or more skills above. Top risers: ", *links,
