@@ -194,9 +194,10 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     hl = trend.half_life(log_y, mk.inflation)
     ev.half_life = (hl.months, hl.lower, hl.upper)
     tb, tse = trend.ols_slope(log_y, mk.inflation)
-    ev.trend_growth = math.exp(min(tb * (d + 1), 700.0)) - 1
-    ev.trend_lo80 = math.exp(min((tb - backtest.Z[80] * tse) * (d + 1), 700.0)) - 1
-    ev.trend_hi80 = math.exp(min((tb + backtest.Z[80] * tse) * (d + 1), 700.0)) - 1
+    if math.isfinite(tse):  # a flat trend window (e.g. all zeros) has no trend to judge
+        ev.trend_growth = math.exp(min(tb * (d + 1), 700.0)) - 1
+        ev.trend_lo80 = math.exp(min((tb - backtest.Z[80] * tse) * (d + 1), 700.0)) - 1
+        ev.trend_hi80 = math.exp(min((tb + backtest.Z[80] * tse) * (d + 1), 700.0)) - 1
     y = prep.inverse(z) if not prep.relative else _share(prep, z)
     ma = trend.trailing_mean(y, 12)
     valid = ma[min(11, n - 1):]
