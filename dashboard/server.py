@@ -6,13 +6,16 @@ slower. ``wsgi()`` is the entry for any other WSGI server: ``gunicorn 'dashboard
 """
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from data import store
+from data.errors import UsageError
 from data.settings import get_settings
 
 log = logging.getLogger("skillpulse.server")
@@ -78,13 +81,47 @@ def options(host: str, port: int, workers: int = WORKERS, threads: int = THREADS
         "preload_app": False,
         "accesslog": None,
         "errorlog": "-",
-        "loglevel": "warning",
+        # Quiet by default: gunicorn's start/stop chatter is info; real trouble (a worker that
+        # cannot boot, a timeout) is logged at error and still shows.
+        "loglevel": "error",
         "proc_name": "skillpulse",
         "limit_request_line": 8190,
     }
 
 
+def check_bind(host: str, port: int) -> None:
+    """Raise ``UsageError`` (one sentence) unless ``host:port`` can be bound right now.
+
+    Binds a socket the way gunicorn will (``SO_REUSEADDR``, every address the host resolves to)
+    and closes it: otherwise gunicorn retries for several seconds and fills stderr with its log.
+    """
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or "unknown host"
+        raise UsageError(f"cannot bind host {host or repr(host)}: {reason}; pass --host an address of this "
+                         f"machine, e.g. 127.0.0.1") from None
+    for family, kind, proto, _, address in infos:
+        try:
+            with socket.socket(family, kind, proto) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(f"{where} is already in use; pass --port another port") from None
+            if exc.errno == errno.EACCES:
+                raise UsageError(f"no permission to bind {where} (ports below 1024 need root); "
+                                 f"pass --port another port") from None
+            raise UsageError(f"cannot bind host {host}: {exc.strerror or exc}; pass --host an "
+                             f"address of this machine, e.g. 127.0.0.1") from None
+
+
 def run_server(db_path: str, host: str = "127.0.0.1", port: int = 8050) -> None:
-    """Serve the dashboard for ``db_path`` until interrupted (blocking)."""
+    """Serve the dashboard for ``db_path`` until interrupted (blocking).
+
+    Raises ``UsageError`` before starting gunicorn when ``host:port`` cannot be bound.
+    """
     store.resolve(db_path)  # fail early, with a sentence, when there is no database
+    check_bind(host, port)
     DashApplication(str(db_path), options(host, port)).run()

@@ -3,6 +3,8 @@ gunicorn server itself is exercised by the browser tests)."""
 from __future__ import annotations
 
 import inspect
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,42 @@ def test_wsgi_entry_serves_a_warm_app(dash_db: Path) -> None:
     db = flask_app.extensions[queries.EXTENSION_KEY]
     assert db.misses > 0  # the warm-up ran the first pages' queries before any request
     assert not flask_app.debug
+
+
+def _serve_exit(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, float]:
+    start = time.monotonic()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", *args])
+    return int(exit_info.value.code), capsys.readouterr().err, time.monotonic() - start  # type: ignore[arg-type]
+
+
+def test_serve_on_a_busy_port_says_so_at_once(dash_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, err, seconds = _serve_exit(["--db", str(dash_db), "--port", str(port)], capsys)
+    assert code == 2 and seconds < 3
+    assert err.strip() == f"error: 127.0.0.1:{port} is already in use; pass --port another port"
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "10.254.254.254"])
+def test_serve_on_a_bad_host_says_so_at_once(host: str, dash_db: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    code, err, seconds = _serve_exit(["--db", str(dash_db), "--host", host, "--port", "8050"], capsys)
+    assert code == 2 and seconds < 3
+    assert err.startswith(f"error: cannot bind host {host}: ") and err.count("\n") == 1
+    assert "gunicorn" not in err.lower() and "Traceback" not in err
+
+
+def test_serve_announces_one_line_and_keeps_gunicorn_quiet(dash_db: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    calls: list[tuple[str, str, int]] = []
+    monkeypatch.setattr(server, "run_server", lambda db, host, port: calls.append((db, host, port)))
+    with socket.socket() as probe:  # a port free right now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    main(["serve", "--db", str(dash_db), "--port", str(port)])
+    assert calls == [(str(dash_db), "127.0.0.1", port)]
+    assert capsys.readouterr().err == f"serving http://127.0.0.1:{port} — Ctrl+C to stop\n"
+    assert server.options("127.0.0.1", port)["loglevel"] == "error"  # no start/stop chatter

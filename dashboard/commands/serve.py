@@ -22,9 +22,11 @@ def serve_cmd(db: str, host: str, port: int) -> None:
     Example:
       skillpulse serve --db skills.duckdb            # http://127.0.0.1:8050
     """
-    from dashboard.server import run_server
+    from dashboard.server import check_bind, run_server
     from data import store
 
     store.ensure_current(db)
-    click.echo(f"skillpulse dashboard on http://{host}:{port}  (Ctrl+C to stop)", err=True)
+    check_bind(host, port)  # a busy port or a bad host: one sentence, exit 2, no gunicorn noise
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"serving http://{shown}:{port} — Ctrl+C to stop", err=True)
     run_server(db, host=host, port=port)
