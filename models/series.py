@@ -43,7 +43,6 @@ from models.transform import CLEAN_FRACTION, Prepared, prepare
 TREND_WINDOW = 36
 DECISION_HORIZON = 120  # judge the change at the run's horizon (capped at 10 years)
 LEVEL_MONTHS = 3
-SHORT_HORIZON = 12
 COLLAPSE_P = 0.01
 
 
@@ -64,12 +63,8 @@ class Evidence:
     constant: bool
     all_zero: bool = False              # never observed above zero
     growth: float = math.nan            # analysed quantity, at the horizon
-    growth_lo80: float = math.nan
+    growth_lo80: float = math.nan       # level interval of the headline (no one-month noise)
     growth_hi80: float = math.nan
-    short_h: int = 0                    # the shorter horizon also judged (months)
-    growth_short: float = math.nan      # growth and level interval at ``short_h``
-    short_lo80: float = math.nan
-    short_hi80: float = math.nan
     trend_growth: float = math.nan      # change of the trend line to the horizon
     trend_lo80: float = math.nan        # 80% interval of the trend line's change to the horizon
     trend_hi80: float = math.nan
@@ -177,12 +172,6 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     lvl_hw = math.sqrt(max(float(hw[80][d]) ** 2 - float(hw[80][0]) ** 2, 0.0))
     ev.growth_lo80 = ratio(z_mean[d] - lvl_hw, zl) - 1
     ev.growth_hi80 = ratio(z_mean[d] + lvl_hw, zl) - 1
-    s = min(SHORT_HORIZON, d + 1) - 1
-    ev.short_h = s + 1
-    s_hw = math.sqrt(max(float(hw[80][s]) ** 2 - float(hw[80][0]) ** 2, 0.0))
-    ev.growth_short = ratio(z_mean[s], zl) - 1
-    ev.short_lo80 = ratio(z_mean[s] - s_hw, zl) - 1
-    ev.short_hi80 = ratio(z_mean[s] + s_hw, zl) - 1
     ev.width_ratio = ratio(z_mean[d] + hw[80][d], z_mean[d] - hw[80][d])
     if prep.constant:
         ev.p_value = 1.0
