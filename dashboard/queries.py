@@ -104,10 +104,16 @@ def status_counts(db: Db, run_id: int) -> pl.DataFrame:
     return db.query("dash_status_counts", run_id=int(run_id), market=store.MARKET_CATEGORY)
 
 
+RISING = ("emerging", "rising")
+DECLINING = ("declining", "obsolescent")
+
+
 def movers(db: Db, run_id: int, sign: int, n: int = 10) -> pl.DataFrame:
-    """Top ``n`` risers (sign 1) or decliners (sign -1) of run ``run_id``."""
-    return db.query("dash_movers", run_id=int(run_id), sign=1 if sign > 0 else -1, n=int(n),
-                    market=store.MARKET_CATEGORY)
+    """Top ``n`` risers (sign 1: status rising or emerging) or decliners (sign -1: declining or
+    obsolescent) of run ``run_id``, most confident first; fewer (or none) when few qualify."""
+    up = sign > 0
+    return db.query("dash_movers", run_id=int(run_id), sign=1 if up else -1, n=int(n),
+                    statuses=list(RISING if up else DECLINING), market=store.MARKET_CATEGORY)
 
 
 def sparklines(db: Db, series_ids: Sequence[int], months: int = 36) -> pl.DataFrame:
@@ -127,8 +133,9 @@ def market_postings(db: Db) -> pl.DataFrame:
 
 
 def freshness(db: Db) -> pl.DataFrame:
-    """One row: last_period, first_period, series, skills, observations."""
-    return db.query("dash_freshness")
+    """One row: last_period, first_period, observations, series (all), skill_series, market_series
+    and skills (the whole-market series and its pseudo-skill not counted as skills)."""
+    return db.query("dash_freshness", market=store.MARKET_CATEGORY)
 
 
 def history(db: Db, skill_ids: Sequence[int], source: str | None = None, region: str | None = None,

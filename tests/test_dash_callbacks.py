@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly.io as pio
+import polars as pl
 import pytest
 from dash import no_update
 
@@ -47,8 +48,8 @@ def test_overview_callback(ctx: queries.Db) -> None:
     total = sum(int(json.loads(text_of(c))["props"]["children"]["props"]["children"]["props"]
                     ["children"][1]["props"]["children"].replace(",", "")) for c in cards)
     assert total == len(skill_names(ctx))
-    assert risers and all(r["growth_pct"] > 0 for r in risers)
-    assert decliners and all(r["growth_pct"] < 0 for r in decliners)
+    assert risers and {r["status"] for r in risers} <= {"rising", "emerging"}
+    assert decliners and {r["status"] for r in decliners} <= {"declining", "obsolescent"}
     for r in risers + decliners:  # the interval shown belongs to the growth shown
         assert r["lower_80"] - 0.1 <= r["growth_pct"] <= r["upper_80"] + 0.1, r
     lows = [r["lower_80"] for r in risers]
@@ -59,6 +60,85 @@ def test_overview_callback(ctx: queries.Db) -> None:
     # an older run and junk input both answer without raising
     assert "forecast run 1" in text_of(page("home").update_overview(1)[0])
     assert "forecast run 2" in text_of(page("home").update_overview({"evil": [1]})[0])
+
+
+def card_total(cards: list[Any]) -> int:
+    return sum(int(json.loads(text_of(c))["props"]["children"]["props"]["children"]["props"]
+                   ["children"][1]["props"]["children"].replace(",", "")) for c in cards)
+
+
+def test_overview_header_counts_add_up_with_the_status_cards(ctx: queries.Db) -> None:
+    import re
+
+    fresh, cards, *_ = page("home").update_overview(NEWEST)
+    found = re.search(r"in ([\d,]+) skill series \+ ([\d,]+) whole-market series", text_of(fresh))
+    assert found, text_of(fresh)
+    skill_series, market_series = (int(g.replace(",", "")) for g in found.groups())
+    assert market_series >= 1  # the fixture has the whole-market series
+    assert skill_series == card_total(cards)  # the cards count exactly the skill series
+    assert skill_series + market_series == queries.freshness(ctx)["series"][0]
+    assert "% of skill series" in text_of(cards)
+
+
+def test_movers_are_only_confident_risers_and_decliners(ctx: queries.Db) -> None:
+    _, _, risers, decliners, _ = page("home").update_overview(NEWEST)
+    counts = dict(queries.status_counts(ctx, int(queries.runs(ctx)["run_id"][0])).iter_rows())
+    assert {r["status"] for r in risers} <= {"rising", "emerging"}
+    assert {r["status"] for r in decliners} <= {"declining", "obsolescent"}
+    # never padded with stable or uncertain series, never short of qualifying ones
+    assert len(risers) == min(10, counts.get("rising", 0) + counts.get("emerging", 0))
+    assert len(decliners) == min(10, counts.get("declining", 0) + counts.get("obsolescent", 0))
+
+
+def test_no_riser_gives_a_clear_empty_state(tmp_path: Path) -> None:
+    from dashboard.app import create_app
+    from data import store
+
+    db_path = build_db(tmp_path / "calm.duckdb", n_skills=12, runs=1, real_forecast=False)
+    with store.write(db_path) as con:
+        store.execute(con, "dash_fixture_calm", run_id=1)
+    app = create_app(str(db_path))
+    with app.server.app_context():
+        home = page("home")
+        _, _, risers, decliners, _ = home.update_overview(NEWEST)
+        assert risers == []  # not padded with the stable series that grow a little
+        assert {r["status"] for r in decliners} <= {"declining", "obsolescent"}
+        layout = text_of(home.layout())
+    assert "No skill is rising with confidence in this run." in layout
+    assert "No skill is declining with confidence in this run." in layout
+
+
+def test_growth_interval_brackets_growth_on_the_stated_base(ctx: queries.Db) -> None:
+    for run_id in queries.runs(ctx)["run_id"].to_list():
+        rows = queries.outlook_detail(ctx, run_id, list(range(1, 400))).filter(
+            pl.col("growth_pct").is_not_null())
+        assert rows.height > 10
+        for o in rows.iter_rows(named=True):
+            # growth_pct is the forecast at the horizon over `level`, the base the card states
+            assert o["forecast"] == pytest.approx(o["level"] * (1 + o["growth_pct"] / 100), rel=1e-6)
+            assert o["growth_lower_80"] - 1e-6 <= o["growth_pct"] <= o["growth_upper_80"] + 1e-6, o
+    name = skill_names(ctx)[0]
+    _, cards, rows, _, _ = page("skills").update_explorer(*explorer_values([name]))
+    assert "From the level now, " in text_of(cards) and rows[0]["level"] is not None
+
+
+def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path) -> None:
+    from dashboard.app import create_app
+    from data import store
+
+    db_path = build_db(tmp_path / "odd.duckdb", n_skills=12, runs=1, real_forecast=False)
+    app = create_app(str(db_path))
+    with app.server.app_context():
+        db = queries.current()
+        top = queries.movers(db, 1, 1).row(0, named=True)
+        with store.write(db_path) as con:
+            store.execute(con, "dash_fixture_unbracketed", run_id=1, series_id=top["series_id"])
+        o = queries.outlook_detail(db, 1, [top["series_id"]]).row(0, named=True)
+        assert o["growth_pct"] is not None
+        assert o["growth_lower_80"] is None and o["growth_upper_80"] is None  # never contradictory
+        shown = {r["name"]: r for r in page("home").update_overview(NEWEST)[2]}
+        if top["skill"] in shown:
+            assert shown[top["skill"]]["interval_80"] == "–"
 
 
 def test_explorer_resolves_aliases_case_insensitively(ctx: queries.Db) -> None:

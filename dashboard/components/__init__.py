@@ -4,6 +4,7 @@ generic browser-side CSV export and is called once when a page module is importe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import quote
 
@@ -35,11 +36,15 @@ def graph(id_: str, figure: go.Figure | None = None, *, filename: str = "skillpu
 
 def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[dict[str, Any]] = (),
          *, filename: str = "skillpulse.csv", height: int = 420, title: str | None = None,
-         csv_columns: Sequence[str] | None = None) -> html.Div:
+         csv_columns: Sequence[str] | None = None, empty_text: str | None = None) -> html.Div:
     """An ag-grid with sorting, per-column filters and a "Download CSV" button.
 
     ``csv_columns`` picks the exported fields (e.g. a hidden plain-text twin of a link column).
+    ``empty_text`` is what the grid says when it has no rows (our text, escaped; never user data).
     """
+    options: dict[str, Any] = {"animateRows": False, "tooltipShowDelay": 300}
+    if empty_text:
+        options["overlayNoRowsTemplate"] = f'<span class="grid-empty">{html_escape(empty_text)}</span>'
     header = html.Div([
         html.H3(title, className="h6 mb-0 fw-bold") if title else html.Span(),
         dbc.Button("Download CSV", id=csv_id, size="sm", color="secondary", outline=True,
@@ -52,7 +57,7 @@ def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[di
         columnSize="responsiveSizeToFit" if not any("flex" in c for c in columns) else None,
         csvExportParams={"fileName": filename,
                          **({"columnKeys": list(csv_columns)} if csv_columns else {})},
-        dashGridOptions={"animateRows": False, "tooltipShowDelay": 300},
+        dashGridOptions=options,
         style={"height": f"{height}px", "width": "100%"},
     )
     return html.Div([header, dcc.Loading(table, type="default", delay_show=150)])

@@ -29,21 +29,26 @@ from dashboard.urlstate import parse_run, skills_href, validate_run
 dash.register_page(__name__, path="/", name="Overview", order=0, title="skillpulse · overview",
                    description="Which skills are rising and which are decaying")
 
+GROWTH_TIP = ("Forecast at the horizon vs the level now (the model's smoothed last months, not the "
+              "raw last month); the 80% interval is the forecast's own over the same level")
 MOVER_COLUMNS: list[dict[str, Any]] = [
     {"field": "skill", "headerName": "Skill", "cellRenderer": "markdown", "flex": 3, "minWidth": 140,
      "tooltipField": "category"},
-    {"field": "status", "headerName": "Status", "flex": 2, "minWidth": 105},
+    {"field": "status", "headerName": "Status", "flex": 2, "minWidth": 105, "tooltipField": "note"},
     {"field": "trend", "headerName": "Last 3 years", "cellClass": "sparkline", "flex": 2,
      "minWidth": 95, "filter": False, "sortable": False},
     {"field": "growth_pct", "headerName": "Growth %", "type": "numericColumn", "flex": 2,
-     "minWidth": 85, "headerTooltip": "Forecast at the horizon vs the current level"},
-    {"field": "interval_80", "headerName": "80% interval", "flex": 3, "minWidth": 120},
+     "minWidth": 85, "headerTooltip": GROWTH_TIP},
+    {"field": "interval_80", "headerName": "80% interval", "flex": 3, "minWidth": 120,
+     "headerTooltip": GROWTH_TIP},
     {"field": "category", "headerName": "Category", "hide": True},  # in the CSV; no room on screen
     {"field": "segment", "headerName": "Segment", "hide": True},
     {"field": "name", "headerName": "Skill", "hide": True},
     {"field": "lower_80", "headerName": "Growth lower 80%", "hide": True},
     {"field": "upper_80", "headerName": "Growth upper 80%", "hide": True},
 ]
+NO_RISERS = "No skill is rising with confidence in this run."
+NO_DECLINERS = "No skill is declining with confidence in this run."
 CSV_COLUMNS = ("name", "status", "growth_pct", "lower_80", "upper_80", "category", "segment")
 
 
@@ -70,15 +75,17 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
         dcc.Loading(dbc.Row(cards, id=ids.OV_STATUS_CARDS, className="g-2 mb-3"), type="default"),
         dbc.Row([
             dbc.Col(panel(grid(ids.OV_RISERS, ids.OV_RISERS_CSV, MOVER_COLUMNS, risers, height=400,
-                               filename="skillpulse-top-risers.csv", csv_columns=CSV_COLUMNS),
+                               filename="skillpulse-top-risers.csv", csv_columns=CSV_COLUMNS,
+                               empty_text=NO_RISERS),
                           title="Top risers",
-                          help_text="Most confidently rising: ranked by the lower end of the 80% "
-                                    "interval of growth at the horizon."), lg=6),
-            dbc.Col(panel(grid(ids.OV_DECLINERS, ids.OV_DECLINERS_CSV, MOVER_COLUMNS, decliners, height=400,
-                               filename="skillpulse-top-decliners.csv", csv_columns=CSV_COLUMNS),
+                          help_text="Skills rising or emerging with confidence, most confident "
+                                    "first (highest lower end of the 80% interval of growth)."), lg=6),
+            dbc.Col(panel(grid(ids.OV_DECLINERS, ids.OV_DECLINERS_CSV, MOVER_COLUMNS, decliners,
+                               height=400, filename="skillpulse-top-decliners.csv",
+                               csv_columns=CSV_COLUMNS, empty_text=NO_DECLINERS),
                           title="Top decliners",
-                          help_text="Most confidently declining: ranked by the upper end of the 80% "
-                                    "interval of growth at the horizon."), lg=6),
+                          help_text="Skills declining or obsolescent, most confident first (lowest "
+                                    "upper end of the 80% interval of growth)."), lg=6),
         ]),
         panel(graph(ids.OV_MARKET, market, filename="skillpulse-market-context"),
               title="Market context",
@@ -87,28 +94,35 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
     ])
 
 
-def _freshness(db: queries.Db, run: pl.DataFrame) -> list[Any]:
-    f = queries.freshness(db)
-    last = f["last_period"][0]
+def _freshness(db: queries.Db, run: pl.DataFrame, counted: int | None = None) -> list[Any]:
+    """The data/run line. Series are split into skill series (what the status cards count) and
+    whole-market series (context only), so the numbers add up with the cards."""
+    f = queries.freshness(db).row(0, named=True)
+    last = f["last_period"]
     if last is None:
         return [html.Span("No data yet: load some with 'skillpulse ingest' or 'skillpulse demo'.")]
+    market = f["market_series"]
     parts: list[Any] = [html.Strong(f"Data through {last:%B %Y}"),
-                        f" · {f['skills'][0]:,} skills, {f['series'][0]:,} series"]
+                        f" · {f['skills']:,} skills in {f['skill_series']:,} skill series"
+                        + (f" + {market:,} whole-market series" if market else "")]
     if run.height:
         r = run.row(0, named=True)
         parts.append(f" · forecast run {r['run_id']} as of {r['as_of']:%b %Y}, computed "
                      f"{r['created_at']:%Y-%m-%d %H:%M} in {r['seconds']:.1f} s")
+        if counted is not None and counted != f["skill_series"]:
+            parts.append(f" (it covers {counted:,} skill series)")
     else:
         parts.append(html.Span(" · no forecast yet: run 'skillpulse forecast'", className="text-danger"))
     return parts
 
 
 def _status_cards(counts: pl.DataFrame) -> list[Any]:
+    """One card per status over the run's skill series (market series excluded, as said above)."""
     lookup = dict(counts.select("status", "n").iter_rows())
     total = sum(lookup.values()) or 1
     return [dbc.Col(kpi_card(s.replace("-", " ").capitalize(), f"{lookup.get(s, 0):,}",
                              colour=STATUS_COLOURS[s], symbol=STATUS_SYMBOLS[s],
-                             note=f"{100 * lookup.get(s, 0) / total:.0f}% of series"),
+                             note=f"{100 * lookup.get(s, 0) / total:.0f}% of skill series"),
                     xs=6, md=4, xl=True) for s in STATUS_ORDER]
 
 
@@ -129,6 +143,7 @@ def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]
             "growth_pct": None if r["growth_pct"] is None else round(r["growth_pct"], 1),
             "interval_80": "–" if lo is None or hi is None else f"{lo:+.0f}% to {hi:+.0f}%",
             "category": r["category"],
+            "note": r["note"] or "",
             "segment": segment_label(r["source"], r["region"], r["occupation"]),
         })
     return rows
@@ -152,7 +167,8 @@ def overview_content(db: queries.Db, run_value: Any
     risers = queries.movers(db, rid, 1)
     decliners = queries.movers(db, rid, -1)
     spark = queries.sparklines(db, [*risers["series_id"].to_list(), *decliners["series_id"].to_list()])
-    return (_freshness(db, run), _status_cards(queries.status_counts(db, rid)),
+    counts = queries.status_counts(db, rid)
+    return (_freshness(db, run, int(counts["n"].sum())), _status_cards(counts),
             mover_rows(risers, spark), mover_rows(decliners, spark), market)
 
 

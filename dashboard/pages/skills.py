@@ -40,14 +40,19 @@ dash.register_page(__name__, path="/skills", name="Explorer", order=1, title="sk
 SEGMENT_FIELDS = ("source", "region", "occupation")
 CONTROL_IDS = (ids.EX_SKILLS, ids.EX_HORIZON, ids.EX_SCALE, ids.EX_VIEW, ids.EX_SOURCE,
                ids.EX_REGION, ids.EX_OCCUPATION, ids.EX_RUN)
+GROWTH_TIP = ("Forecast at the horizon vs the level now (the model's smoothed last months, not the "
+              "raw last month); the 80% interval is the forecast's own over the same level")
 TABLE_COLUMNS: list[dict[str, Any]] = [
     {"field": "series", "headerName": "Series", "minWidth": 160},
     {"field": "status", "headerName": "Status", "minWidth": 110},
     {"field": "last_period", "headerName": "Last month", "minWidth": 100},
     {"field": "last_value", "headerName": "Last value", "type": "numericColumn"},
+    {"field": "level", "headerName": "Level now", "type": "numericColumn",
+     "headerTooltip": "The model's smoothed level at the last month: the base of growth"},
     {"field": "forecast", "headerName": "Forecast at horizon", "type": "numericColumn"},
-    {"field": "growth_pct", "headerName": "Growth %", "type": "numericColumn"},
-    {"field": "interval_80", "headerName": "80% interval"},
+    {"field": "growth_pct", "headerName": "Growth %", "type": "numericColumn",
+     "headerTooltip": GROWTH_TIP},
+    {"field": "interval_80", "headerName": "80% interval", "headerTooltip": GROWTH_TIP},
     {"field": "q_value", "headerName": "q-value", "type": "numericColumn"},
     {"field": "half_life", "headerName": "Half-life (months)"},
     {"field": "model", "headerName": "Model"},
@@ -204,6 +209,17 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}g}"
 
 
+def growth_base(o: dict[str, Any]) -> str:
+    """What growth (and its interval) is measured from: the model's level now, not the raw month."""
+    level, last = o.get("level"), o.get("last_value")
+    if level is None:
+        return ""
+    text = f"From the level now, {_fmt(level)}, to {_fmt(o['forecast'])} forecast"
+    if last is not None and abs(last - level) > 0.005 * max(abs(level), 1e-12):
+        text += f" (the level smooths the last months; the last month was {_fmt(last)})"
+    return text + "; the interval is the forecast's 80% interval over the same level."
+
+
 def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
     """Status, growth with its interval, backtest badge, half-life and changepoint of one series."""
     if o is None:
@@ -218,6 +234,7 @@ def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
         interval = "" if lo is None or hi is None else f" (80%: {lo:+.0f}% to {hi:+.0f}%)"
         lines.append(html.Div([html.Strong(f"{o['growth_pct']:+.0f}%"),
                                f" in {o['horizon']} months{interval}"]))
+        lines.append(html.Div(growth_base(o), className="small text-muted growth-base"))
     if o["backtest_mase"] is not None:
         cov = o["coverage_80"]
         good = o["backtest_mase"] < 1
@@ -254,6 +271,7 @@ def table_rows(labels: dict[int, str], outlook: pl.DataFrame) -> list[dict[str, 
             "series": labels.get(o["series_id"], str(o["series_id"])), "status": o["status"],
             "last_period": f"{o['last_period']:%Y-%m}" if o["last_period"] else "",
             "last_value": None if o["last_value"] is None else round(o["last_value"], 3),
+            "level": None if o["level"] is None else round(o["level"], 3),
             "forecast": None if o["forecast"] is None else round(o["forecast"], 3),
             "growth_pct": None if o["growth_pct"] is None else round(o["growth_pct"], 1),
             "interval_80": "–" if lo is None or hi is None else f"{lo:+.0f}% to {hi:+.0f}%",
