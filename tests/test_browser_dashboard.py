@@ -199,3 +199,34 @@ def test_new_run_shows_without_restart(base: str, page: Any, db: Path) -> None:
         "((document.querySelector('#ov-freshness') || {}).innerText || '').includes('forecast run 3')")
     options = page.locator("#ov-run").inner_text()
     assert "Newest run" in options
+
+
+def test_copy_link_copies_the_current_url_with_the_full_state(base: str, browser: Any, db: Path) -> None:
+    a, b = skill_names(db)[4:6]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True,
+                                  permissions=["clipboard-read", "clipboard-write"])
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    try:
+        pg.goto(base + "/skills?skill=" + a.replace(" ", "+") + "&horizon=12&run=1")
+        pg.wait_for_selector("#ex-figure .legendtext")
+        choose_skill(pg, b)  # state changed in the browser after the page loaded
+        pg.wait_for_function("new URLSearchParams(location.search).getAll('skill').length === 2")
+        pg.click("#ex-view label:has-text('vs market')")
+        pg.wait_for_function("location.search.includes('view=relative')")
+        pg.evaluate("navigator.clipboard.writeText('stale')")
+        pg.click("#copy-link")
+        copied = "stale"
+        for _ in range(50):  # dcc.Clipboard copies after its content callback has run
+            copied = pg.evaluate("navigator.clipboard.readText()")
+            if copied != "stale":
+                break
+            pg.wait_for_timeout(100)
+        assert copied == pg.url
+        from urllib.parse import parse_qs, urlsplit
+
+        state = parse_qs(urlsplit(copied).query)
+        assert state["skill"] == [a, b] and state["horizon"] == ["12"] and state["run"] == ["1"]
+        assert state["view"] == ["relative"]
+    finally:
+        context.close()
