@@ -60,6 +60,29 @@ CASES: list[tuple[str, str | bytes, list[str], int | None, str | None, str]] = [
     ("gzip-file", gzip.compress(GOOD.encode()), [], None, None, "decompress it first"),
     ("unknown-measure-for-hn", "month,num_comments,term,count,percentage,rank\n2020-01-01,10,Go,1,10,1\n",
      ["--measure", "count"], None, None, "does not apply to the hn-whoishiring format"),
+    ("measure-for-indeed", "date,jobcountry,indeed_job_postings_index_SA\n2020-02-01,US,100\n",
+     ["--measure", "count"], None, None, "whose values are an index"),
+    # QA regressions: a count above its market total, HN count/rank cells, control characters,
+    # a bad measure column, a count file lying inside one incomplete month.
+    ("total-below-value", "skill,period,value,total\nGo,2020-01,50,100\nGo,2020-02,85,20\n", [], 3,
+     "total", "total (20) is below value (85): total must be the market's postings that month"),
+    ("wide-total-below-value", "month,Zebralang,Quokkascript,total\n2020-01,3,4,10\n2020-02,5,12,11\n",
+     [], 3, "total", "total (11) is below value (12)"),
+    ("hn-count-text", "month,num_comments,term,count,percentage,rank\n2024-06-01,300,Python,abc,5.0,xyz\n",
+     [], 2, "count", "'abc' is not a number"),
+    ("hn-count-negative", "month,num_comments,term,count,percentage,rank\n2024-06-01,300,Python,-4,5.0,1\n",
+     [], 2, "count", "≥ 0"),
+    ("hn-rank-text", "month,num_comments,term,count,percentage,rank\n2024-06-01,300,Python,15,5.0,xyz\n",
+     [], 2, "rank", "'xyz' is not a number"),
+    ("skill-newline", GOOD + '"Py\nthon",2020-01,3\n', [], 4, "skill", "'Py\\nthon' contains a control"),
+    ("skill-tab", GOOD + "Py\tthon,2020-01,3\n", [], 4, "skill", "control character"),
+    ("measure-column-bad", "skill,period,value,measure\nGo,2020-01,1,count\nGo,2020-02,1,percent\n", [],
+     3, "measure", "'percent' is not a measure; expected count, share or index"),
+    ("measure-column-share-above-100",
+     "skill,period,value,measure\nGo,2020-01,1,count\nJS,2020-01,120,share\n",
+     [], 3, "value", "above the maximum 100"),
+    ("count-inside-one-partial-month", "skill,period,value\n" + "".join(
+        f"Go,2024-01-0{d},10\n" for d in range(1, 6)), [], None, "period", "covers only part of a month"),
 ]
 
 

@@ -72,7 +72,7 @@ def test_wide_fractions_adding_up_to_one_become_percent(tmp_path: Path) -> None:
 
 def test_wide_counts_and_google_trends_like_index(tmp_path: Path) -> None:
     counts = write(tmp_path / "counts.csv", "week,Zebralang,Quokkascript\n"
-                   "2021-01-04,3,NA\n2021-01-11,4,5\n2021-02-01,1,-\n")
+                   "2021-01-04,3,NA\n2021-01-11,4,5\n2021-02-22,1,-\n")
     db = tmp_path / "db.duckdb"
     ingest_files([counts], db)
     assert [(r[0], r[5], r[6], r[7]) for r in _series(db)] == [

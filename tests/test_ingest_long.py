@@ -39,8 +39,12 @@ def test_daily_counts_are_summed_and_shares_averaged(tmp_path: Path) -> None:
     daily = ("skill,period,value,total\n"
              "Go,2021-01-04,2,10\nGo,2021-01-11,3,20\nGo,2021-01-18,5,\nGo,2021-02-01,7,\n")
     db = tmp_path / "db.duckdb"
-    ingest_files([write(tmp_path / "c.csv", daily)], db)
-    assert [(r[6], r[7], r[8]) for r in _series(db)] == [("2021-01", 10.0, 30.0), ("2021-02", 7.0, None)]
+    summary = ingest_files([write(tmp_path / "c.csv", daily)], db)
+    # Weekly data ending with the week of 1 February: February is incomplete, so its count is
+    # dropped (noted); shares and indices keep the mean of the days present.
+    assert [(r[6], r[7], r[8]) for r in _series(db)] == [("2021-01", 10.0, 30.0)]
+    assert any(n.startswith("incomplete month 2021-02 (days 1–1 of 28); data weekly: dropped 1 ")
+               for n in summary.files[0].notes)
     db2 = tmp_path / "db2.duckdb"
     ingest_files([write(tmp_path / "s.csv", daily)], db2, measure="share")
     assert [(r[5], r[6], r[7]) for r in _series(db2)] == [("share", "2021-01", pytest.approx(10 / 3)),

@@ -13,7 +13,11 @@ from data.settings import get_settings
 PROGRESS_MIN_BYTES = 20 * 1024 * 1024  # a bar is noise for files that load in a blink
 
 
-@click.command("ingest")
+SHORT_HELP = ("Load skill-demand files (CSV/Parquet/JSONL) into the database: long, wide, HN, "
+              "Indeed or raw postings.")
+
+
+@click.command("ingest", short_help=SHORT_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @db_option
 @click.option("--format", "fmt", type=click.Choice(("auto", *FORMATS)), default="auto",
@@ -27,7 +31,9 @@ PROGRESS_MIN_BYTES = 20 * 1024 * 1024  # a bar is noise for files that load in a
                    "for long; other shapes infer it from the value column's name and the data.")
 def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
                measure: str | None) -> None:
-    """Load FILE... (CSV or Parquet; postings also JSON Lines) into the database, all or none.
+    """Load skill-demand files (CSV/Parquet/JSONL) into the database: long, wide, HN, Indeed or raw postings.
+
+    Every FILE is loaded, or none is (one atomic write); JSON Lines are read as job postings only.
 
     \b
     Shapes (auto-detected from the header, then the data):
@@ -55,6 +61,11 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
     Periods: YYYY-MM, YYYY-MM-DD, YYYY/MM, MM/YYYY, 'Jul 2004', YYYY-Qn, YYYYQn, YYYY,
     M/D/YYYY or D/M/YYYY (order read from the column; ambiguous columns are rejected).
     Daily/weekly rows become months (counts summed, shares and indices averaged).
+    An incomplete first or last month (judged on the file's own cadence: daily data ending
+    before the month's last day, weekly data whose last week ends before the month end) is
+    DROPPED for counts (a part-month sum is not the month's demand; nothing is pro-rated) and
+    kept for shares and indices (a mean of the days present) with an empty total; a note says
+    which month and days.
     Quarterly and yearly values are placed on the first month of their quarter/year; the
     months between stay empty and the forecast treats them as gaps (interpolated, never
     scored) — nothing is invented in the database.
@@ -69,7 +80,13 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
     adds up to 1. Two names of one skill in a file (aliases) keep the larger value.
 
     \b
-    Re-ingesting an identical file changes nothing; a newer file replaces the months it covers.
+    Columns measure (count|share|index per row) and category (for skills new to the store) are
+    read when present, so an 'export series' file ingests back as it was. For counts, total
+    (the market's postings that month) may not be below value.
+
+    \b
+    Re-ingesting an identical file changes nothing; a newer file replaces the months it covers
+    (also a later FILE of the same command: a note says so).
     Bad input exits 2 with the file, row (header = row 1) and column; the database is unchanged.
 
     \b

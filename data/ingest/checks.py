@@ -78,7 +78,8 @@ def _ragged_at(raw: RawTable, row: int) -> InputError | None:
 
 def text_column(raw: RawTable, column: str, *, required: bool, max_len: int | None = None,
                 what: str = "a name") -> pl.Series:
-    """A trimmed text column; ``required`` rejects empty cells, ``max_len`` long values.
+    """A trimmed text column; ``required`` rejects empty cells, ``max_len`` long values; a
+    control character (line break, tab, NUL, …) inside a value is always rejected.
 
     Trimming, emptiness and length are decided on the distinct values (few) and mapped back.
     """
@@ -106,9 +107,21 @@ def text_column(raw: RawTable, column: str, *, required: bool, max_len: int | No
             raise InputError(f"is {n} characters long; the limit is {max_len} (setting "
                              "SKILLPULSE_MAX_SKILL_NAME); is a description in the wrong column?",
                              file=raw.label, row=raw.row_of(idx), column=column)
+    control = uniq.filter(stripped.str.contains(r"\p{Cc}"))
+    if control.len():
+        idx = first_true(s.is_in(control.implode()))
+        assert idx is not None
+        raise InputError(f"'{_clip(_visible(str(s[idx]).strip()))}' contains a control character "
+                         f"(a line break, tab or similar); expected {what} on one line of text",
+                         file=raw.label, row=raw.row_of(idx), column=column)
     if (stripped != uniq).any():
         s = s.replace_strict(uniq, stripped, return_dtype=pl.String)
     return s
+
+
+def _visible(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\n``), for messages."""
+    return "".join(repr(ch)[1:-1] if ord(ch) < 32 or 127 <= ord(ch) < 160 else ch for ch in text)
 
 
 def number_column(raw: RawTable, column: str, *, required: bool, minimum: float | None = 0.0,

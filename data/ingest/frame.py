@@ -24,6 +24,8 @@ class Parsed:
         aliases: optional ``name, aliases`` (``|``-separated) to add to the taxonomy first.
         notes: short remarks for the summary (e.g. "excluded 3 non-skill terms").
         rows_read: data rows in the input file (for the summary).
+        categories: optional ``name, category`` for skills of the file (a ``category`` column):
+            skills new to the store get that category instead of ``uncategorised``.
         merge: how ``ingest_frame`` combines rows that name one skill twice in a month through
             two of its aliases (``None``: that is an error).
     """
@@ -34,11 +36,12 @@ class Parsed:
     notes: list[str] = field(default_factory=list)
     merge: str | None = None
     rows_read: int = 0
+    categories: pl.DataFrame | None = None
 
 
 def assemble(skill: pl.Series, period: pl.Series, value: pl.Series, *, total: pl.Series | None,
              source: pl.Series | str, region: pl.Series | str, occupation: pl.Series | str,
-             measure: str, rows: pl.Series | None = None) -> pl.DataFrame:
+             measure: str | pl.Series, rows: pl.Series | None = None) -> pl.DataFrame:
     """Build an ingest frame from validated columns (strings may be given as one constant).
 
     Constants become polars scalar columns (``pl.lit``): free to create, and ``load`` recognises
@@ -55,7 +58,10 @@ def assemble(skill: pl.Series, period: pl.Series, value: pl.Series, *, total: pl
             consts.append(pl.lit(v, dtype=pl.String).alias(name))
         else:
             series.append(v.fill_null("").alias(name))
-    consts.append(pl.lit(measure, dtype=pl.String).alias("measure"))
+    if isinstance(measure, str):
+        consts.append(pl.lit(measure, dtype=pl.String).alias("measure"))
+    else:
+        series.append(measure.alias("measure"))
     if rows is not None:
         series.append(rows.cast(pl.Int64).alias("_row"))
     frame = pl.DataFrame(series).with_columns(consts)

@@ -32,7 +32,7 @@ from data.errors import InputError
 from data.ingest import checks, columns
 from data.ingest.detect import EXPECTED, LONG_REQUIRED
 from data.ingest.frame import Parsed, assemble, spreadsheet_rows
-from data.ingest.long import build_long, parse_long, reject_duplicates
+from data.ingest.long import build_long, check_total, parse_long, reject_duplicates
 from data.ingest.monthly import to_monthly
 from data.ingest.periods import coarse_note, parse_part
 from data.ingest.readers import ROW_COL, RawTable
@@ -396,6 +396,8 @@ def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
                                  what="a number of postings")
         total_by_row = pl.DataFrame({ROW_COL: base[ROW_COL], "total": t})
         total = long.join(total_by_row, on=ROW_COL, how="left", maintain_order="left")["total"]
+        check_total(raw, long["value"], total, measure == "count", _as_written(raw, roles["total"]),
+                    rows=long[ROW_COL])
     seg = {role: (long[role] if role in long.columns else "") for role in ("region", "occupation")}
     src: pl.Series | str = (long["source"].replace("", source) if source else long["source"]
                             ) if "source" in long.columns else (source or "")
@@ -406,7 +408,7 @@ def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
     monthly = period[1]
     reject_duplicates(frame, raw.label, "month" if monthly else "date")
     if not monthly:
-        frame = to_monthly(frame)
+        frame = to_monthly(frame, notes, label=raw.label)
         notes.append("sub-monthly periods aggregated to months")
     else:
         coarse = coarse_note(frame["period"])

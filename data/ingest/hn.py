@@ -1,6 +1,7 @@
 """The ``hn-whoishiring`` format: monthly term shares from Hacker News "Who is hiring?" threads.
 
-Input (ryanwi/hiringtrends, converted): ``month, num_comments, term, count, percentage, rank``.
+Input (ryanwi/hiringtrends, converted): ``month, num_comments, term, count, percentage, rank``
+(``count`` and ``rank`` are not stored but, when present, must be numbers: count ≥ 0).
 Each term becomes a ``share`` series (``value`` = percentage of that month's job comments,
 ``total`` = num_comments), source ``hn-whoishiring``. ``num_comments`` per month also becomes the
 whole-market series (skill ``store.MARKET_SKILL``, measure ``count``): "did hiring fall, or did the
@@ -75,6 +76,12 @@ def parse_hn(raw: RawTable, *, source: str | None, settings: Settings) -> Parsed
                                what="a percentage of comments (0–100)")
     comments = checks.number_column(raw, "num_comments", required=True, minimum=0.0,
                                     what="a number of comments")
+    # Not stored (the percentage is), but a bad cell means a broken file: say where.
+    if "count" in raw.frame.columns:
+        checks.number_column(raw, "count", required=True, minimum=0.0,
+                             what="a number of comments mentioning the term")
+    if "rank" in raw.frame.columns:
+        checks.number_column(raw, "rank", required=False, minimum=0.0, what="a rank (a number)")
     rows = spreadsheet_rows(raw.frame)
     _check_one_total_per_month(period, comments, rows, raw.label)
 
@@ -88,13 +95,12 @@ def parse_hn(raw: RawTable, *, source: str | None, settings: Settings) -> Parsed
     market = assemble(pl.repeat(MARKET_SKILL, market_src.height, dtype=pl.String, eager=True),
                       market_src["period"], market_src["value"], total=None, source=src,
                       region="", occupation="", measure="count")
-    if not monthly:
-        reject_duplicates(terms, raw.label, "date")
-        terms = to_monthly(terms)
-        market = to_monthly(market)
+    notes = [f"excluded non-skill terms: {', '.join(excluded)}"] if excluded else []
     frame = pl.concat([terms, market.with_columns(pl.lit(None, dtype=pl.Int64).alias("_row"))]
                       if "_row" in terms.columns else [terms, market], how="vertical")
-    notes = [f"excluded non-skill terms: {', '.join(excluded)}"] if excluded else []
+    if not monthly:
+        reject_duplicates(terms, raw.label, "date")
+        frame = to_monthly(frame, notes, label=raw.label)
     dic = raw.path.with_name("terms.dic")
     aliases = None
     if dic.is_file():

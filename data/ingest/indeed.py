@@ -10,7 +10,8 @@ Two files share the format (told apart by their columns):
 Only ``variable == 'total postings'`` rows are kept when a ``variable`` column exists (the aggregate
 file also has 'new postings', a different quantity that would collide with the total in the same
 series); the rest are counted in the notes. Measure ``index`` (2020-02-01 = 100), source
-``indeed``; the monthly value is the mean of the days present (a partial last month included).
+``indeed``; the monthly value is the mean of the days present: an index is an average, so a
+partial first or last month is kept (and noted; see ``monthly``).
 """
 from __future__ import annotations
 
@@ -72,4 +73,5 @@ def parse_indeed(raw: RawTable, *, source: str | None, settings: Settings) -> Pa
                      total=None, source=source or SOURCE, region=region, occupation=occupation,
                      measure="index", rows=spreadsheet_rows(raw.frame))
     reject_duplicates(frame, raw.label, "date")
-    return Parsed(frame=to_monthly(frame), fmt="indeed-postings", notes=notes)
+    return Parsed(frame=to_monthly(frame, notes, label=raw.label), fmt="indeed-postings",
+                  notes=notes)

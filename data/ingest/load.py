@@ -123,7 +123,8 @@ MERGES = ("max", "sum", "mean")
 
 
 def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_file: str,
-                 sha256: str, fmt: str, merge: str | None = None) -> dict[str, int]:
+                 sha256: str, fmt: str, merge: str | None = None,
+                 replaced: dict[int, int] | None = None) -> dict[str, int]:
     """Store a monthly ingest frame as one batch; returns ``batch_id, rows, series, skills``.
 
     ``frame``: ``skill, period (Date, first of month), value, total, source, region, occupation,
@@ -131,6 +132,8 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_
     created (category ``uncategorised``); names resolve through aliases case-insensitively. A
     (series, month) given twice — also via two names of one skill — is an ``InputError``, unless
     ``merge`` (``max``, ``sum`` or ``mean``) says how to combine such rows (``total``: the max).
+    ``replaced``, when given, is filled with ``{earlier batch_id: number of its stored values
+    this batch replaced}``.
     """
     f = _with_series_key(_normalise(frame, source_file))
     series = _series_table(con, f)
@@ -149,6 +152,10 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_
     _registered(con, "tmp_obs", obs)
     try:
         if series["existed"].any():
+            if replaced is not None:
+                earlier = query(con, "ingest_observation_replaced")
+                replaced.update(zip(earlier["batch_id"].to_list(), earlier["n"].to_list(),
+                                    strict=True))
             execute(con, "ingest_observation_delete")
         execute(con, "ingest_observation_insert", batch_id=batch_id)
     finally:

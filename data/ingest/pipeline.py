@@ -32,7 +32,8 @@ from data.ingest.load import add_aliases, already_ingested, ingest_frame, known_
 from data.ingest.long import parse_long
 from data.ingest.readers import check_path, read_header, read_table, sha256_file
 from data.settings import Settings, get_settings
-from data.skills import ensure_default_taxonomy, resolve_names
+from data.skills import ensure_default_taxonomy, resolve_names, upsert_taxonomy
+from data.store import query
 
 FIXED_MEASURE = {"hn-whoishiring": "share", "indeed-postings": "index", "postings": "count"}
 STAGES = ("read and validate", "write")
@@ -57,9 +58,15 @@ class IngestSummary:
     files: list[FileResult]
     seconds: float
     skills: int = 0  # distinct skills touched by this call
+    # What the call's batches hold once written (files of one call may overlap: later file wins);
+    # None: the per-file figures are exact (one file).
+    stored_rows: int | None = None
+    stored_series: int | None = None
 
     @property
     def rows(self) -> int:
+        if self.stored_rows is not None:
+            return self.stored_rows
         return sum(f.rows for f in self.files)
 
     @property
@@ -68,6 +75,8 @@ class IngestSummary:
 
     @property
     def series(self) -> int:
+        if self.stored_series is not None:
+            return self.stored_series
         return sum(f.series for f in self.files)
 
     def line(self) -> str:
@@ -167,8 +176,9 @@ def _live_hashes(db: Path) -> set[str]:
 def _check_measure(fmt: str, measure: str | None, label: str) -> None:
     fixed = FIXED_MEASURE.get(fmt)
     if measure and fixed and measure != fixed:
+        article = "an" if fixed[0] in "aeiou" else "a"
         raise UsageError(f"{label}: --measure {measure} does not apply to the {fmt} format, whose "
-                         f"values are a {fixed}; drop --measure or pass --format long")
+                         f"values are {article} {fixed}; drop --measure or pass --format long")
 
 
 class _Progress:
@@ -268,16 +278,20 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
                 item.parsed = None
                 bar.advance()
         todo = [item for item in todo if not item.result.skipped]
-        skills = 0
+        summary = IngestSummary(files=results, seconds=0.0)
         if todo:
-            skills = _write(db_path, todo, settings, bar, source=source, progress=progress, say=say)
-    return IngestSummary(files=results, seconds=time.perf_counter() - started, skills=skills)
+            _write(db_path, todo, settings, bar, summary, source=source, progress=progress, say=say)
+    summary.seconds = time.perf_counter() - started
+    return summary
 
 
-def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress, *,
-           source: str | None, progress: bool, say: Callable[[str], None]) -> int:
-    """Load the files in one transaction; returns the number of distinct skills touched."""
+def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress,
+           summary: IngestSummary, *, source: str | None, progress: bool,
+           say: Callable[[str], None]) -> None:
+    """Load the files in one transaction; fills ``summary``'s call-wide figures (distinct skills,
+    and stored values and series when several files were loaded)."""
     names: list[pl.Series] = []
+    batches: dict[int, str] = {}  # batch id → file label, for files of this call
     with store.write(db, settings) as con:
         ensure_default_taxonomy(con)
         for job in todo:
@@ -295,12 +309,17 @@ def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress, *,
                 item = job.parsed
             if item.aliases is not None and item.aliases.height:
                 add_aliases(con, item.aliases)
+            if item.categories is not None and item.categories.height:
+                _add_categories(con, item.categories)
+            replaced: dict[int, int] = {}
             try:
                 stats = ingest_frame(con, item.frame, source_file=str(path.resolve()), sha256=sha,
-                                     fmt=item.fmt, merge=item.merge)
+                                     fmt=item.fmt, merge=item.merge, replaced=replaced)
             except InputError as exc:  # name the file as the user gave it
                 raise InputError(exc.detail, file=label, row=exc.row, column=exc.column) from None
             frame = item.frame
+            _note_overlaps(replaced, batches, item.notes)
+            batches[stats["batch_id"]] = label
             result.rows, result.series = stats["rows"], stats["series"]
             result.rows_read = item.rows_read
             result.skills = stats["skills"]
@@ -313,6 +332,26 @@ def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress, *,
                 say(f"{label}: {note}")
             bar.advance()
         if not names:
-            return 0
+            return
         ids = resolve_names(con, pl.concat(names), create=False)["skill_id"]
-        return int(ids.drop_nulls().n_unique())
+        summary.skills = int(ids.drop_nulls().n_unique())
+        if len(batches) > 1:
+            stored = query(con, "ingest_batches_stored", first_batch=min(batches))
+            summary.stored_rows = int(stored["n_rows"][0])
+            summary.stored_series = int(stored["n_series"][0])
+
+
+def _note_overlaps(replaced: dict[int, int], batches: dict[int, str], notes: list[str]) -> None:
+    """A note for each earlier file of this call whose (series, month) values this file replaces."""
+    for batch_id, n in replaced.items():
+        if batch_id in batches:
+            notes.append(f"overlaps {batches[batch_id]} on {n:,} (series, month) values given by "
+                         "both; this later file's values are kept (latest batch wins)")
+
+
+def _add_categories(con: Any, categories: pl.DataFrame) -> None:
+    """Skills new to the store get the file's category (existing skills keep theirs)."""
+    known = resolve_names(con, categories["name"], create=False)
+    new = known.filter(pl.col("skill_id").is_null()).select("name")
+    if new.height:
+        upsert_taxonomy(con, new.join(categories, on="name", how="left"))
