@@ -91,11 +91,9 @@ def to_monthly(frame: pl.DataFrame, notes: list[str] | None = None, *,
     """Collapse ``frame`` (the ingest frame, ``period`` any day) to one row per series and month.
 
     The ``measure`` column decides the rule per series. Incomplete first/last months are handled
-    as the module docstring says; a note is appended to ``notes`` when one is found. The optional
-    ``_row`` column is dropped: an aggregated row has no single source row. Count data lying
-    wholly inside one incomplete month leaves nothing: an ``InputError`` naming ``label``.
+    as the module docstring says (:func:`drop_incomplete_months`). The optional ``_row`` column is
+    dropped: an aggregated row has no single source row.
     """
-    partial, covered = incomplete_months(frame["period"])
     month = pl.col("period").dt.truncate("1mo")
     value = (pl.when(pl.col("measure").first() == "count")
              .then(pl.col("value").sum())
@@ -106,8 +104,23 @@ def to_monthly(frame: pl.DataFrame, notes: list[str] | None = None, *,
     out = (frame.group_by([*SERIES_KEYS, month], maintain_order=True)
            .agg(value.alias("value"), total.alias("total")))
     out = out.select("skill", "period", "value", "total", "source", "region", "occupation", "measure")
+    return drop_incomplete_months(out, frame["period"], notes, label=label)
+
+
+def drop_incomplete_months(monthly: pl.DataFrame, dates: pl.Series,
+                           notes: list[str] | None = None, *,
+                           label: str | None = None) -> pl.DataFrame:
+    """Apply the incomplete-month rule to an already monthly ingest frame.
+
+    ``dates``: the input's observation dates (day resolution; distinct values are enough). Count
+    rows of an incomplete first/last month are dropped; share/index rows keep their value and
+    lose their total. A note is appended to ``notes``; count data lying wholly inside one
+    incomplete month leaves nothing: an ``InputError`` naming ``label``.
+    """
+    partial, covered = incomplete_months(dates)
     if not partial:
-        return out
+        return monthly
+    out = monthly
     edge = pl.col("period").is_in(pl.Series(partial, dtype=pl.Date).implode())
     is_count = pl.col("measure") == "count"
     dropped = out.filter(edge & is_count).height
