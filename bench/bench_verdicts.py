@@ -3,9 +3,12 @@
 1. Demo data whose generator knows each skill's life cycle: confusion matrix of status vs truth
    (``noisy`` skills should be ``stable`` or ``uncertain``), recall per life cycle and the number
    of verdicts pointing the wrong way.
-2. Real HN "Who is hiring" term shares: runs as of 2019-12 and 2024-05 (``--as-of``: only data up
-   to that month) and prints what the tool said for a few well-known terms, with what happened
-   next where the data shows it. No term is special-cased anywhere in the code.
+2. Real HN "Who is hiring" term shares: runs as of 2017-12, 2019-12, 2021-12 and 2024-05
+   (``--as-of``: only data up to that month) and prints what the tool said for a few well-known
+   terms, with what happened next where the data shows it. For every term with a known future it
+   scores the directional verdicts (rising/emerging vs declining/obsolescent) against the change
+   of the mean share over the next 24 months vs the last 12: right direction, and wrong by more
+   than 10%. No term is special-cased anywhere in the code.
 
 Run: ``.venv/bin/python bench/bench_verdicts.py``
 """
@@ -30,7 +33,8 @@ HN = (Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
 TERMS = ["TypeScript", "Rust", "AngularJS", "jQuery", "AI", "Rails", "Java", "Ruby"]
 STATUSES = ["emerging", "rising", "stable", "declining", "obsolescent", "uncertain", "insufficient-history"]
 pl.Config.set_tbl_rows(60)
-pl.Config.set_tbl_width_chars(200)
+pl.Config.set_tbl_width_chars(400)
+pl.Config.set_tbl_cols(20)
 pl.Config.set_fmt_str_lengths(60)
 
 
@@ -97,12 +101,22 @@ def hn_verdicts(tmp: Path) -> None:
     with store.write(db) as con:
         ingest_frame(con, frame, source_file=str(HN), sha256="hn", fmt="hn-whoishiring")
     wide = frame.select("skill", "period", "value")
-    for as_of in (dt.date(2019, 12, 1), dt.date(2024, 5, 1)):
+    for as_of in (dt.date(2017, 12, 1), dt.date(2019, 12, 1), dt.date(2021, 12, 1),
+                  dt.date(2024, 5, 1)):
         run = batch.run_forecast(db, horizon=24, as_of=as_of, jobs=2, progress=False)
         out = outlook(db, run)
         print(f"\nHN who-is-hiring shares as of {as_of:%Y-%m} ({out.height} terms): "
               + ", ".join(f"{s} {n}" for s, n in out.group_by("status").len().sort("len", descending=True)
                           .iter_rows()))
+        print("  " + directional(out, wide, as_of))
+        moving = out.filter(pl.col("status").is_in(["rising", "declining"]))
+        level = pl.col("forecast") / (1 + pl.col("growth_pct") / 100)
+        inside = moving.filter((pl.col("lower_80") <= level) & (level <= pl.col("upper_80"))).height
+        judged = moving.filter(((pl.col("status") == "rising") & (pl.col("growth_lower_80") > 0))
+                               | ((pl.col("status") == "declining") & (pl.col("growth_upper_80") < 0)))
+        print(f"  rising/declining {moving.height}: judged 80% interval (growth_lower/upper_80) "
+              f"excludes no change for {judged.height}; the monthly 80% interval at the horizon "
+              f"(exported lower/upper_80) contains the level for {inside}")
         rows = []
         for term in TERMS:
             r = out.filter(pl.col("skill").str.to_lowercase() == term.lower())
@@ -118,7 +132,7 @@ def hn_verdicts(tmp: Path) -> None:
             x = r.row(0, named=True)
             rows.append({"term": term, "status": x["status"], "last 12m %": round(before or 0, 2),
                          "growth_pct": _r(x["growth_pct"]), "g_lo80": _r(x["growth_lower_80"]),
-                         "g_hi80": _r(x["growth_upper_80"]), "q": _r(x["q_value"], 4),
+                         "g_hi80": _r(x["growth_upper_80"]), "q": _r(x["q_value"], 6),
                          "half_life": _r(x["half_life_months"]), "peak_ratio": _r(x["peak_ratio"], 2),
                          "model": x["model"], "next 24m vs last 12m": nxt})
         print(pl.DataFrame(rows))
@@ -126,6 +140,28 @@ def hn_verdicts(tmp: Path) -> None:
             r = out.filter(pl.col("skill").str.to_lowercase() == term.lower())
             if r.height:
                 print(f"  {term}: {r['note'][0]}")
+
+
+def directional(out: pl.DataFrame, wide: pl.DataFrame, as_of: dt.date) -> str:
+    """Directional verdicts vs the next 24 months' mean share over the last 12 months'."""
+    year_before = dt.date(as_of.year - 1, as_of.month, 1)
+    two_after = dt.date(as_of.year + 2, as_of.month, 1)
+    if wide["period"].max() < two_after:  # type: ignore[operator]
+        return "future not in the data yet: no directional score"
+    before = (wide.filter((pl.col("period") <= as_of) & (pl.col("period") > year_before))
+              .group_by("skill").agg(pl.col("value").mean().alias("before")))
+    after = (wide.filter((pl.col("period") > as_of) & (pl.col("period") <= two_after))
+             .group_by("skill").agg(pl.col("value").mean().alias("after")))
+    ch = (before.join(after, on="skill").filter(pl.col("before") > 0)
+          .with_columns((pl.col("after") / pl.col("before") - 1).alias("change")))
+    j = out.select("skill", "status").join(ch, on="skill")
+    up = j.filter(pl.col("status").is_in(["rising", "emerging"]))
+    down = j.filter(pl.col("status").is_in(["declining", "obsolescent"]))
+    right = up.filter(pl.col("change") > 0).height + down.filter(pl.col("change") < 0).height
+    wrong = up.filter(pl.col("change") < -0.1).height + down.filter(pl.col("change") > 0.1).height
+    n = up.height + down.height
+    return (f"directional verdicts {n} (up {up.height}, down {down.height}): right direction "
+            f"{right} ({100 * right / max(n, 1):.0f}%), wrong by >10% {wrong}")
 
 
 def _r(x: float | None, nd: int = 1) -> float | None:

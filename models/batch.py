@@ -214,9 +214,9 @@ def build_frames(p: Packed, results: list[SeriesResult], *, horizon: int, min_hi
     ``growth_pct`` compares the published forecast at the horizon with the model's level at the
     last month (``models.series``: null when that level is below the zero offset);
     ``growth_lower_80``/``growth_upper_80`` are the interval the status judges: the 80% interval
-    of the change of the expected demand level at the horizon (the trend line, see
-    ``models.outlook``) of the analysed quantity — the share of postings for count series with
-    totals (said in ``note``).
+    of the change of the expected demand level at the horizon (headline growth ± the trend's
+    estimation uncertainty, see ``models.series``) of the analysed quantity — the share of
+    postings for count series with totals (said in ``note``).
     """
     meta = p.meta
     sids = meta["series_id"].to_list()
@@ -269,10 +269,10 @@ def build_frames(p: Packed, results: list[SeriesResult], *, horizon: int, min_hi
             for c in ("lower_80", "upper_80", "lower_95", "upper_95"):
                 row[c] = float(r.bounds[c][-1])
         if (ev is not None and r.n_months >= min_history and not ev.constant
-                and math.isfinite(ev.trend_lo80)):
+                and math.isfinite(ev.judged_lo80)):
             # the interval the status judges: change of the expected level at the horizon
-            row["growth_lower_80"] = _none(100 * ev.trend_lo80)
-            row["growth_upper_80"] = _none(100 * ev.trend_hi80)
+            row["growth_lower_80"] = _none(100 * ev.judged_lo80)
+            row["growth_upper_80"] = _none(100 * ev.judged_hi80)
             if ev.relative:
                 row["note"] = "judged on the share of postings; " + row["note"]
         if ev is not None and r.n_months >= min_history and not ev.constant:

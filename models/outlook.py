@@ -18,19 +18,20 @@ below ``FDR``):
    of demand over the window, t ≥ ``ACCEL_T``, autocorrelation-inflated).
 5. ``rising`` / ``declining``: all of
    a. a significant trend (BH ``q_value`` < ``FDR``) in that direction;
-   b. a material change of the expected demand *level* at the horizon: the fitted log-linear
-      trend of the trend window, extrapolated to the horizon, changes by at least ``MATERIAL``
-      (±10% over the horizon);
-   c. the 80% interval of that change excludes "no change" (from the slope's standard error,
-      inflated for autocorrelation; published as ``growth_lower_80``/``growth_upper_80``);
-   d. the headline forecast agrees: ``growth`` at the horizon in the same direction by at least
-      ``AGREE`` (half the material threshold). The headline is a damped combination chosen for
-      accuracy, so it often forecasts less change than the trend; it must not contradict it.
+   b. a material trend: the fitted log-linear trend of the trend window, extrapolated to the
+      horizon, changes demand by at least ``MATERIAL`` (±10% over the horizon);
+   c. the headline forecast agrees: its growth at the horizon is in the same direction by at
+      least ``AGREE`` (the headline is a damped combination chosen for accuracy, so it often
+      forecasts less change than the trend line; it must not contradict it);
+   d. the 80% interval of the change of the expected demand *level* at the horizon excludes
+      "no change": the headline growth ± the estimation uncertainty of the trend over the
+      horizon (slope standard error × horizon, inflated for autocorrelation; published as
+      ``growth_lower_80``/``growth_upper_80`` and stated in the note).
    The judged interval is deliberately not the prediction interval of one future month (the
    exported ``lower_80``/``upper_80``): on survey-like data one month's sampling noise alone
    spans a factor of 2 and a 24-month random-walk interval a factor of 3–4, which would call
    every real, steady trend "uncertain". So an exported monthly interval may still contain
-   today's level when the verdict is rising or declining; the note states the judged numbers.
+   today's level when the verdict is rising or declining.
    A declining series whose half-life is at most ``SHORT_HALF_LIFE`` months is ``obsolescent``.
 6. ``uncertain``: the evidence disagrees (a significant, material trend whose interval reaches
    "no change" or that the headline forecast does not carry; or a material forecast change
@@ -89,11 +90,11 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
                             f"(t={ev.quad_t:.1f}), q={q:.3g}")
     material_up = ev.growth >= MATERIAL
     material_down = ev.growth <= -MATERIAL
-    judged = (f"trend level {100 * ev.trend_growth:+.0f}% ({100 * ev.trend_lo80:+.0f}% to "
-              f"{100 * ev.trend_hi80:+.0f}%, 80%), forecast {100 * ev.growth:+.0f}%, q={q:.3g}")
-    if (up and ev.trend_growth >= MATERIAL and ev.trend_lo80 > 0 and ev.growth >= AGREE):
+    judged = (f"expected level {100 * ev.growth:+.0f}% (80%: {100 * ev.judged_lo80:+.0f}% to "
+              f"{100 * ev.judged_hi80:+.0f}%), trend line {100 * ev.trend_growth:+.0f}%, q={q:.3g}")
+    if up and ev.trend_growth >= MATERIAL and ev.growth >= AGREE and ev.judged_lo80 > 0:
         return "rising", judged
-    if (down and ev.trend_growth <= -MATERIAL and ev.trend_hi80 < 0 and ev.growth <= -AGREE):
+    if down and ev.trend_growth <= -MATERIAL and ev.growth <= -AGREE and ev.judged_hi80 < 0:
         hl = ev.half_life[0]
         if hl is not None and hl <= SHORT_HALF_LIFE:
             return "obsolescent", f"declining with half-life {hl:.0f} months; {judged}"

@@ -25,10 +25,13 @@ Rules:
   ``forecast − level``. When the level is below the zero offset (half the smallest observation —
   demand now is indistinguishable from zero) there is no base to grow from: ``growth_pct`` is
   null (never a division by a floating-point leftover).
-* **Trend interval.** The outlook judges the change of the expected demand level, not of one
-  noisy future month: the 80% interval of the change over the horizon of the fitted log-linear
-  trend of the last ``TREND_WINDOW`` months (OLS slope, standard error inflated by the
-  Mann-Kendall autocorrelation factor); published as ``growth_lower_80``/``growth_upper_80``.
+* **Judged interval.** The outlook judges the change of the expected demand level, not of one
+  noisy future month: the headline's growth at the horizon ± the estimation uncertainty of the
+  trend over the horizon (80%: ``1.28 × se(slope) × horizon`` on the log scale, the OLS slope of
+  log demand over the last ``TREND_WINDOW`` months with its standard error inflated by the
+  Mann-Kendall autocorrelation factor). It brackets the headline growth and is published as
+  ``growth_lower_80``/``growth_upper_80``. ``trend_growth`` is the trend line's own change to the
+  horizon (materiality of the trend).
 """
 from __future__ import annotations
 
@@ -66,8 +69,8 @@ class Evidence:
     growth_lo80: float = math.nan       # level interval of the headline (no one-month noise)
     growth_hi80: float = math.nan
     trend_growth: float = math.nan      # change of the trend line to the horizon
-    trend_lo80: float = math.nan        # 80% interval of the trend line's change to the horizon
-    trend_hi80: float = math.nan
+    judged_lo80: float = math.nan       # 80% interval of the expected level's change (outlook)
+    judged_hi80: float = math.nan
     width_ratio: float = math.nan       # hi80 / lo80 at the horizon
     p_value: float = math.nan           # modified Mann-Kendall over the trend window
     slope: float = 0.0                  # Sen's slope (modelling scale per month)
@@ -183,10 +186,12 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     hl = trend.half_life(log_y, mk.inflation)
     ev.half_life = (hl.months, hl.lower, hl.upper)
     tb, tse = trend.ols_slope(log_y, mk.inflation)
-    if math.isfinite(tse):  # a flat trend window (e.g. all zeros) has no trend to judge
+    if math.isfinite(tse) and ev.growth > -1:  # a flat trend window has no trend to judge
         ev.trend_growth = math.exp(min(tb * (d + 1), 700.0)) - 1
-        ev.trend_lo80 = math.exp(min((tb - backtest.Z[80] * tse) * (d + 1), 700.0)) - 1
-        ev.trend_hi80 = math.exp(min((tb + backtest.Z[80] * tse) * (d + 1), 700.0)) - 1
+        half = backtest.Z[80] * tse * (d + 1)
+        g = math.log1p(ev.growth)
+        ev.judged_lo80 = math.expm1(min(g - half, 700.0))
+        ev.judged_hi80 = math.expm1(min(g + half, 700.0))
     y = prep.inverse(z) if not prep.relative else _share(prep, z)
     ma = trend.trailing_mean(y, 12)
     valid = ma[min(11, n - 1):]

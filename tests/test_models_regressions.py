@@ -111,10 +111,11 @@ def test_steady_trend_under_heavy_monthly_noise_gets_a_direction(sign: int) -> N
         if (sign > 0 and status == "rising") or (sign < 0 and status in ("declining", "obsolescent")):
             hits += 1
             # the verdict is verifiable from what is published: judged interval and the note
-            assert (ev.trend_lo80 > 0) if sign > 0 else (ev.trend_hi80 < 0)
-            assert sign * r.growth_pct > 0 and "trend level" in reason
+            assert (ev.judged_lo80 > 0) if sign > 0 else (ev.judged_hi80 < 0)
+            assert ev.judged_lo80 <= ev.growth <= ev.judged_hi80  # it brackets the growth
+            assert sign * r.growth_pct > 0 and "expected level" in reason
         assert status not in (("declining", "obsolescent") if sign > 0 else ("rising", "emerging"))
-    assert hits >= 5
+    assert hits >= 4
 
 
 def test_rise_then_flat_plateau_is_not_rising() -> None:

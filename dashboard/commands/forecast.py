@@ -55,14 +55,16 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None) -> 
         sign of forecast - level but can differ from forecast / last_value - 1;
         it is empty when that level is below half the smallest observation.
       * lower_80..upper_95 are the interval for the single month at the horizon.
-      * rising/declining need a significant trend (q_value < 0.05), a change of
-        the expected level (the trend line of the last 36 months) of at least 10%
-        at the horizon whose 80% interval excludes no change, and a headline
-        forecast moving the same way by at least 5% (counts with market totals
-        are judged on their share of postings, said in the note). That judged
-        interval excludes one month's noise and is kept as growth_lower_80 /
-        growth_upper_80 in the database (dashboard, note), so the exported
-        monthly interval can still contain today's level for a rising skill.
+      * rising/declining need a significant trend (q_value < 0.05), a trend line
+        (last 36 months) changing demand by at least 10% at the horizon, a
+        headline forecast moving the same way by at least 5%, and an 80% interval
+        of the expected level at the horizon that excludes no change: the
+        headline growth +/- the trend's estimation uncertainty over the horizon.
+        That judged interval excludes one month's noise; it is kept as
+        growth_lower_80 / growth_upper_80 in the database and stated in the note
+        (dashboard), so the exported monthly interval can still contain today's
+        level for a rising skill. Counts with market totals are judged on their
+        share of postings (said in the note).
       * backtest_mase and coverage_80 are empty for constant series and series
         shorter than 24 months: there is nothing to score.
 
