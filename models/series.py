@@ -65,7 +65,7 @@ class Evidence:
     n_months: int
     constant: bool
     all_zero: bool = False              # never observed above zero
-    growth: float = math.nan            # analysed quantity, at the horizon
+    growth: float = math.nan            # analysed quantity, at the horizon (as growth_pct)
     growth_lo80: float = math.nan       # level interval of the headline (no one-month noise)
     growth_hi80: float = math.nan
     trend_growth: float = math.nan      # change of the trend line to the horizon
@@ -169,7 +169,12 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     zl = float(np.mean(z[-LEVEL_MONTHS:]))
     ratio = _ratio_fn(prep)
     d = min(z_mean.size, DECISION_HORIZON) - 1
-    ev.growth = ratio(z_mean[d], zl) - 1
+    ev.growth = ratio(z_mean[d], zl) - 1  # offset included: defined even at a zero level
+    published = (lambda v: float(_share(prep, np.array([v]))[0])) if prep.relative else (
+        lambda v: float(prep.inverse(np.array([v]))[0]))
+    base = published(zl)
+    if base >= (prep.offset if prep.relative else prep.floor) > 0:
+        ev.growth = published(float(z_mean[d])) / base - 1  # what growth_pct reports
     # interval of the demand *level* at the horizon: the prediction interval without the one-month
     # noise (the 1-step forecast variance), since the question is whether demand changes
     lvl_hw = math.sqrt(max(float(hw[80][d]) ** 2 - float(hw[80][0]) ** 2, 0.0))
