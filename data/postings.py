@@ -29,9 +29,29 @@ Rules for bad input (nothing is written: the caller stores the frame in one tran
   counted (``truncated``); the posting still counts.
 - Bytes that are not UTF-8 are replaced (U+FFFD); affected postings are counted
   (``invalid_utf8``) and still processed.
+
+Incomplete first and last months. Counts are per calendar month, so a month the file covers only
+in part would look like a collapse (postings through 5 January give January a few days' count
+against December's full month: a false decline in every forecast and a dip in the market
+series). Judged from the postings' own dates (after the rules above): when postings appear on at
+least ``ACTIVE_DAY_SHARE`` of the days of the data's span outside the month in question (at least
+``MIN_REFERENCE_DAYS`` days of it — "daily activity"), then
+
+- the LAST month is incomplete when the last posting date is more than ``EDGE_SLACK_DAYS`` days
+  before the month's last day (``last < month end − 2``), and
+- the FIRST month is incomplete when the first posting date is more than ``EDGE_SLACK_DAYS`` days
+  after the month's first day.
+
+An incomplete month is dropped from every count, total and the market series (nothing is
+pro-rated), so shares stay unaffected as well; the stats say so: ``note`` = ``"dropped
+incomplete month 2024-01 (postings through 2024-01-05)"`` and ``incomplete_month_postings`` (how
+many postings those months held). Sparse files (no daily activity) and files within one month
+are left as they are.
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import multiprocessing
 import os
 import sys
@@ -55,6 +75,9 @@ __all__ = ["CHUNK_ROWS", "MAX_FIELD_CHARS", "extract_file", "postings_to_frame",
 
 MAX_FIELD_CHARS = 100_000
 MAX_BAD_DATE_SHARE = 0.10
+EDGE_SLACK_DAYS = 2        # a first/last month counts as complete within 2 days of its start/end
+ACTIVE_DAY_SHARE = 0.5     # "daily activity": postings on at least half of the days …
+MIN_REFERENCE_DAYS = 28    # … of at least four weeks outside the month being judged
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 _HASH_SEED = 20_240_501
 _SEGMENT = ("region", "occupation")
@@ -62,11 +85,12 @@ _SEGMENT = ("region", "occupation")
 
 # ---------------------------------------------------------------------------------------------
 _DATE = pl.col("posted_at").str.strip_chars()
-_PERIOD = pl.coalesce(
+_DAY = pl.coalesce(
     _DATE.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
     pl.when(_DATE.str.len_chars() == 7).then(_DATE + "-01").otherwise(None)
     .str.to_date("%Y-%m-%d", strict=False),
-).dt.truncate("1mo")
+)
+_PERIOD = _DAY.dt.truncate("1mo")
 
 
 @dataclass
@@ -83,6 +107,7 @@ class _Stats:
     mentions: int = 0
     seen_ids: set[int] = field(default_factory=set)
     seen_texts: set[int] = field(default_factory=set)
+    days: set[dt.date] = field(default_factory=set)   # distinct posting dates (for edge months)
 
     def report(self, n_skills: int, n_months: int) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -103,6 +128,7 @@ def _prepare(chunk: pl.DataFrame, stats: _Stats) -> pl.DataFrame:
                   | (pl.col("description").str.len_chars() > MAX_FIELD_CHARS)).fill_null(False)
     df = chunk.with_columns(
         _PERIOD.alias("period"),
+        _DAY.alias("_day"),
         long_field.alias("_long"),
         pl.col("title").str.slice(0, MAX_FIELD_CHARS).fill_null(""),
         pl.col("description").str.slice(0, MAX_FIELD_CHARS).fill_null(""),
@@ -147,6 +173,7 @@ def _prepare(chunk: pl.DataFrame, stats: _Stats) -> pl.DataFrame:
     stats.truncated += int(df["_long"].sum())
     stats.invalid_utf8 += int(df["_text"].str.contains("\ufffd", literal=True).sum())
     stats.postings += df.height
+    stats.days.update(df["_day"].unique().to_list())
     return df.select("period", "region", "occupation", "_text")
 
 
@@ -294,8 +321,54 @@ def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, sourc
         raise InputError("no usable postings (every row was empty, a duplicate or undated)",
                          file=label)
     frame = agg.frame(extractor.matcher.skills, source or "postings")
+    edges = incomplete_edge_months(stats.days)
+    frame, extra = _drop_months(frame, edges)
     n_skills = frame.filter(pl.col("skill") != MARKET_SKILL)["skill"].n_unique()
-    return frame, stats.report(n_skills, frame["period"].n_unique())
+    return frame, {**stats.report(n_skills, frame["period"].n_unique()), **extra}
+
+
+def incomplete_edge_months(days: set[dt.date]) -> list[tuple[dt.date, str]]:
+    """The first/last month of the postings when it is incomplete (see the module docstring):
+    ``(first of month, "postings through 2024-01-05")`` pairs, in date order."""
+    if not days:
+        return []
+    ordered = sorted(days)
+    first, last = ordered[0], ordered[-1]
+    months = sorted({d.replace(day=1) for d in ordered})
+    if len(months) < 2:
+        return []
+
+    def month_end(m: dt.date) -> dt.date:
+        return m.replace(day=calendar.monthrange(m.year, m.month)[1])
+
+    def daily_elsewhere(month: dt.date) -> bool:
+        """Postings on most days of the data's span outside ``month`` (at least a month of it)."""
+        covered = active = 0
+        for m in months:
+            if m == month:
+                continue
+            lo, hi = max(m, first), min(month_end(m), last)
+            covered += (hi - lo).days + 1
+        active = sum(1 for d in ordered if d.replace(day=1) != month)
+        return covered >= MIN_REFERENCE_DAYS and active >= ACTIVE_DAY_SHARE * covered
+
+    out: list[tuple[dt.date, str]] = []
+    if first.day > 1 + EDGE_SLACK_DAYS and daily_elsewhere(months[0]):
+        out.append((months[0], f"postings from {first.isoformat()}"))
+    if last < month_end(last) - dt.timedelta(days=EDGE_SLACK_DAYS) and daily_elsewhere(months[-1]):
+        out.append((months[-1], f"postings through {last.isoformat()}"))
+    return out
+
+
+def _drop_months(frame: pl.DataFrame, edges: list[tuple[dt.date, str]]
+                 ) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """Remove incomplete edge months from counts, totals and the market series; a note."""
+    if not edges:
+        return frame, {}
+    drop = pl.col("period").is_in(pl.Series([m for m, _ in edges], dtype=pl.Date).implode())
+    dropped = int(frame.filter(drop & (pl.col("skill") == MARKET_SKILL))["value"].sum())
+    note = "; ".join(f"dropped incomplete month {m:%Y-%m} ({why})" for m, why in edges)
+    return frame.filter(~drop), {"incomplete_month_postings": dropped, "note": note}
 
 
 def extract_file(path: str | Path, triples: list[tuple[str, str, str]], *,

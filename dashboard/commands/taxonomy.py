@@ -1,12 +1,15 @@
 """CLI: ``skillpulse taxonomy import`` (merge a taxonomy) and ``skillpulse extract`` (skills per posting)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from dashboard.commands.common import db_option
 from data import store
 from data.errors import UsageError
 from data.postings import extract_file
+from data.settings import Settings, get_settings
 from data.tables import FORMATS, write_table
 from data.taxonomy_io import db_triples, import_taxonomy, project_taxonomy, read_taxonomy, triples
 
@@ -52,7 +55,8 @@ def import_cmd(file: str, db: str) -> None:
 @click.command("extract")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
-              help="Use the taxonomy stored in this database.")
+              help="Use the taxonomy stored in this database. Default: $SKILLPULSE_DB when it is "
+                   "set and the database exists, else the project taxonomy.")
 @click.option("--taxonomy", "taxonomy", type=click.Path(dir_okay=False), default=None,
               help="Use this taxonomy file (skills CSV or O*NET TSV) instead.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
@@ -64,9 +68,15 @@ def extract_cmd(file: str, db: str | None, taxonomy: str | None, out: str | None
     """Skills found in each job posting of FILE: columns id, skill (one row per posting and skill).
 
     \b
-    FILE: CSV, Parquet or JSON Lines with id, posted_at, title, description (as for
-    'skillpulse ingest --format postings'). Without --db or --taxonomy the project taxonomy is
-    used. Matching is case-insensitive and word-bounded, the longest name wins ("React Native" is
+    FILE: CSV, Parquet or JSON Lines with an id column and a text column: description
+    and/or title (posted_at and other columns may be present and are not used).
+
+    \b
+    Taxonomy: --taxonomy FILE, else the database --db PATH, else the database named by
+    $SKILLPULSE_DB when that variable is set and the database exists, else the project
+    taxonomy (also used when the database holds no skills).
+
+    Matching is case-insensitive and word-bounded, the longest name wins ("React Native" is
     not also "React"), HTML and boilerplate (benefits, about us, equal-opportunity statements)
     are ignored, and ambiguous short names (C, R, Go, Swift, Excel…) need technical context.
 
@@ -80,17 +90,28 @@ def extract_cmd(file: str, db: str | None, taxonomy: str | None, out: str | None
         raise UsageError("give either --db or --taxonomy, not both")
     if taxonomy:
         tri = triples(read_taxonomy(taxonomy)[0])
-    elif db:
-        store.ensure_current(db)
-        with store.read(db) as con:
-            # a cursor: store.read leaves the schema check's result open on ``con`` (DuckDB 2.0)
-            tri = db_triples(con.cursor())
+    else:
+        db = db or _env_db()
+        tri = _db_triples(db) if db else []
         if not tri:
             tri = triples(project_taxonomy())
-    else:
-        tri = triples(project_taxonomy())
     df = extract_file(file, tri)
     write_table(df, out, fmt)
     if out not in (None, "-"):
         click.echo(f"wrote {df.height:,} rows ({df['id'].n_unique():,} postings with skills) to {out}",
                    err=True)
+
+
+def _env_db() -> str | None:
+    """The database named by $SKILLPULSE_DB (through the settings) when it is set and exists."""
+    configured = get_settings().db
+    if configured == Settings().db:   # the variable is not set: the built-in default
+        return None
+    return configured if Path(configured).exists() else None
+
+
+def _db_triples(db: str) -> list[tuple[str, str, str]]:
+    store.ensure_current(db)
+    with store.read(db) as con:
+        # a cursor: store.read leaves the schema check's result open on ``con`` (DuckDB 2.0)
+        return db_triples(con.cursor())
