@@ -28,7 +28,16 @@ Rules (the same for the project taxonomy and for a user's own):
    least two other skills. Ambiguous names never match inside a hyphen or ampersand compound
    (``C-suite``, ``Go-to-market``, ``R&D``). Unambiguous aliases (``Golang``,
    ``R programming``, ``Microsoft Excel``) always count.
-5. The title and the description are searched together; each skill counts once per posting.
+5. **Ordinary English phrases.** An ambiguous alias never counts, whatever its context, when
+   it is followed by one of the English continuations listed for that word in
+   ``common_words.csv`` (column ``followed_by``: "Go to", "Go ahead", "Excel at", "Swift
+   response", "Spring break", "Rust belt", "Spring and summer") or preceded by one of its
+   ``preceded_by`` words ("Head Chef", "next Spring"). Continuations are whole words (or start
+   with a symbol, "Spring/summer"), matched case-insensitively after optional spaces; the word
+   after a continuation may not be a letter, digit or hyphen. The case rule above still applies
+   first, so capitalisation is required *and* context; at the start of a sentence the capital
+   letter is no evidence, which is why these phrases are excluded outright.
+6. The title and the description are searched together; each skill counts once per posting.
 
 Implementation: one Aho-Corasick automaton (pyahocorasick) over the lower-cased text for aliases of
 three or more characters and those with symbols; one compiled regex for the short alphabetic ones.
@@ -235,8 +244,20 @@ def clean_text(text: str) -> str:
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """The project's list of common English words and names that are also technology names."""
+    return frozenset(common_phrases())
+
+
+@lru_cache(maxsize=1)
+def common_phrases() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per common word: the English continuations (``followed_by``) and the preceding words
+    (``preceded_by``) that make it ordinary English (rule 5), lower-cased."""
+    def split(cell: str | None) -> tuple[str, ...]:
+        parts = {" ".join(p.split()).lower() for p in (cell or "").split("|")}
+        return tuple(sorted((p for p in parts if p), key=len, reverse=True))
+
     with COMMON_WORDS_FILE.open(encoding="utf-8", newline="") as fh:
-        return frozenset(row["word"].strip().lower() for row in csv.DictReader(fh) if row["word"].strip())
+        return {row["word"].strip().lower(): (split(row.get("followed_by")), split(row.get("preceded_by")))
+                for row in csv.DictReader(fh) if (row["word"] or "").strip()}
 
 
 def alias_mode(alias: str, words: frozenset[str] | None = None) -> int:
@@ -261,6 +282,8 @@ class _Entry:
     mode: int
     surfaces: frozenset[str]   # accepted spellings for EXACT/CONTEXT/STRICT
     plural: bool               # a trailing "s" may follow (plain aliases of 3+ letters)
+    after: tuple[str, ...] = ()    # English continuations that rule the mention out (rule 5)
+    before: tuple[str, ...] = ()   # English preceding words that rule it out
 
 
 class AliasConflict(ValueError):
@@ -286,8 +309,10 @@ class Matcher:
     """
 
     def __init__(self, triples: Iterable[tuple[str, str, str]], *,
-                 words: frozenset[str] | None = None) -> None:
+                 words: frozenset[str] | None = None,
+                 phrases: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None) -> None:
         words = common_words() if words is None else words
+        phrases = common_phrases() if phrases is None else phrases
         self.skills: list[str] = []
         self.categories: list[str] = []
         index: dict[str, int] = {}
@@ -313,7 +338,8 @@ class Matcher:
         for key, (idx, surfaces) in by_key.items():
             mode = alias_mode(key, words)
             plural = mode == PLAIN and len(key) >= 3 and key[-1].isalpha() and key[-1] != "s"
-            entry = _Entry(idx, key, len(key), mode, frozenset(surfaces), plural)
+            after, before = phrases.get(key, ((), ())) if mode >= CONTEXT else ((), ())
+            entry = _Entry(idx, key, len(key), mode, frozenset(surfaces), plural, after, before)
             if key.isalpha() and len(key) <= 2:
                 short[key] = entry
             else:
@@ -346,8 +372,8 @@ class Matcher:
     def _candidates(self, text: str) -> list[tuple[int, int, _Entry]]:
         out: list[tuple[int, int, _Entry]] = []
         n = len(text)
+        low = _lower_same_length(text)
         if self._has_auto:
-            low = _lower_same_length(text)
             append = out.append
             for end, (length, plural, mode, entry) in self._auto.iter(low):
                 start = end - length + 1
@@ -366,7 +392,8 @@ class Matcher:
                 if mode != PLAIN:
                     if text[start:end + 1] not in entry.surfaces:
                         continue
-                    if mode >= CONTEXT and _compound(text, start, e):
+                    if mode >= CONTEXT and (_compound(text, start, e)
+                                            or _english_phrase(low, start, e, entry)):
                         continue
                 append((start, e, entry))
         if self._short_re is not None:
@@ -377,7 +404,7 @@ class Matcher:
                     if p.isalnum() or p in "_.":
                         continue
                 entry = self._short[m.group()]
-                if entry.mode >= CONTEXT and _compound(text, s, e):
+                if entry.mode >= CONTEXT and (_compound(text, s, e) or _english_phrase(low, s, e, entry)):
                     continue
                 if e + 1 < n and text[e] == "." and text[e + 1].isalnum():
                     continue
@@ -451,6 +478,30 @@ def _compound(text: str, s: int, e: int) -> bool:
             return True
         if q == "-" and e + 1 < len(text) and text[e + 1].isalnum():
             return True
+    return False
+
+
+def _english_phrase(low: str, s: int, e: int, entry: _Entry) -> bool:
+    """True when the mention ``low[s:e]`` is part of an ordinary English phrase (rule 5)."""
+    n = len(low)
+    if entry.after:
+        i = e
+        while i < n and low[i] in " \t":
+            i += 1
+        for p in entry.after:
+            j = i + len(p)
+            if ((i > e or not p[0].isalnum()) and low.startswith(p, i)
+                    and (j >= n or not (low[j].isalnum() or low[j] == "-"))):
+                return True
+    if entry.before:
+        i = s
+        while i > 0 and low[i - 1] in " \t":
+            i -= 1
+        for p in entry.before:
+            k = i - len(p)
+            if ((i < s or not p[-1].isalnum()) and k >= 0 and low.startswith(p, k)
+                    and (k == 0 or not low[k - 1].isalnum())):
+                return True
     return False
 
 
