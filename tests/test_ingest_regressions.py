@@ -113,3 +113,21 @@ def test_ingest_short_help_is_a_useful_summary(capsys: pytest.CaptureFixture[str
     line = next(ln for ln in out.splitlines() if ln.strip().startswith("ingest "))
     assert code == 0 and "Load skill-demand files (CSV/Parquet/JSONL)" in line
     assert "FILE..." not in out
+
+
+@pytest.mark.parametrize("grid", [True, False], ids=["dense-grid", "per-series"])
+def test_duplicate_month_check_both_paths(grid: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars as pl
+
+    from data.ingest import load
+
+    if not grid:
+        monkeypatch.setattr(load, "GRID_MAX_CELLS", 0)
+    months = [dt.date(2000 + k // 12, k % 12 + 1, 1) for k in range(40)]
+    ok = pl.DataFrame({"series_id": [s for s in (3, 90) for _ in months],
+                       "period": months * 2})
+    assert not load._has_duplicates(ok)
+    # February and March 2000 are 29 days apart: distinct months must stay distinct.
+    dup = pl.concat([ok, ok[41:42]])
+    assert load._has_duplicates(dup)
+    assert not load._has_duplicates(ok.head(0))

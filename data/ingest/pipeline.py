@@ -106,6 +106,7 @@ class _Todo:
     result: FileResult
     digest: Future[str] | None = None
     parsed: Parsed | None = None
+    header: list[str] = field(default_factory=list)
 
 
 Parser = Callable[..., Parsed]
@@ -114,8 +115,11 @@ PARSERS: dict[str, Parser] = {"long": parse_long, "hn-whoishiring": parse_hn,
 
 
 def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str | None,
-           settings: Settings) -> Parsed:
-    raw = read_table(path)
+           settings: Settings, header: Sequence[str] = ()) -> Parsed:
+    cols = {h.lower() for h in header}
+    # Exact long files: numbers are parsed while reading (the checks then run on floats).
+    numeric = ("value", "total") if fmt == "long" and set(LONG_REQUIRED) <= cols else ()
+    raw = read_table(path, numeric=numeric)
     raw = type(raw)(path=raw.path, label=label, frame=raw.frame, header=raw.header, kind=raw.kind)
     if fmt == "long" and set(LONG_REQUIRED) <= set(raw.frame.columns):
         parsed = parse_long(raw, source=source, measure=measure, settings=settings)
@@ -261,7 +265,8 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
                 bar.close()  # data.postings shows its own bar; two rich live displays cannot nest
             _check_measure(file_fmt, measure, label)
             result.fmt = file_fmt
-            todo.append(_Todo(path, label, "", file_fmt, result, hasher.submit(sha256_file, path)))
+            todo.append(_Todo(path, label, "", file_fmt, result, hasher.submit(sha256_file, path),
+                              header=header))
         seen: set[str] = set()
         for item in todo:
             if live and _skip_known(item, live, seen, say):
@@ -271,7 +276,7 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
             if item.fmt != "postings":  # postings are read inside the write (taxonomy needed)
                 bar.step(f"reading {item.path.name}")
                 item.parsed = _parse(item.path, item.label, item.fmt, source=source,
-                                     measure=measure, settings=settings)
+                                     measure=measure, settings=settings, header=item.header)
                 item.result.fmt = item.parsed.fmt
             bar.advance()
             if _skip_known(item, live, seen, say):
@@ -290,7 +295,6 @@ def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress,
            say: Callable[[str], None]) -> None:
     """Load the files in one transaction; fills ``summary``'s call-wide figures (distinct skills,
     and stored values and series when several files were loaded)."""
-    names: list[pl.Series] = []
     batches: dict[int, str] = {}  # batch id → file label, for files of this call
     with store.write(db, settings) as con:
         ensure_default_taxonomy(con)
@@ -327,18 +331,15 @@ def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress,
                 periods = frame["period"]
                 result.first, result.last = periods.min(), periods.max()  # type: ignore[assignment]
             result.notes = item.notes
-            names.append(frame["skill"].unique())
+            summary.skills = stats["skills"]
             for note in item.notes:
                 say(f"{label}: {note}")
             bar.advance()
-        if not names:
-            return
-        ids = resolve_names(con, pl.concat(names), create=False)["skill_id"]
-        summary.skills = int(ids.drop_nulls().n_unique())
-        if len(batches) > 1:
+        if len(batches) > 1:  # one file: its own figures are exact
             stored = query(con, "ingest_batches_stored", first_batch=min(batches))
             summary.stored_rows = int(stored["n_rows"][0])
             summary.stored_series = int(stored["n_series"][0])
+            summary.skills = int(stored["n_skills"][0])
 
 
 def _note_overlaps(replaced: dict[int, int], batches: dict[int, str], notes: list[str]) -> None:
