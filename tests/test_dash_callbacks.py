@@ -277,3 +277,17 @@ def test_empty_state_without_a_forecast_run(empty_run_db: Path, dash_app: Any) -
                 *explorer_values([]))[1])
         finally:
             dash_app.server.extensions[queries.EXTENSION_KEY] = saved
+
+
+def test_first_paint_loads_no_polyfill_and_plotly_only_on_demand(dash_app: Any) -> None:
+    from dashboard import app as shell
+
+    client = dash_app.server.test_client()
+    page_html = client.get("/").get_data(as_text=True)
+    scripts = [line for line in page_html.splitlines() if "<script src=" in line]
+    assert scripts and not [s for s in scripts if "polyfill" in s or "plotly" in s.lower()]
+    for url in shell.PRELOAD:  # lazily requested chunks download early
+        assert f'<link rel="preload" as="script" href="{url}">' in page_html
+    bundle = client.get(shell.PLOTLY_URL)  # what dcc.Graph asks for: the small cartesian bundle
+    assert bundle.status_code == 200 and bundle.mimetype == "application/javascript"
+    assert len(bundle.get_data()) == (shell.ASSETS / shell.PLOTLY_BUNDLE).stat().st_size

@@ -27,6 +27,12 @@
         return (run > 0 && known.indexOf(run) >= 0) ? run : 0;
     }
 
+    // ag-grid cell/overlay components named in Python (a plain text element: no HTML parsing).
+    var gridComponents = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
+    gridComponents.NoRowsOverlay = function (props) {
+        return window.React.createElement("div", {className: "grid-empty", role: "status"}, props.message);
+    };
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         skillpulse: {
             copyLink: function (n) { return window.location.href; },

@@ -4,7 +4,6 @@ generic browser-side CSV export and is called once when a page module is importe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape as html_escape
 from typing import Any
 from urllib.parse import quote
 
@@ -40,11 +39,12 @@ def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[di
     """An ag-grid with sorting, per-column filters and a "Download CSV" button.
 
     ``csv_columns`` picks the exported fields (e.g. a hidden plain-text twin of a link column).
-    ``empty_text`` is what the grid says when it has no rows (our text, escaped; never user data).
+    ``empty_text`` is what the grid says when it has no rows.
     """
     options: dict[str, Any] = {"animateRows": False, "tooltipShowDelay": 300}
-    if empty_text:
-        options["overlayNoRowsTemplate"] = f'<span class="grid-empty">{html_escape(empty_text)}</span>'
+    if empty_text:  # a React component (assets/skillpulse.js): text, never parsed as HTML
+        options["noRowsOverlayComponent"] = "NoRowsOverlay"
+        options["noRowsOverlayComponentParams"] = {"message": empty_text}
     header = html.Div([
         html.H3(title, className="h6 mb-0 fw-bold") if title else html.Span(),
         dbc.Button("Download CSV", id=csv_id, size="sm", color="secondary", outline=True,
