@@ -10,13 +10,23 @@ Formats, detected from the header:
   skills; the description records how many O*NET occupations list the skill and whether O*NET
   marks it a hot technology. No aliases.
 
-Rules for conflicts (never a partial write; the import runs in one ``store.write``):
+Rules for conflicts (never a partial write; the import runs in one ``store.write``). The order
+of imports does not matter (O*NET then the project CSV, or the other way round):
 
 - Within a file, a skill named twice or an alias naming two skills is an ``InputError`` that
-  names the row and column.
-- Against the database: a file's skill whose *name* is already an alias of another stored skill
-  is merged into that skill (names resolve through aliases, as everywhere). A file's *alias* that
-  already belongs to a different stored skill is an ``InputError`` (rename or drop the alias).
+  names the row and column — the only conflict that is an error.
+- Against the database, names are compared case-, space- and punctuation-insensitively
+  (:func:`loose_key`: "Objective-C" = "Objective C"; "C", "C++", "C#" stay apart). A file's skill
+  that is not stored under its own name is merged with a stored skill, first match wins:
+  (1) its name is an alias of a stored skill → merged into it (the stored name stays, the file's
+  name becomes an alias); (2) one of its aliases is a stored skill's *name* → that stored skill
+  takes the file's name (the old name stays an alias), so "SQL" with alias "Transact-SQL" ends
+  up as one skill "SQL" whichever file came first; (3) its name is a stored name up to case,
+  spaces and punctuation → merged, the stored spelling stays. A loose match naming several
+  stored skills merges nothing. Stored skills are never merged with each other.
+- A file's alias that already names a different stored skill stays with the stored skill (it is
+  not moved) and is reported.
+- Merges and kept aliases are listed in the summary ``skillpulse taxonomy import`` prints.
 - Categories and descriptions from the file replace stored ones (``uncategorised`` never does).
 """
 from __future__ import annotations
@@ -25,6 +35,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -32,7 +43,7 @@ import polars as pl
 from data.errors import InputError
 from data.settings import get_settings
 from data.skills import DEFAULT_TAXONOMY, upsert_taxonomy
-from data.store import MARKET_CATEGORY, query
+from data.store import MARKET_CATEGORY, execute, query
 
 ONET_COLUMNS = ("Example", "Commodity Title")
 TAXONOMY_COLUMNS = ("name", "category", "aliases", "description")
@@ -213,33 +224,110 @@ def db_triples(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     return list(df.select("skill", "category", "alias").iter_rows())
 
 
-def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str) -> dict[str, int]:
-    """Merge a validated taxonomy into the store (inside an open ``store.write``); a summary."""
+_LOOSE_DROP = str.maketrans("", "", " \t\n\r\u00a0-_/',’")
+
+
+def loose_key(name: str) -> str:
+    """A name compared case-, space- and punctuation-insensitively: "Objective-C" and
+    "objective c" agree, and so do "Node.js" and "NodeJS"; the symbols that tell names apart
+    (``+``, ``#``, ``&``, a leading ``.``) are kept, so "C", "C++", "C#" and ".NET" stay distinct."""
+    key = name.strip().lower()
+    lead = "." if key.startswith(".") else ""
+    return lead + key.translate(_LOOSE_DROP).replace(".", "")
+
+
+def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str) -> dict[str, Any]:
+    """Merge a validated taxonomy into the store (inside an open ``store.write``); a summary.
+
+    See the module docstring for the rules. The summary counts skills (``new``, ``updated``,
+    ``merged``) and lists ``merges`` as ``(file's name, stored skill, why)``, ``renamed`` as
+    ``(old stored name, new name)`` and ``kept_aliases`` as ``(alias, stored skill that keeps
+    it, file's skill)``.
+    """
+    del label   # every conflict left is within the file, reported by read_taxonomy
     stored = query(con, "taxonomy_aliases", market="")
-    alias_owner = dict(zip(stored["alias_key"].to_list(), stored["skill"].to_list(), strict=True))
-    names = set(stored["name_key"].to_list())
-    merged = new = 0
+    names: dict[str, str] = {}
+    aliases_of: dict[str, str] = {}
+    loose_names: dict[str, set[str]] = defaultdict(set)
+    loose_aliases: dict[str, set[str]] = defaultdict(set)
+    for skill, name_key, alias, alias_key in stored.select("skill", "name_key", "alias",
+                                                           "alias_key").iter_rows():
+        names[name_key] = skill
+        if alias_key == name_key:
+            loose_names[loose_key(alias)].add(skill)
+        else:
+            aliases_of[alias_key] = skill
+            loose_aliases[loose_key(alias)].add(skill)
+
+    def find(text: str, exact: dict[str, str], loose: dict[str, set[str]]) -> str | None:
+        """The stored skill ``text`` names exactly, else loosely when only one skill matches."""
+        hit = exact.get(text.strip().lower())
+        if hit is not None:
+            return hit
+        cands = loose.get(loose_key(text), set())
+        return next(iter(cands)) if len(cands) == 1 else None
+
+    renamed: dict[str, str] = {}   # stored name (lower) -> the file's name it takes
+
+    def current(skill: str) -> str:
+        return renamed.get(skill.lower(), skill)
+
+    every = {**names, **aliases_of}
+    merges: list[tuple[str, str, str]] = []
+    kept: list[tuple[str, str, str]] = []
+    new = updated = 0
     combined: dict[str, dict[str, str | None]] = {}
     for rec in df.iter_rows(named=True):
         name = rec["name"]
-        key = name.lower()
-        owner = alias_owner.get(key)
-        if owner is not None and owner.lower() != key:
-            name = owner   # the name is an alias of a stored skill: merge into it
-            merged += 1
-        elif key not in names:
+        aliases = _split(rec["aliases"] or "")
+        target, why = names.get(name.lower()), ""
+        if target is None:
+            target = find(name, aliases_of, loose_aliases)
+            why = f"'{name}' is an alias of '{target}'" if target else ""
+        if target is None:
+            for alias in aliases:
+                hit = find(alias, names, loose_names)
+                if hit is not None and hit.lower() not in renamed:
+                    renamed[hit.lower()] = name
+                    merges.append((name, hit, f"the file lists '{alias}' as an alias of "
+                                              f"'{name}': '{hit}' is renamed '{name}'"))
+                    target, why = name, "renamed"
+                    break
+        if target is None:
+            target = find(name, names, loose_names)
+            why = f"same name as '{target}'" if target else ""
+        if target is None:
+            target = name
             new += 1
-        for alias in _split(rec["aliases"] or ""):
-            other = alias_owner.get(alias.lower())
-            if other is not None and other.lower() != name.lower():
-                raise InputError(f"alias '{alias}' of '{rec['name']}' already names the stored skill "
-                                 f"'{other}'; an alias may name one skill only", file=label,
-                                 row=rec.get("_row"), column="aliases")
-        into = combined.setdefault(name.lower(), {"name": name, "category": rec["category"],
-                                                  "aliases": "", "description": rec["description"]})
-        into["aliases"] = "|".join(filter(None, [into["aliases"], rec["aliases"]]))
+        elif why == "renamed":
+            pass
+        elif why:
+            target = current(target)
+            merges.append((name, target, why))
+        else:
+            target = current(target)
+            updated += 1
+        keep = [name] if target.lower() != name.lower() else []
+        for alias in aliases:
+            other = every.get(alias.strip().lower())
+            if other is None:
+                other = find(alias, names, loose_names) or find(alias, aliases_of, loose_aliases)
+            if other is not None and current(other).lower() != target.lower():
+                kept.append((alias, current(other), name))   # the stored skill keeps its alias
+            else:
+                keep.append(alias)
+        into = combined.setdefault(target.lower(), {"name": target, "category": rec["category"],
+                                                    "aliases": "", "description": rec["description"]})
+        into["aliases"] = "|".join(filter(None, [into["aliases"], *keep]))
+    for old, new_name in renamed.items():
+        execute(con, "taxonomy_rename_skill", old_name=old, new_name=new_name)
+        early = combined.pop(old, None)   # rows merged into the old name before the rename
+        if early is not None:
+            into = combined[new_name.lower()]
+            into["aliases"] = "|".join(filter(None, [into["aliases"], early["aliases"]]))
     out = pl.DataFrame(list(combined.values()), schema={c: pl.String for c in TAXONOMY_COLUMNS})
     upsert_taxonomy(con, out)
     n_alias = sum(len(_split(a or "")) for a in out["aliases"].to_list())
-    return {"skills": out.height, "new": new, "updated": df.height - new - merged, "merged": merged,
-            "aliases": n_alias, "categories": out["category"].n_unique()}
+    return {"skills": out.height, "new": new, "updated": updated, "merged": len(merges),
+            "aliases": n_alias, "categories": out["category"].n_unique(), "merges": merges,
+            "renamed": [(names.get(old, old), n) for old, n in renamed.items()], "kept_aliases": kept}

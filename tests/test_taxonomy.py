@@ -126,7 +126,7 @@ def test_unreadable_taxonomy_bytes(tmp_path: Path, payload: bytes, message: str)
         read_taxonomy(write(tmp_path / "bad.csv", payload))
 
 
-def test_import_merges_through_aliases_and_rejects_stolen_alias() -> None:
+def test_import_merges_through_aliases_and_keeps_stored_aliases() -> None:
     con = store.memory()
     import_taxonomy(con, project_taxonomy(), "project")
     before = con.execute("SELECT count(*) FROM skill").fetchall()
@@ -137,10 +137,13 @@ def test_import_merges_through_aliases_and_rejects_stolen_alias() -> None:
     assert con.execute("SELECT count(*) FROM skill").fetchall()[0][0] == before[0][0] + 1
     assert con.execute("SELECT s.name FROM skill_alias a JOIN skill s USING (skill_id) "
                        "WHERE alias_key = 'kube'").fetchall() == [("Kubernetes",)]
-    thief = pl.DataFrame({"name": ["Container magic"], "category": ["X"], "aliases": ["k8s"],
+    thief = pl.DataFrame({"name": ["Container magic"], "category": ["X"], "aliases": ["k8s|magic"],
                           "description": [None]})
-    with pytest.raises(InputError, match="already names the stored skill 'Kubernetes'"):
-        import_taxonomy(con, thief, "thief.csv")
+    summary = import_taxonomy(con, thief, "thief.csv")   # not an error: the alias stays put
+    assert summary["new"] == 1 and summary["kept_aliases"] == [("k8s", "Kubernetes", "Container magic")]
+    owners = dict(con.execute("SELECT a.alias_key, s.name FROM skill_alias a JOIN skill s USING (skill_id) "
+                              "WHERE alias_key IN ('k8s', 'magic')").fetchall())
+    assert owners == {"k8s": "Kubernetes", "magic": "Container magic"}
 
 
 def test_cli_import_prints_summary_and_bad_file_leaves_db_unchanged(tmp_path: Path, db_path: Path

@@ -32,9 +32,13 @@ def import_cmd(file: str, db: str) -> None:
     The format is detected from the header.
 
     \b
-    Rules: a skill listed twice, or an alias naming two skills, is an error (file, row, column);
-    a skill whose name is already an alias of a stored skill is merged into it; an alias that
-    already names another stored skill is an error. Nothing is written unless all rows are valid.
+    Rules: within FILE, a skill listed twice or an alias naming two skills is an error (file,
+    row, column), and nothing is written. Against the database the import order does not
+    matter: names are compared ignoring case, spaces and punctuation ("Objective-C" =
+    "Objective C"; C, C++ and C# stay apart); a skill whose name or alias is already a name or
+    alias of a stored skill is merged into that skill (its name becomes an alias there); an
+    alias that already names another stored skill stays with that skill. Merges and kept
+    aliases are listed.
     Imported categories replace stored ones. Postings ingested later are matched against the
     stored taxonomy (the project taxonomy is only seeded into an empty database).
 
@@ -50,6 +54,18 @@ def import_cmd(file: str, db: str) -> None:
     click.echo(f"imported {summary['skills']:,} skills from {file} ({label}): {summary['new']:,} new, "
                f"{summary['updated']:,} updated, {summary['merged']:,} merged into existing skills "
                f"through aliases; {summary['aliases']:,} aliases, {summary['categories']:,} categories")
+    if summary["merges"]:
+        click.echo("merged: " + _listing([f"'{name}' into '{into}' ({why})"
+                                          for name, into, why in summary["merges"]]))
+    if summary["kept_aliases"]:
+        click.echo("aliases kept by the stored skill that already had them: " + _listing(
+            [f"'{alias}' stays with '{owner}' (not '{name}')"
+             for alias, owner, name in summary["kept_aliases"]]))
+
+
+def _listing(items: list[str], limit: int = 10) -> str:
+    more = f"; and {len(items) - limit:,} more" if len(items) > limit else ""
+    return "; ".join(items[:limit]) + more
 
 
 @click.command("extract")
