@@ -1,9 +1,11 @@
 """Screenshots of the overview and the explorer for the README (``docs/screenshots/*.png``).
 
-Builds the demo database (320 skills × 132 months, real forecast runs), serves it with the
-production server and captures both pages in headless Debian Chromium at laptop size.
+Serves a demo database with the production server and captures both pages in headless Debian
+Chromium at laptop size: the database ``skillpulse demo --no-serve --db PATH`` built (``--db``),
+or else one built here (320 skills × 132 months, real forecast runs).
 
-    .venv/bin/python bench/screenshots.py [--out docs/screenshots]
+    .venv/bin/skillpulse demo --no-serve --db /tmp/demo.duckdb
+    .venv/bin/python bench/screenshots.py --db /tmp/demo.duckdb [--out docs/screenshots]
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ EXPLORER_SKILLS = ("Large language models", "Python", "Kubernetes", "jQuery")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
+    parser.add_argument("--db", default=None, help="an existing demo database (else one is built)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -34,7 +37,8 @@ def main() -> None:
     from dashboard.urlstate import skills_href
 
     with tempfile.TemporaryDirectory() as tmp:
-        db = build_db(Path(tmp) / "demo.duckdb", n_skills=320, months=132, runs=2)
+        db = Path(args.db) if args.db else build_db(Path(tmp) / "demo.duckdb", n_skills=320,
+                                                    months=132, runs=2)
         names = set(queries.skill_options(queries.Db(db))["name"].to_list())
         picks = [s for s in EXPLORER_SKILLS if s in names] or sorted(names)[:3]
         with running_server(db) as base, sync_playwright() as p:

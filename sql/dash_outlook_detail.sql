@@ -10,10 +10,10 @@ WITH o AS (
     FROM outlook
     WHERE run_id = $run_id AND list_contains($series_ids, series_id)
 )
-SELECT series_id, status, last_period, last_value, horizon, forecast, growth_pct, level,
+SELECT o.series_id, s.measure, status, last_period, last_value, horizon, forecast, growth_pct, level,
        CASE WHEN brackets THEN (lower_80 / nullif(level, 0) - 1) * 100 END AS growth_lower_80,
        CASE WHEN brackets THEN (upper_80 / nullif(level, 0) - 1) * 100 END AS growth_upper_80,
        q_value, half_life_months, half_life_lower,
        half_life_upper, changepoint, peak_ratio, market_relative_growth_pct, model,
        backtest_mase, coverage_80, coverage_95, note
-FROM o;
+FROM o JOIN series s USING (series_id);

@@ -119,7 +119,7 @@ def test_growth_interval_brackets_growth_on_the_stated_base(ctx: queries.Db) -> 
             assert o["growth_lower_80"] - 1e-6 <= o["growth_pct"] <= o["growth_upper_80"] + 1e-6, o
     name = skill_names(ctx)[0]
     _, cards, rows, _, _ = page("skills").update_explorer(*explorer_values([name]))
-    assert "From the level now, " in text_of(cards) and rows[0]["level"] is not None
+    assert "Base: level now " in text_of(cards) and rows[0]["level"] is not None
 
 
 def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path) -> None:

@@ -35,13 +35,17 @@ def graph(id_: str, figure: go.Figure | None = None, *, filename: str = "skillpu
 
 def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[dict[str, Any]] = (),
          *, filename: str = "skillpulse.csv", height: int = 420, title: str | None = None,
-         csv_columns: Sequence[str] | None = None, empty_text: str | None = None) -> html.Div:
+         csv_columns: Sequence[str] | None = None, empty_text: str | None = None,
+         auto_height: bool = False) -> html.Div:
     """An ag-grid with sorting, per-column filters and a "Download CSV" button.
 
     ``csv_columns`` picks the exported fields (e.g. a hidden plain-text twin of a link column).
-    ``empty_text`` is what the grid says when it has no rows.
+    ``empty_text`` is what the grid says when it has no rows. ``auto_height`` fits the grid to
+    its rows (for short tables; ``height`` is then ignored).
     """
     options: dict[str, Any] = {"animateRows": False, "tooltipShowDelay": 300}
+    if auto_height:
+        options["domLayout"] = "autoHeight"
     if empty_text:  # a React component (assets/skillpulse.js): text, never parsed as HTML
         options["noRowsOverlayComponent"] = "NoRowsOverlay"
         options["noRowsOverlayComponentParams"] = {"message": empty_text}
@@ -58,7 +62,7 @@ def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[di
         csvExportParams={"fileName": filename,
                          **({"columnKeys": list(csv_columns)} if csv_columns else {})},
         dashGridOptions=options,
-        style={"height": f"{height}px", "width": "100%"},
+        style={"width": "100%"} if auto_height else {"height": f"{height}px", "width": "100%"},
     )
     return html.Div([header, dcc.Loading(table, type="default", delay_show=150)])
 

@@ -74,14 +74,14 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
         dcc.Loading(html.Div(fresh, id=ids.OV_FRESHNESS, className="freshness mb-3"), type="dot"),
         dcc.Loading(dbc.Row(cards, id=ids.OV_STATUS_CARDS, className="g-2 mb-3"), type="default"),
         dbc.Row([
-            dbc.Col(panel(grid(ids.OV_RISERS, ids.OV_RISERS_CSV, MOVER_COLUMNS, risers, height=400,
+            dbc.Col(panel(grid(ids.OV_RISERS, ids.OV_RISERS_CSV, MOVER_COLUMNS, risers, height=470,
                                filename="skillpulse-top-risers.csv", csv_columns=CSV_COLUMNS,
                                empty_text=NO_RISERS),
                           title="Top risers",
                           help_text="Skills rising or emerging with confidence, most confident "
                                     "first (highest lower end of the 80% interval of growth)."), lg=6),
             dbc.Col(panel(grid(ids.OV_DECLINERS, ids.OV_DECLINERS_CSV, MOVER_COLUMNS, decliners,
-                               height=400, filename="skillpulse-top-decliners.csv",
+                               height=470, filename="skillpulse-top-decliners.csv",
                                csv_columns=CSV_COLUMNS, empty_text=NO_DECLINERS),
                           title="Top decliners",
                           help_text="Skills declining or obsolescent, most confident first (lowest "

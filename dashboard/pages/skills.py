@@ -171,7 +171,7 @@ def layout(**query: Any) -> html.Div:
         panel(graph(ids.EX_FIGURE, fig, filename="skillpulse-explorer", min_height=460),
               html.Div(notes, id=ids.EX_NOTES, className="small text-muted")),
         dcc.Loading(dbc.Row(cards, id=ids.EX_BADGES, className="g-3 mb-3"), type="default"),
-        panel(grid(ids.EX_TABLE, ids.EX_TABLE_CSV, TABLE_COLUMNS, rows, height=300,
+        panel(grid(ids.EX_TABLE, ids.EX_TABLE_CSV, TABLE_COLUMNS, rows, auto_height=True,
                    filename="skillpulse-selection.csv", title="Outlook of the selected series")),
     ])
 
@@ -209,15 +209,27 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}g}"
 
 
+UNITS = {"count": " postings/month", "share": "% of postings", "index": ""}
+
+
+def _num(value: float) -> str:
+    """A readable level: thousands separated, three significant digits below 1,000, no exponent."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) >= 0.01 else f"{value:.2g}"
+
+
 def growth_base(o: dict[str, Any]) -> str:
     """What growth (and its interval) is measured from: the model's level now, not the raw month."""
     level, last = o.get("level"), o.get("last_value")
-    if level is None:
+    if level is None or o.get("forecast") is None:
         return ""
-    text = f"From the level now, {_fmt(level)}, to {_fmt(o['forecast'])} forecast"
+    unit = UNITS.get(str(o.get("measure")), "")
+    text = f"Base: level now {_num(level)}{unit}"
     if last is not None and abs(last - level) > 0.005 * max(abs(level), 1e-12):
-        text += f" (the level smooths the last months; the last month was {_fmt(last)})"
-    return text + "; the interval is the forecast's 80% interval over the same level."
+        text += f" (smoothed; last month {_num(last)})"
+    return text + (f" → {_num(o['forecast'])} forecast; the interval is the forecast's 80% range "
+                   "on the same base.")
 
 
 def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
