@@ -284,6 +284,8 @@ class _Entry:
     plural: bool               # a trailing "s" may follow (plain aliases of 3+ letters)
     after: tuple[str, ...] = ()    # English continuations that rule the mention out (rule 5)
     before: tuple[str, ...] = ()   # English preceding words that rule it out
+    after_first: frozenset[str] = frozenset()   # their first / last characters (a cheap pre-test)
+    before_last: frozenset[str] = frozenset()
 
 
 class AliasConflict(ValueError):
@@ -339,7 +341,8 @@ class Matcher:
             mode = alias_mode(key, words)
             plural = mode == PLAIN and len(key) >= 3 and key[-1].isalpha() and key[-1] != "s"
             after, before = phrases.get(key, ((), ())) if mode >= CONTEXT else ((), ())
-            entry = _Entry(idx, key, len(key), mode, frozenset(surfaces), plural, after, before)
+            entry = _Entry(idx, key, len(key), mode, frozenset(surfaces), plural, after, before,
+                           frozenset(p[0] for p in after), frozenset(p[-1] for p in before))
             if key.isalpha() and len(key) <= 2:
                 short[key] = entry
             else:
@@ -488,7 +491,7 @@ def _english_phrase(low: str, s: int, e: int, entry: _Entry) -> bool:
         i = e
         while i < n and low[i] in " \t":
             i += 1
-        for p in entry.after:
+        for p in (entry.after if i < n and low[i] in entry.after_first else ()):
             j = i + len(p)
             if ((i > e or not p[0].isalnum()) and low.startswith(p, i)
                     and (j >= n or not (low[j].isalnum() or low[j] == "-"))):
@@ -497,7 +500,7 @@ def _english_phrase(low: str, s: int, e: int, entry: _Entry) -> bool:
         i = s
         while i > 0 and low[i - 1] in " \t":
             i -= 1
-        for p in entry.before:
+        for p in (entry.before if i > 0 and low[i - 1] in entry.before_last else ()):
             k = i - len(p)
             if ((i < s or not p[-1].isalnum()) and k >= 0 and low.startswith(p, k)
                     and (k == 0 or not low[k - 1].isalnum())):
