@@ -2,19 +2,25 @@
 -- A skill may have several series (sources, regions, occupations); the representative one is the
 -- all-segments series (region = '' and occupation = '') when there is one, else the one with the
 -- most months of data, ties broken by the larger total volume, then the lower series id.
--- Growth bounds fall back to the level bounds relative to the last level when not stored.
 WITH obs AS (
     SELECT series_id, count(*) AS months, sum(value) AS volume
     FROM observation GROUP BY series_id
 ), ranked AS (
     SELECT k.skill_id, k.name AS skill, k.category, s.source, s.region, s.occupation, s.measure,
            o.status, o.horizon, o.last_period, o.last_value, o.growth_pct,
-           coalesce(o.growth_lower_80,
-                    CASE WHEN o.last_value > 0 THEN 100 * (o.lower_80 / o.last_value - 1) END)
-               AS growth_lower_80,
-           coalesce(o.growth_upper_80,
-                    CASE WHEN o.last_value > 0 THEN 100 * (o.upper_80 / o.last_value - 1) END)
-               AS growth_upper_80,
+           -- The cited interval is the forecast's own 80% bounds over the same base as growth_pct
+           -- (base = forecast / (1 + growth_pct/100)), so the sentence always reconciles with the
+           -- exported forecast columns; the stored judged interval is the fallback.
+           CASE WHEN o.forecast > 0 AND o.growth_pct IS NOT NULL
+                THEN 100 * (o.lower_80 * (1 + o.growth_pct / 100) / o.forecast - 1)
+                ELSE coalesce(o.growth_lower_80,
+                              CASE WHEN o.last_value > 0 THEN 100 * (o.lower_80 / o.last_value - 1) END)
+           END AS growth_lower_80,
+           CASE WHEN o.forecast > 0 AND o.growth_pct IS NOT NULL
+                THEN 100 * (o.upper_80 * (1 + o.growth_pct / 100) / o.forecast - 1)
+                ELSE coalesce(o.growth_upper_80,
+                              CASE WHEN o.last_value > 0 THEN 100 * (o.upper_80 / o.last_value - 1) END)
+           END AS growth_upper_80,
            o.half_life_months, o.half_life_lower, o.half_life_upper, o.peak_ratio,
            o.market_relative_growth_pct, o.backtest_mase, o.coverage_80, o.q_value,
            coalesce(b.months, 0) AS months, coalesce(b.volume, 0) AS volume,

@@ -172,3 +172,12 @@ def test_scores_and_priorities_are_never_negative(db: Path) -> None:
     assert (_catalogue(db)["score"] >= 0).all()
     priorities = _gaps(db).plan.rows["priority"].to_list()
     assert all(p >= 0 and str(p) != "-0.0" for p in priorities)
+
+
+def test_cited_interval_reconciles_with_the_exported_forecast_bounds(tmp_path: Path) -> None:
+    """The judged interval may be on another basis (share); sentences cite the forecast's own."""
+    path = make_planning_db(tmp_path / "judged.duckdb")
+    with store.write(path) as con:  # a judged interval that differs from the forecast bounds
+        con.execute("UPDATE outlook SET growth_lower_80 = -99, growth_upper_80 = -98")
+    reason = _catalogue(path).filter(pl.col("course_id") == "C1")["reason"].item()
+    assert "80%: -75% to -40%" in reason and "-99%" not in reason
