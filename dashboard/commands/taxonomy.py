@@ -94,7 +94,9 @@ def extract_cmd(file: str, db: str | None, taxonomy: str | None, out: str | None
 
     Matching is case-insensitive and word-bounded, the longest name wins ("React Native" is
     not also "React"), HTML and boilerplate (benefits, about us, equal-opportunity statements)
-    are ignored, and ambiguous short names (C, R, Go, Swift, Excel…) need technical context.
+    are ignored, ambiguous short names (C, R, Go, Swift, Excel…) need their capitalisation and
+    technical context, and English phrases built on them ("Go to the office", "Excel at",
+    "Rust belt", "Head Chef") never count.
 
     \b
     Examples:
