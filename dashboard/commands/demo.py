@@ -169,8 +169,7 @@ def demo_cmd(db: str, no_serve: bool, host: str, port: int, seed: int) -> None:
     if _optional("dashboard.server", "run_server") is None:
         click.echo("the dashboard server is not installed in this build; the database is ready")
         return
-    click.echo(f"serving the dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
-    serve_fresh(str(db), host, port)
+    serve_fresh(str(db), host, port)  # `serve` prints the one "serving http://…" line
 
 
 def serve_fresh(db: str, host: str, port: int) -> None:

@@ -35,15 +35,21 @@ ONET_ATTRIBUTION = (
 STATUS_RULES = [
     ("emerging", "Low base and a significant acceleration: a skill that barely appeared before and "
                  "is now growing fast."),
-    ("rising", "A material increase at the horizon whose 80% interval excludes \"no change\", and a "
-               "trend test (modified Mann-Kendall, Benjamini-Hochberg across all series) that holds."),
-    ("stable", "Neither a material rise nor a material fall can be shown."),
-    ("declining", "A material decrease at the horizon whose 80% interval excludes \"no change\", with "
-                  "a significant downward trend."),
+    ("rising", "All four hold: a modified Mann-Kendall trend test (Hamed-Rao) significant after "
+               "Benjamini-Hochberg across every series of the run (q < 0.05); the 36-month trend "
+               "raises demand by at least 10% at the horizon; the headline forecast rises by at "
+               "least 5%; and the 80% interval of the expected level at the horizon excludes "
+               "\"no change\"."),
+    ("stable", "No material rise or fall and a narrow enough interval to say so."),
+    ("declining", "The mirror of rising: significant downward trend (q < 0.05), a fall of at least "
+                  "10% on the 36-month trend and 5% on the headline forecast, and an 80% interval "
+                  "of the expected level that excludes \"no change\"."),
     ("obsolescent", "Declining with a short half-life, or demand already collapsed (below a quarter "
-                    "of its own peak after a sustained decline) with no significant recovery."),
+                    "of its own peak after a sustained decline) with no significant recovery — "
+                    "even when the last months are flat."),
     ("uncertain", "The evidence does not decide: intervals too wide or signals in conflict."),
-    ("insufficient-history", "Fewer than 24 months of history: no forecast is claimed."),
+    ("insufficient-history", "Fewer than 24 months of history, or never observed above zero: no "
+                             "verdict is claimed."),
 ]
 COLUMNS: list[dict[str, Any]] = [
     {"field": "model", "headerName": "Model", "minWidth": 140},
