@@ -102,7 +102,7 @@ POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\s*
 class SkillpulseDash(Dash):
     """Dash without the legacy-browser polyfill in its page (see ``POLYFILL_TAG``)."""
 
-    def interpolate_index(self, **kwargs: Any) -> str:
+    def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]
         kwargs["scripts"] = POLYFILL_TAG.sub("", kwargs.get("scripts", ""))
         return str(super().interpolate_index(**kwargs))
 

@@ -1,11 +1,11 @@
 """Load SQL statements by name from the ``sql`` package (``sql/<name>.sql``)."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_sql(name: str) -> str:
     """Return the text of ``sql/<name>.sql``; ``name`` may contain ``/`` for sub-folders."""
     ref = resources.files("sql")

@@ -16,5 +16,6 @@ def _default_db() -> str:
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--db PATH``: defaults to $SKILLPULSE_DB, else skillpulse.duckdb in the working directory."""
     return click.option(
-        "--db", "db", type=click.Path(dir_okay=False), default=_default_db, show_default="$SKILLPULSE_DB or skillpulse.duckdb",
+        "--db", "db", type=click.Path(dir_okay=False), default=_default_db,
+        show_default="$SKILLPULSE_DB or skillpulse.duckdb",
         help="DuckDB database file (a skillpulse-managed, versioned file).")(func)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import click
 import polars as pl
 
+from dashboard.commands.common import db_option
 from data import store
 from data.errors import NotFoundError
 from data.tables import FORMATS, write_table
-from dashboard.commands.common import db_option
 
 KINDS = ("outlook", "forecast", "series", "backtest")
 
