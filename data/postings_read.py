@@ -70,8 +70,9 @@ def _columns(cols: list[str], label: str, required: tuple[str, ...]) -> dict[str
         raise InputError(f"no '{first}' column; a postings file needs {need} "
                          f"(found: {', '.join(cols[:8]) or 'nothing'})", file=label, row=1,
                          column=first)
-    out = {c: lower[c] for c in ("id", "posted_at", "description", "title", "occupation", "company")
-           if c in lower}
+    out: dict[str, str] = {
+        c: lower[c] for c in ("id", "posted_at", "description", "title", "occupation", "company")
+        if c in lower}
     region = "region" if "region" in lower else "location" if "location" in lower else None
     if region:
         out["region"] = lower[region]
