@@ -18,11 +18,12 @@ below ``FDR``):
    of demand over the window, t ≥ ``ACCEL_T``, autocorrelation-inflated).
 5. ``rising`` / ``declining``: all of
    a. a significant trend (BH ``q_value`` < ``FDR``) in that direction;
-   b. a material trend: the fitted log-linear trend of the trend window, extrapolated to the
-      horizon, changes demand by at least ``MATERIAL`` (±10% over the horizon);
-   c. the headline forecast agrees: its growth at the horizon is in the same direction by at
-      least ``AGREE`` (the headline is a damped combination chosen for accuracy, so it often
-      forecasts less change than the trend line; it must not contradict it);
+   b. a material change: the fitted log-linear trend of the trend window extrapolated to the
+      horizon, or the headline forecast's growth at the horizon, changes demand by at least
+      ``MATERIAL`` (±10% over the horizon);
+   c. the other agrees: it moves in the same direction by at least ``AGREE`` (the headline is a
+      damped combination chosen for accuracy, so it often forecasts less change than the trend
+      line; neither may contradict the other);
    d. the 80% interval of the change of the expected demand *level* at the horizon excludes
       "no change": the headline growth ± the estimation uncertainty of the trend over the
       horizon (slope standard error × horizon, inflated for autocorrelation; published as
@@ -92,9 +93,13 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     material_down = ev.growth <= -MATERIAL
     judged = (f"expected level {100 * ev.growth:+.0f}% (80%: {100 * ev.judged_lo80:+.0f}% to "
               f"{100 * ev.judged_hi80:+.0f}%), trend line {100 * ev.trend_growth:+.0f}%, q={q:.3g}")
-    if up and ev.trend_growth >= MATERIAL and ev.growth >= AGREE and ev.judged_lo80 > 0:
+    # Material: the trend line OR the headline moves demand by MATERIAL, the other agrees by at
+    # least AGREE (a steady +11% headline with a +9.96% trend line is one rise, not two opinions).
+    material_rise = max(ev.trend_growth, ev.growth) >= MATERIAL and min(ev.trend_growth, ev.growth) >= AGREE
+    material_fall = min(ev.trend_growth, ev.growth) <= -MATERIAL and max(ev.trend_growth, ev.growth) <= -AGREE
+    if up and material_rise and ev.judged_lo80 > 0:
         return "rising", judged
-    if down and ev.trend_growth <= -MATERIAL and ev.growth <= -AGREE and ev.judged_hi80 < 0:
+    if down and material_fall and ev.judged_hi80 < 0:
         hl = ev.half_life[0]
         if hl is not None and hl <= SHORT_HALF_LIFE:
             return "obsolescent", f"declining with half-life {hl:.0f} months; {judged}"
@@ -102,7 +107,9 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     if (up or down) and abs(ev.trend_growth) >= MATERIAL:
         return "uncertain", f"significant trend the forecast does not carry: {judged}"
     if (material_up and ev.growth_lo80 > 0) or (material_down and ev.growth_hi80 < 0):
-        return "uncertain", f"forecast change without a significant trend: {judged}"
+        why = ("a significant trend too small to call, with a larger forecast change" if up or down
+               else "forecast change without a significant trend")
+        return "uncertain", f"{why}: {judged}"
     if math.isfinite(ev.width_ratio) and ev.width_ratio > WIDE_RATIO:
         return "uncertain", f"80% interval spans a factor {ev.width_ratio:.1f}"
     return "stable", "no material, significant change"

@@ -290,8 +290,14 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
     if np.any(clamped != z_mean):
         notes.append("clamped")
     z_mean = clamped
-    zb = {lv: (np.clip(z_mean - hw[lv], lo_c, hi_c), np.clip(z_mean + hw[lv], lo_c, hi_c))
-          for lv in backtest.LEVELS}
+    # Bounds beyond the clamp shrink proportionally across levels (not clipped one by one), so a
+    # clamped 95% bound never swallows the 80% bound: both keep their ratio of half-widths.
+    top = max(backtest.LEVELS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f_hi = np.where(hw[top] > 0, np.minimum(1.0, (hi_c - z_mean) / hw[top]), 1.0)
+        f_lo = np.where(hw[top] > 0, np.minimum(1.0, (z_mean - lo_c) / hw[top]), 1.0)
+    f_hi, f_lo = np.clip(f_hi, 0.0, 1.0), np.clip(f_lo, 0.0, 1.0)
+    zb = {lv: (z_mean - f_lo * hw[lv], z_mean + f_hi * hw[lv]) for lv in backtest.LEVELS}
     if n >= min_history or prep.constant:
         res.evidence = _evidence(prep, z_mean, {lv: hw[lv] for lv in backtest.LEVELS})
     else:

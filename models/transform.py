@@ -4,7 +4,8 @@ Every rule here is documented because it changes what the models see:
 
 * **Scale.** Counts and indices are modelled as ``z = log(y + c)``; shares (measure ``share``, 0–100)
   and counts that come with the market denominator ``total`` are modelled as
-  ``z = logit(p)`` with ``p`` the share as a fraction, clipped to ``(c, 1 - c)``. Demand relative
+  ``z = logit(p + c)`` with ``p`` the share as a fraction, clipped to ``(c, 1 - c)``; ``c`` is at
+  most half the gap between the largest observed share and 1, so no observation is clipped. Demand relative
   to the whole market is what a skill's life cycle is about (a market crash is not the skill's
   decline), so a count series with totals is analysed as its share of postings; the count
   forecast is the share forecast times the market forecast (see ``models.series``).
@@ -191,6 +192,13 @@ def prepare(values: np.ndarray, totals: np.ndarray | None, measure: str, *, is_m
                   else 1e-06)
         kind, scale = "log", 1.0
     all_zero = not bool(np.any(p[observed] > 0)) if observed.any() else False
+    if kind == "logit" and observed.any():
+        # The offset must also leave room below 1: with p + c clipped to 1 − c, a share series
+        # above ~40% would otherwise be flattened to the clip bound (a survey share of 60–80%
+        # looked constant). Half the gap to 1 keeps every observation inside the open interval.
+        top = float(np.nanmax(p[observed]))
+        if top < 1.0:
+            offset = min(offset, (1.0 - top) / 2)
     offset = (float(min(max(offset, 1e-12), 0.25)) if kind == "logit"
               else float(max(offset, 1e-300)))
     if kind == "logit":
