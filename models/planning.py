@@ -75,8 +75,11 @@ def _phrase(row: dict) -> str:
         vs_market = (f", {_pct(rel)} vs the market" if rel is not None and math.isfinite(rel)
                      else "")
         parts.append(f"{_pct(g)}{span}{interval}{vs_market}")
+    peak = row.get("peak_ratio")
+    if status == "obsolescent" and peak is not None and math.isfinite(peak) and peak < 1:
+        parts.append(f"at {100 * peak:.0f}% of its peak")
     hl = row.get("half_life_months")
-    if status in DECLINING and hl is not None and math.isfinite(hl):
+    if status in DECLINING and hl is not None and math.isfinite(hl) and hl <= 240:
         lo, hi = row.get("half_life_lower"), row.get("half_life_upper")
         rng = (f" [{lo:.0f}–{hi:.0f}]" if lo is not None and hi is not None
                and math.isfinite(lo) and math.isfinite(hi) else "")
@@ -99,6 +102,11 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
         cls = ("D" if status in DECLINING else "R" if status in RISING
                else "S" if status == "stable" else "U")
         x = _log1p_pct(row.get("growth_pct")) or 0.0
+        peak = row.get("peak_ratio")
+        if status == "obsolescent" and peak is not None and math.isfinite(peak) and 0 < peak < 1:
+            # Collapsed demand that now sits flat still lost most of its market: the loss from the
+            # peak (log scale, floored at a 90% loss) is the case for retiring, not the last trend.
+            x = min(x, max(math.log(peak), math.log(0.1)))
         lo, hi = _log1p_pct(row.get("growth_lower_80")), _log1p_pct(row.get("growth_upper_80"))
         width = (hi - lo) if lo is not None and hi is not None else 1.0
         mase = row.get("backtest_mase")

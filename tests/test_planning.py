@@ -181,3 +181,16 @@ def test_cited_interval_reconciles_with_the_exported_forecast_bounds(tmp_path: P
         con.execute("UPDATE outlook SET growth_lower_80 = -99, growth_upper_80 = -98")
     reason = _catalogue(path).filter(pl.col("course_id") == "C1")["reason"].item()
     assert "80%: -75% to -40%" in reason and "-99%" not in reason
+
+
+def test_collapsed_flat_skill_still_ranks_as_a_strong_retire(tmp_path: Path) -> None:
+    """An obsolescent skill sitting flat at 3% of its peak (growth ≈ 0) is no weak retire case."""
+    path = make_planning_db(tmp_path / "collapsed.duckdb")
+    with store.write(path) as con:
+        con.execute("UPDATE outlook SET growth_pct = 0.4, peak_ratio = 0.03, half_life_months = 538 "
+                    "WHERE series_id IN (SELECT s.series_id FROM series s JOIN skill k USING (skill_id) "
+                    "WHERE k.name = 'jQuery')")
+    table = _catalogue(path)
+    c1 = table.filter(pl.col("course_id") == "C1")
+    assert c1["action"].item() == "retire" and c1["score"].item() > 0.1
+    assert "3% of its peak" in c1["reason"].item() and "538" not in c1["reason"].item()
