@@ -58,14 +58,29 @@ def write_table(df: pl.DataFrame, out: str | None, fmt: str | None = None) -> No
     if out in (None, "-"):
         if fmt == "parquet" and sys.stdout.isatty():
             raise UsageError("refusing to write Parquet to a terminal; pass --out FILE")
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(payload)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise UsageError(f"cannot write to standard output ({exc.strerror})") from exc
         return
     target = Path(out)  # type: ignore[arg-type]
     if not target.parent.is_dir():
         raise UsageError(f"{target}: {target.parent} is not an existing folder")
     if target.is_dir():
         raise UsageError(f"{target}: is a folder; pass --out a file path")
+    if target.exists() and not target.is_file():
+        # A device or pipe (/dev/stdout, a FIFO): write straight to it; renaming a temporary
+        # file over it would replace the device node itself.
+        try:
+            with open(target, "wb") as fh:
+                fh.write(payload)
+                fh.flush()
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot write there ({exc.strerror})") from exc
+        return
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:

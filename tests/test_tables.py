@@ -41,3 +41,27 @@ def test_unwritable_targets_are_usage_errors(tmp_path: Path, bad: str) -> None:
     with pytest.raises(UsageError):
         write_table(pl.DataFrame({"a": [1]}), str(tmp_path / bad))
     assert (tmp_path / "afile.csv").read_text() == "keep me"
+
+
+def test_a_device_is_written_in_place_never_replaced(tmp_path: Path) -> None:
+    """Renaming a temporary file over /dev/full would replace the device node (seen as root)."""
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_table(pl.DataFrame({"a": [1]}), str(fifo))
+        assert os.read(reader, 100) == b"a\n1\n"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_full_device_is_a_usage_error() -> None:
+    if not Path("/dev/full").exists() or Path("/dev/full").is_file():
+        pytest.skip("/dev/full is not a device here")
+    with pytest.raises(UsageError, match="cannot write"):
+        write_table(pl.DataFrame({"a": [1]}), "/dev/full")
+    assert not Path("/dev/full").is_file()
