@@ -202,6 +202,8 @@ def write(path: str | Path | None = None, settings: Settings | None = None
         raise DatabaseError(f"{path}: is a folder, not a database file")
     if not path.parent.exists():
         raise DatabaseError(f"{path}: folder {path.parent} does not exist")
+    if path.exists() and not path.is_symlink():
+        _check_magic(path)  # before the lock file: refuse a CSV given as --db without a trace
     with _writer_lock(path, settings.lock_timeout):
         if path.exists() and not path.is_symlink():
             yield from _write_in_place(path)  # type: ignore[misc]

@@ -177,6 +177,7 @@ def test_a_csv_given_as_database_is_refused_not_silently_ignored(tmp_path: Path)
     with pytest.raises(DatabaseError, match="not a DuckDB database"), store.write(victim):
         pass
     assert victim.read_text() == "skill,period,value\nRust,2024-01,3\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.csv"]  # no lock file left
 
 
 def test_failed_first_write_leaves_no_versions_folder(db_path: Path) -> None:
