@@ -19,6 +19,9 @@ Models (all on the modelling scale, additive errors, Hyndman et al. 2008 class-1
 * ``theta``: the standard Theta method (θ = 2) in closed form: SES forecast plus half the OLS
   slope times ``h - 1 + 1/α - (1-α)^T/α`` (as statsmodels ``ThetaModel`` without
   deseasonalising); SES variance ``σ² (1 + α² (h-1))``.
+* ``ses``: simple exponential smoothing, level only (no trend, no drift) — the Theta method's
+  SES line without its drift, with the SES variance. On long histories whose trends come and
+  go it is the candidate that does not extrapolate a slope that has already ended.
 * ``trend_w36``: a straight line (on the modelling scale) fitted by OLS to the last 36 months,
   extrapolated, with the OLS prediction variance — the candidate that carries a persistent
   regime (a steady decline) when the backtest says it forecasts well.
@@ -37,6 +40,7 @@ PHIS = np.array([0.8, 0.9, 0.95, 0.98])
 SES_ALPHAS = np.array([0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
 INIT_SLOPE_STEPS = 6
 TREND_WINDOW = 36
+SMOOTHERS = ("ets", "theta", "ses")
 
 
 def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -142,8 +146,8 @@ def _ols_slopes(z: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
 
 
 def _smoothing_paths(z: np.ndarray, origins: np.ndarray, window: int | None, H: int
-                     ) -> tuple[Paths, Paths, np.ndarray, np.ndarray]:
-    """ETS and Theta paths at every origin for one window choice (None = expanding)."""
+                     ) -> tuple[Paths, Paths, Paths]:
+    """ETS, Theta and SES paths at every origin for one window choice (None = expanding)."""
     n_o = origins.size
     if window is None:
         starts = np.zeros(n_o, dtype=int)
@@ -163,9 +167,11 @@ def _smoothing_paths(z: np.ndarray, origins: np.ndarray, window: int | None, H: 
     s_col = np.argmin(ss[:, SES_COLS], axis=1) + N_ETS
     ets = _ets_forecast(lv[rows, e_col], sl[rows, e_col], ss[rows, e_col] / steps, e_col, H)
     b0 = _ols_slopes(z, starts, origins)
-    theta = _theta_forecast(lv[rows, s_col], ss[rows, s_col] / steps, s_col, b0,
-                            (origins - starts + 1).astype(float), H)
-    return ets, theta, e_col, s_col
+    n_train = (origins - starts + 1).astype(float)
+    s_level, s_var = lv[rows, s_col], ss[rows, s_col] / steps
+    theta = _theta_forecast(s_level, s_var, s_col, b0, n_train, H)
+    ses = _theta_forecast(s_level, s_var, s_col, np.zeros_like(b0), n_train, H)
+    return ets, theta, ses
 
 
 def _trend_paths(z: np.ndarray, origins: np.ndarray, window: int, H: int) -> Paths:
@@ -225,29 +231,27 @@ def candidate_paths(z: np.ndarray, origins: np.ndarray, H: int,
             shorter than the history at an origin is the expanding fit itself.
 
     Returns:
-        ``{name: Paths}`` with names ``naive``, ``seasonal_naive``, ``ets``, ``theta`` and
-        ``ets_w60``, ``theta_w60``… for windows.
+        ``{name: Paths}`` with names ``naive``, ``seasonal_naive``, ``trend_w36``, ``ets``,
+        ``theta``, ``ses`` and ``ets_w60``, ``theta_w60``, ``ses_w60``… for windows.
     """
     origins = np.asarray(origins, dtype=int)
     naive, snaive = _naive_paths(z, origins, H)
     out = {"naive": naive, "seasonal_naive": snaive,
            f"trend_w{TREND_WINDOW}": _trend_paths(z, origins, TREND_WINDOW, H)}
-    full_ets, full_theta, _, _ = _smoothing_paths(z, origins, None, H)
-    out["ets"], out["theta"] = full_ets, full_theta
+    full = dict(zip(SMOOTHERS, _smoothing_paths(z, origins, None, H), strict=True))
+    out.update(full)
     for w in windows:
         if w is None:
             continue
         use = origins + 1 > w
         if not use.any():
-            out[f"ets_w{w}"], out[f"theta_w{w}"] = full_ets, full_theta
+            out.update({f"{k}_w{w}": full[k] for k in SMOOTHERS})
             continue
-        ets_w, theta_w, _, _ = _smoothing_paths(z, origins[use], w, H)
-        e_mean, e_sd = full_ets.mean.copy(), full_ets.sd.copy()
-        t_mean, t_sd = full_theta.mean.copy(), full_theta.sd.copy()
-        e_mean[use], e_sd[use] = ets_w.mean, ets_w.sd
-        t_mean[use], t_sd[use] = theta_w.mean, theta_w.sd
-        out[f"ets_w{w}"] = Paths(e_mean, e_sd)
-        out[f"theta_w{w}"] = Paths(t_mean, t_sd)
+        part = dict(zip(SMOOTHERS, _smoothing_paths(z, origins[use], w, H), strict=True))
+        for k in SMOOTHERS:
+            mean, sd = full[k].mean.copy(), full[k].sd.copy()
+            mean[use], sd[use] = part[k].mean, part[k].sd
+            out[f"{k}_w{w}"] = Paths(mean, sd)
     return out
 
 
