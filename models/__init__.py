@@ -2,7 +2,7 @@
 
 Modules (each docstring states its rules):
     transform   modelling scale (log / logit), gaps, zeros, unreliable months, outliers
-    fast        vectorised candidates at every backtest origin (damped ETS, Theta, trend, naive)
+    fast        vectorised candidates at every backtest origin (damped ETS, Theta, SES, trend, naive)
     candidates  the same models as single statsmodels-backed classes (fit/predict contract)
     backtest    rolling-origin MASE and coverage, headline choice, interval calibration
     trend       modified Mann-Kendall, Benjamini-Hochberg, half-life, acceleration
