@@ -214,21 +214,28 @@ def write(path: str | Path | None = None, settings: Settings | None = None
 def _write_in_place(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _connect(path, read_only=False)
     try:
-        con.execute("BEGIN")
-        try:
+        with _transaction(con):
             try:
                 migrate(con, own_transactions=False)
             except duckdb.Error as exc:
                 raise _friendly(path, exc) from exc
             yield con
-            con.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """``BEGIN`` … ``COMMIT``, or ``ROLLBACK`` on any exception (DuckDB 2.0 auto-commits otherwise)."""
+    con.execute("BEGIN")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
 
 
 def _write_new_version(path: Path, settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -249,14 +256,8 @@ def _write_new_version(path: Path, settings: Settings) -> Iterator[duckdb.DuckDB
         con = _connect(new, read_only=False)
         try:
             migrate(con)
-            con.execute("BEGIN")
-            try:
+            with _transaction(con):
                 yield con
-                con.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(duckdb.Error):
-                    con.execute("ROLLBACK")
-                raise
             con.execute("CHECKPOINT")
         finally:
             con.close()
