@@ -101,6 +101,19 @@ def kpi_card(title: str, value: str, *, colour: str | None = None, note: str | N
     ]), className="kpi-card h-100", style={"borderTop": f"5px solid {colour}"} if colour else None)
 
 
+def upload_zone(id_: str, what: str, columns: str, max_bytes: int) -> dcc.Upload:
+    """Drag-and-drop CSV/Parquet upload; the server checks ``max_bytes`` again on receipt."""
+    return dcc.Upload(
+        id=id_, multiple=False, max_size=max_bytes, accept=".csv,.parquet,text/csv",
+        className="upload-zone",
+        children=html.Div([
+            html.Strong(f"Drop {what} here"), " or click to choose a file — CSV or Parquet up to "
+            f"{max_bytes // 1024:,} KB with columns {columns}. It stays in this browser tab and is "
+            "never stored."]),
+        style={"border": "2px dashed #98a2b3", "borderRadius": "8px", "padding": "14px",
+               "textAlign": "center", "cursor": "pointer", "marginBottom": "12px"})
+
+
 def page_header(title: str, subtitle: str | None = None) -> html.Div:
     return html.Div([html.H1(title, className="h3 mb-1"),
                      html.P(subtitle, className="text-muted mb-3") if subtitle else None])

@@ -16,7 +16,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import queries
 from dashboard.commands.planning import run_catalogue
-from dashboard.components import alert, grid, page_header, panel, wire_csv_export
+from dashboard.components import alert, grid, page_header, panel, upload_zone, wire_csv_export
 from dashboard.urlstate import parse_choice, query_args
 from data.demo_samples import sample_paths
 from data.errors import SkillpulseError
@@ -63,7 +63,6 @@ def layout(action: Any = None, **extra: Any) -> html.Div:
     if extra:
         problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
     chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
-    limit_kb = get_settings().max_upload_bytes // 1024
     demo = demo_payload()  # computed once per page load; callbacks only filter it
     return html.Div([
         dcc.Location(id=URL, refresh=False),
@@ -72,15 +71,8 @@ def layout(action: Any = None, **extra: Any) -> html.Div:
                     "Which courses to retire, refresh or keep, and which rising skills no course "
                     "teaches yet — from the newest forecast run."),
         alert(problems),
-        dcc.Upload(id=UPLOAD, multiple=False, max_size=get_settings().max_upload_bytes,
-                   accept=".csv,.parquet,text/csv", className="upload-zone",
-                   children=html.Div([
-                       html.Strong("Drop your catalogue here"), " or click to choose a file — CSV or "
-                       f"Parquet up to {limit_kb:,} KB with columns course_id, title, skills "
-                       "('|'-separated), optional hours, provider, last_updated. It stays in this "
-                       "browser tab and is never stored."]),
-                   style={"border": "2px dashed #98a2b3", "borderRadius": "8px", "padding": "14px",
-                          "textAlign": "center", "cursor": "pointer", "marginBottom": "12px"}),
+        upload_zone(UPLOAD, "your catalogue", "course_id, title, skills ('|'-separated), optional "
+                    "hours, provider, last_updated", get_settings().max_upload_bytes),
         html.Div(id=ALERT),
         dbc.Row([
             dbc.Col(html.Div(id=SOURCE, className="text-muted small"), md=7),

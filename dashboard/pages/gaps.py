@@ -18,7 +18,15 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import queries
 from dashboard.commands.planning import run_gaps
-from dashboard.components import alert, graph, grid, page_header, panel, wire_csv_export
+from dashboard.components import (
+    alert,
+    graph,
+    grid,
+    page_header,
+    panel,
+    upload_zone,
+    wire_csv_export,
+)
 from dashboard.urlstate import clean_text, parse_choice, query_args
 from data.demo_samples import sample_paths
 from data.errors import SkillpulseError
@@ -79,7 +87,6 @@ def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
         problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
     chosen_kind = parse_choice(kind, "kind", KIND_CHOICES, problems) or ALL
     chosen_person = clean_text(person, "person", problems) or None
-    limit_kb = get_settings().max_upload_bytes // 1024
     demo = demo_payload()  # computed once per page load; callbacks only filter it
     names = sorted({str(p.get("person")) for p in demo.get("people", [])})
     return html.Div([
@@ -89,15 +96,8 @@ def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
                     "Who should acquire which rising skills, deepen shallow ones, and move away "
                     "from declining ones — with a development plan per person."),
         alert(problems),
-        dcc.Upload(id=UPLOAD, multiple=False, max_size=get_settings().max_upload_bytes,
-                   accept=".csv,.parquet,text/csv", className="upload-zone",
-                   children=html.Div([
-                       html.Strong("Drop your team's skill inventory here"), " or click to choose "
-                       f"a file — CSV or Parquet up to {limit_kb:,} KB with columns person (or "
-                       "role/team), skill, optional proficiency (1–5) and team. It stays in this "
-                       "browser tab and is never stored."]),
-                   style={"border": "2px dashed #98a2b3", "borderRadius": "8px", "padding": "14px",
-                          "textAlign": "center", "cursor": "pointer", "marginBottom": "12px"}),
+        upload_zone(UPLOAD, "your team's skill inventory", "person (or role/team), skill, "
+                    "optional proficiency (1–5) and team", get_settings().max_upload_bytes),
         html.Div(id=ALERT),
         html.Div(id=SOURCE, className="text-muted small mb-2"),
         dbc.Row([
