@@ -33,8 +33,8 @@ from data.ingest import checks, columns
 from data.ingest.detect import EXPECTED, LONG_REQUIRED
 from data.ingest.frame import Parsed, assemble, spreadsheet_rows
 from data.ingest.long import build_long, check_total, parse_long, reject_duplicates
-from data.ingest.monthly import to_monthly
-from data.ingest.periods import coarse_note, parse_part
+from data.ingest.monthly import to_months
+from data.ingest.periods import parse_part
 from data.ingest.readers import ROW_COL, RawTable
 from data.settings import Settings
 from data.store import MARKET_SKILL
@@ -407,13 +407,7 @@ def _wide(raw: RawTable, cols: list[str], period: tuple[pl.Series, bool], used: 
     shape = "wide" if fmt == "wide" or not single else "tracker"
     monthly = period[1]
     reject_duplicates(frame, raw.label, "month" if monthly else "date")
-    if not monthly:
-        frame = to_monthly(frame, notes, label=raw.label)
-        notes.append("sub-monthly periods aggregated to months")
-    else:
-        coarse = coarse_note(frame["period"])
-        if coarse:
-            notes.append(coarse)
+    frame = to_months(frame, monthly, notes, label=raw.label)
     described = ", ".join(f"'{_as_written(raw, c)}' → {n}" for c, n in list(names.items())[:5])
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     notes.insert(0, f"{shape} table, measure {measure}: {described}{more}")

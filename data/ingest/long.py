@@ -25,8 +25,7 @@ from data.errors import InputError
 from data.ingest import checks
 from data.ingest.detect import LONG_OPTIONAL, LONG_REQUIRED
 from data.ingest.frame import MEASURES, Parsed, assemble, spreadsheet_rows
-from data.ingest.monthly import SERIES_KEYS, to_monthly
-from data.ingest.periods import coarse_note
+from data.ingest.monthly import SERIES_KEYS, to_months
 from data.ingest.readers import RawTable
 from data.settings import Settings
 
@@ -134,12 +133,7 @@ def build_long(raw: RawTable, roles: dict[str, str], *, source: str | None, meas
     categories = _categories(raw, roles["category"], skill) if "category" in roles else None
     if not monthly:
         reject_duplicates(frame, raw.label, "date")
-        frame = to_monthly(frame, notes, label=raw.label)
-        notes.append("sub-monthly periods aggregated to months")
-    else:
-        coarse = coarse_note(frame["period"])
-        if coarse:
-            notes.append(coarse)
+    frame = to_months(frame, monthly, notes, label=raw.label)
     return Parsed(frame=frame, fmt=fmt, notes=notes, categories=categories)
 
 

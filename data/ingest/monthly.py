@@ -30,6 +30,7 @@ import datetime as dt
 import polars as pl
 
 from data.errors import InputError
+from data.ingest.periods import coarse_note
 
 SERIES_KEYS = ["skill", "source", "region", "occupation", "measure"]
 SLACK_DAYS = 3  # a month ending on a weekend is still whole for business-day data
@@ -141,3 +142,15 @@ def drop_incomplete_months(monthly: pl.DataFrame, dates: pl.Series,
                          "present (their part-month totals left empty)")
         notes.append(f"incomplete month {covered}: " + "; ".join(parts))
     return out
+
+
+def to_months(frame: pl.DataFrame, monthly: bool, notes: list[str], *, label: str) -> pl.DataFrame:
+    """Monthly input passes through (noting quarterly/yearly spacing); finer input is aggregated."""
+    if not monthly:
+        frame = to_monthly(frame, notes, label=label)
+        notes.append("sub-monthly periods aggregated to months")
+        return frame
+    coarse = coarse_note(frame["period"])
+    if coarse:
+        notes.append(coarse)
+    return frame
