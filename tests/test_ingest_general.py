@@ -185,6 +185,7 @@ def test_slash_dates_take_their_order_from_the_column() -> None:
     ("Python: (Worldwide)", "Python"), ("C/C++", "C/C++"), ("Visual Basic", "Visual Basic"),
     ("Share of artificial intelligence jobs among all job postings", "Artificial intelligence"),
     ("share", "fallback"),
+    ("share_of_postings_mentioning_genai", "GENAI"), ("pct_of_listings_requiring_sql", "SQL"),
 ])
 def test_skill_from_column(column: str, skill: str) -> None:
     assert skill_from_column(column, "fallback") == skill

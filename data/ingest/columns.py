@@ -78,7 +78,8 @@ METRIC_WORDS = frozenset({
     "of", "in", "on", "the", "all", "among", "postings", "posting", "job", "jobs", "index", "idx",
     "count", "counts", "num", "number", "n", "mentions", "mention", "sa", "nsa", "total", "value",
     "values", "%", "score", "interest", "popularity", "demand", "trend", "smoothed", "avg",
-    "mean"})
+    "mean", "mentioning", "mentioned", "requiring", "requires", "with", "for", "using",
+    "listings", "listing", "vacancies", "ads", "openings"})
 ACRONYMS = frozenset({"ai", "ml", "ui", "ux", "qa", "bi", "ar", "vr", "it", "hr", "nlp", "llm",
                       "api", "sql", "aws", "gcp", "genai", "ci", "cd", "iot", "devops"})
 
