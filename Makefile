@@ -33,4 +33,4 @@ bench: $(BIN)/.installed
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache demo.duckdb demo.duckdb.versions demo.duckdb.lock
+	rm -rf $(VENV) *.egg-info .pytest_cache demo.duckdb demo.duckdb.versions demo.duckdb.lock demo_courses.csv demo_inventory.csv demo_postings.csv
