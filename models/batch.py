@@ -22,12 +22,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 
 from data import store
 from data.errors import UsageError
 from data.settings import Settings, get_settings
+from data.sqlfiles import load_sql
 from models import outlook, trend
 from models.series import MarketPath, SeriesResult, analyse
 
@@ -329,24 +331,28 @@ def read_series(db_path: str | Path, as_of: dt.date | None) -> Packed:
 def write_run(db_path: str | Path, frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame], *,
               as_of: dt.date, horizon: int, settings: dict, seconds: float) -> int:
     """One atomic transaction: the run row and its forecast, outlook and backtest rows."""
-    forecast, outlook_df, backtest_df = frames
     with store.write(db_path) as con:
-        row = con.execute(_sql("forecast_insert_run"), {
-            "as_of": as_of.isoformat(), "horizon": horizon, "settings": json.dumps(settings),
-            "seconds": seconds}).fetchall()[0]
-        run_id = int(row[0])  # type: ignore[index]
-        for name, df in (("forecast", forecast), ("outlook", outlook_df), ("backtest", backtest_df)):
-            con.register(f"tmp_{name}", df.to_arrow())
-            try:
-                store.execute(con, f"forecast_insert_{name}", run_id=run_id)
-            finally:
-                con.unregister(f"tmp_{name}")
+        return insert_run(con, frames, as_of=as_of, horizon=horizon, settings=settings,
+                          seconds=seconds)
+
+
+def insert_run(con: duckdb.DuckDBPyConnection,
+               frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame], *,
+               as_of: dt.date, horizon: int, settings: dict, seconds: float) -> int:
+    """Insert a run row and its forecast, outlook and backtest frames on an open write
+    connection (inside its transaction); returns the new run id."""
+    forecast, outlook_df, backtest_df = frames
+    row = con.execute(load_sql("forecast_insert_run"), {
+        "as_of": as_of.isoformat(), "horizon": horizon, "settings": json.dumps(settings),
+        "seconds": seconds}).fetchall()[0]
+    run_id = int(row[0])
+    for name, df in (("forecast", forecast), ("outlook", outlook_df), ("backtest", backtest_df)):
+        con.register(f"tmp_{name}", df.to_arrow())
+        try:
+            store.execute(con, f"forecast_insert_{name}", run_id=run_id)
+        finally:
+            con.unregister(f"tmp_{name}")
     return run_id
-
-
-def _sql(name: str) -> str:
-    from data.sqlfiles import load_sql
-    return load_sql(name)
 
 
 def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | None = None,

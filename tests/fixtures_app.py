@@ -19,6 +19,7 @@ from scipy import stats
 
 from data import skills, store
 from data.sqlfiles import load_sql
+from models.batch import insert_run
 
 STATUS_MODELS = ("headline", "ets", "theta", "naive", "snaive")
 TEST_ALIAS = "Fixture Alias"  # alias of the alphabetically first (non-market) skill
@@ -206,15 +207,8 @@ def synthesize_run(con, *, as_of: dt.date | None = None, horizon: int = 24,  # t
         }))
     backtest = pl.concat(bt_parts)
     as_of_date = _add_months(m1, np.array([0]))[0]
-    run_id = int(con.execute(load_sql("dash_fixture_run"), {
-        "as_of": as_of_date, "horizon": horizon, "seconds": seconds}).fetchall()[0][0])
-    for name, df in (("forecast", fc), ("outlook", outlook), ("backtest", backtest)):
-        con.register(f"tmp_fx_{name}", df.to_arrow())
-        try:
-            store.execute(con, f"dash_fixture_{name}", run_id=run_id)
-        finally:
-            con.unregister(f"tmp_fx_{name}")
-    return run_id
+    return insert_run(con, (fc, outlook, backtest), as_of=as_of_date, horizon=horizon,
+                      settings={"synthetic": True}, seconds=seconds)
 
 
 def build_db(path: str | Path, *, n_skills: int = 30, months: int = 120, segments: int = 1,
