@@ -102,15 +102,20 @@ def parse_run(raw: Any, problems: list[str]) -> int | None:
     return parse_int(_one(raw, "run", problems), "run", problems)
 
 
+def report_unknown(names: Iterable[str], problems: list[str]) -> None:
+    """Name (sorted, at most five, each clipped) query parameters a page does not know."""
+    unknown = sorted(names)
+    if unknown:
+        problems.append("Unknown parameter(s) ignored: " + ", ".join(k[:40] for k in unknown[:5]) + ".")
+
+
 def parse_explorer(args: Mapping[str, Any]) -> tuple[ExplorerState, list[str]]:
     """Explorer state from query-string arguments or callback values (lists or scalars).
 
     Unknown parameter names are reported; each known one is validated independently.
     """
     problems: list[str] = []
-    unknown = sorted(k for k in args if k not in EXPLORER_KEYS)
-    if unknown:
-        problems.append("Unknown parameter(s) ignored: " + ", ".join(k[:40] for k in unknown[:5]) + ".")
+    report_unknown((k for k in args if k not in EXPLORER_KEYS), problems)
     skills: list[str] = []
     for raw in _values(args.get("skill")):
         name = clean_text(raw, "skill", problems)

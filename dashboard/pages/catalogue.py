@@ -17,7 +17,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dashboard import queries
 from dashboard.commands.planning import run_catalogue
 from dashboard.components import alert, grid, page_header, panel, upload_zone, wire_csv_export
-from dashboard.urlstate import parse_choice, query_args
+from dashboard.urlstate import parse_choice, query_args, report_unknown
 from data.demo_samples import sample_paths
 from data.errors import SkillpulseError
 from data.planning_io import decode_upload
@@ -60,8 +60,7 @@ ACTION_HELP = {
 
 def layout(action: Any = None, **extra: Any) -> html.Div:
     problems: list[str] = []
-    if extra:
-        problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
+    report_unknown(extra, problems)
     chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
     demo = demo_payload()  # computed once per page load; callbacks only filter it
     return html.Div([

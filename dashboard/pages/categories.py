@@ -10,7 +10,7 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboard import figures, ids, queries
 from dashboard.components import alert, graph, grid, page_header, panel, wire_csv_export
-from dashboard.urlstate import clean_text, skills_href
+from dashboard.urlstate import clean_text, report_unknown, skills_href
 
 dash.register_page(__name__, path="/categories", name="Categories", order=2,
                    title="skillpulse · categories", description="Growth by skill category")
@@ -26,7 +26,8 @@ COLUMNS: list[dict[str, Any]] = [
 
 
 def layout(**extra: Any) -> html.Div:
-    problems = ["Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + "."] if extra else []
+    problems: list[str] = []
+    report_unknown(extra, problems)
     db = queries.current()
     growth = queries.category_growth(db)
     rows = [{**r, "growth_pct": None if r["growth_pct"] is None else round(r["growth_pct"], 1)}

@@ -27,7 +27,7 @@ from dashboard.components import (
     upload_zone,
     wire_csv_export,
 )
-from dashboard.urlstate import clean_text, parse_choice, query_args
+from dashboard.urlstate import clean_text, parse_choice, query_args, report_unknown
 from data.demo_samples import sample_paths
 from data.errors import SkillpulseError
 from data.planning_io import decode_upload
@@ -83,8 +83,7 @@ TEAM_COLUMNS: list[dict[str, Any]] = [
 
 def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
     problems: list[str] = []
-    if extra:
-        problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
+    report_unknown(extra, problems)
     chosen_kind = parse_choice(kind, "kind", KIND_CHOICES, problems) or ALL
     chosen_person = clean_text(person, "person", problems) or None
     demo = demo_payload()  # computed once per page load; callbacks only filter it

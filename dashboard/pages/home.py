@@ -24,7 +24,7 @@ from dashboard.components import (
     wire_run_url,
 )
 from dashboard.transforms import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS, segment_label, sparkline
-from dashboard.urlstate import parse_run, skills_href, validate_run
+from dashboard.urlstate import parse_run, report_unknown, skills_href, validate_run
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="skillpulse · overview",
                    description="Which skills are rising and which are decaying")
@@ -54,8 +54,7 @@ CSV_COLUMNS = ("name", "status", "growth_pct", "lower_80", "upper_80", "category
 
 def layout(run: Any = None, **extra: Any) -> html.Div:
     problems: list[str] = []
-    if extra:
-        problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
+    report_unknown(extra, problems)
     db = queries.current()
     runs = queries.runs(db)
     run_id = validate_run(parse_run(run, problems), runs["run_id"].to_list(), problems)

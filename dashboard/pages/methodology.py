@@ -23,7 +23,7 @@ from dashboard.components import (
     wire_csv_export,
     wire_run_url,
 )
-from dashboard.urlstate import parse_run, validate_run
+from dashboard.urlstate import parse_run, report_unknown, validate_run
 
 dash.register_page(__name__, path="/methodology", name="Methodology", order=90,
                    title="skillpulse · methodology", description="How forecasts and statuses are made")
@@ -73,8 +73,7 @@ SOURCES = [
 
 def layout(run: Any = None, **extra: Any) -> html.Div:
     problems: list[str] = []
-    if extra:
-        problems.append("Unknown parameter(s) ignored: " + ", ".join(sorted(extra)[:5]) + ".")
+    report_unknown(extra, problems)
     db = queries.current()
     runs = queries.runs(db)
     run_id = validate_run(parse_run(run, problems), runs["run_id"].to_list(), problems)
