@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from data.settings import get_settings
+from data.tables import FORMATS
 
 
 def _default_db() -> str:
@@ -19,3 +20,13 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--db", "db", type=click.Path(dir_okay=False), default=_default_db,
         show_default="$SKILLPULSE_DB or skillpulse.duckdb",
         help="DuckDB database file (a skillpulse-managed, versioned file).")(func)
+
+
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--out FILE`` (suffix picks the format; default stdout) and ``--as csv|parquet|json``."""
+    func = click.option("--as", "fmt", type=click.Choice(FORMATS), default=None,
+                        help="Output format (overrides the --out suffix). Default: csv.")(func)
+    return click.option(
+        "--out", "out", type=click.Path(dir_okay=False), default=None,
+        help="Output file; the suffix (.csv, .parquet, .json) picks the format. Default: stdout."
+    )(func)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import click
 import polars as pl
 
-from dashboard.commands.common import db_option
+from dashboard.commands.common import db_option, output_options
 from data import store
 from data.errors import NotFoundError
-from data.tables import FORMATS, write_table
+from data.tables import write_table
 
 KINDS = ("outlook", "forecast", "series", "backtest")
 
@@ -25,10 +25,7 @@ def export_frame(con, kind: str) -> pl.DataFrame:  # type: ignore[no-untyped-def
 @click.command("export")
 @click.argument("kind", type=click.Choice(KINDS))
 @db_option
-@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
-              help="Output file; the suffix (.csv, .parquet, .json) picks the format. Default: stdout.")
-@click.option("--as", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (overrides the --out suffix). Default: csv.")
+@output_options
 def export_cmd(kind: str, db: str, out: str | None, fmt: str | None) -> None:
     """Export a table: KIND is outlook, forecast, series or backtest.
 

@@ -11,10 +11,10 @@ import click
 import duckdb
 import polars as pl
 
-from dashboard.commands.common import db_option
+from dashboard.commands.common import db_option, output_options
 from data import planning_io as io
 from data import store
-from data.tables import FORMATS, write_table
+from data.tables import write_table
 from models.planning import (
     CATALOGUE_COLUMNS,
     GAP_COLUMNS,
@@ -65,18 +65,11 @@ def _read(path: str) -> bytes:
     return io._read_bytes(path)
 
 
-_OUT = click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
-                    help="Output file; the suffix (.csv, .parquet, .json) picks the format. "
-                         "Default: CSV on stdout.")
-_AS = click.option("--as", "fmt", type=click.Choice(FORMATS), default=None,
-                   help="Output format (overrides the --out suffix).")
-
 
 @click.command("catalogue")
 @click.argument("courses", type=click.Path(dir_okay=False))
 @db_option
-@_OUT
-@_AS
+@output_options
 def catalogue_cmd(courses: str, db: str, out: str | None, fmt: str | None) -> None:
     """Triage a course catalogue: retire, refresh, keep, and build for untaught rising skills.
 
@@ -109,8 +102,7 @@ def catalogue_cmd(courses: str, db: str, out: str | None, fmt: str | None) -> No
 @click.command("gaps")
 @click.argument("inventory", type=click.Path(dir_okay=False))
 @db_option
-@_OUT
-@_AS
+@output_options
 def gaps_cmd(inventory: str, db: str, out: str | None, fmt: str | None) -> None:
     """Plan skill gaps: what each person should acquire, deepen or retire.
 

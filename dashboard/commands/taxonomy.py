@@ -5,12 +5,12 @@ from pathlib import Path
 
 import click
 
-from dashboard.commands.common import db_option
+from dashboard.commands.common import db_option, output_options
 from data import store
 from data.errors import UsageError
 from data.postings import extract_file
 from data.settings import Settings, get_settings
-from data.tables import FORMATS, write_table
+from data.tables import write_table
 from data.taxonomy_io import db_triples, import_taxonomy, project_taxonomy, read_taxonomy, triples
 
 
@@ -75,10 +75,7 @@ def _listing(items: list[str], limit: int = 10) -> str:
                    "set and the database exists, else the project taxonomy.")
 @click.option("--taxonomy", "taxonomy", type=click.Path(dir_okay=False), default=None,
               help="Use this taxonomy file (skills CSV or O*NET TSV) instead.")
-@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
-              help="Output file; the suffix (.csv, .parquet, .json) picks the format. Default: stdout.")
-@click.option("--as", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (overrides the --out suffix). Default: csv.")
+@output_options
 def extract_cmd(file: str, db: str | None, taxonomy: str | None, out: str | None,
                 fmt: str | None) -> None:
     """Skills found in each job posting of FILE: columns id, skill (one row per posting and skill).
