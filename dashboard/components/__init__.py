@@ -3,16 +3,18 @@ alerts, status badges and KPI cards. Pure layout, no queries; ``wire_csv_export`
 generic browser-side CSV export and is called once when a page module is imported."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html, no_update
 
 from dashboard.transforms import STATUS_COLOURS, STATUS_SYMBOLS
+from data.errors import SkillpulseError
+from data.planning_io import decode_upload
 
 GRAPH_CONFIG: dict[str, Any] = {
     "displaylogo": False,
@@ -112,6 +114,29 @@ def upload_zone(id_: str, what: str, columns: str, max_bytes: int) -> dcc.Upload
             "never stored."]),
         style={"border": "2px dashed #98a2b3", "borderRadius": "8px", "padding": "14px",
                "textAlign": "center", "cursor": "pointer", "marginBottom": "12px"})
+
+
+def handle_upload(contents: str | None, filename: str | None, max_bytes: int,
+                  run: Callable[[bytes, str], Any],
+                  payload: Callable[[Any, str], dict[str, Any]]) -> tuple[Any, Any]:
+    """Upload → (store payload or no_update, alert): decode (size-checked on the server), run,
+    and turn a typed error (naming file, row and column) or unmatched skill names into an alert.
+
+    ``run(data, name)`` returns a result with ``unmatched``; ``payload(result, name)`` the store.
+    """
+    if contents is None:
+        return no_update, no_update
+    try:
+        data, name = decode_upload(contents, filename, max_bytes)
+        result = run(data, name)
+    except SkillpulseError as exc:
+        return no_update, dbc.Alert(str(exc), color="danger", className="upload-error")
+    note = None
+    if result.unmatched:
+        shown = ", ".join(f"'{n}'" for n in result.unmatched[:15])
+        note = dbc.Alert(f"{len(result.unmatched)} skill name(s) are not in the taxonomy and were "
+                         f"ignored: {shown}.", color="warning")
+    return payload(result, name), note
 
 
 def page_header(title: str, subtitle: str | None = None) -> html.Div:

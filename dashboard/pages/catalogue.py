@@ -16,11 +16,10 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import queries
 from dashboard.commands.planning import run_catalogue
-from dashboard.components import alert, grid, page_header, panel, upload_zone, wire_csv_export
+from dashboard.components import alert, grid, handle_upload, page_header, panel, upload_zone, wire_csv_export
 from dashboard.urlstate import parse_choice, query_args, report_unknown
 from data.demo_samples import sample_paths
 from data.errors import SkillpulseError
-from data.planning_io import decode_upload
 from data.settings import get_settings
 from models.planning import ACTIONS
 
@@ -97,20 +96,11 @@ def _error_box(message: str) -> dbc.Alert:
 
 def triage_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
     """Upload → (store payload or no_update, alert). Errors name file, row and column."""
-    if contents is None:
-        return no_update, no_update
-    try:
-        data, name = decode_upload(contents, filename, get_settings().max_upload_bytes)
-        result = run_catalogue(queries.current().reader.connection(), data, name)
-    except SkillpulseError as exc:
-        return no_update, _error_box(str(exc))
-    note = None
-    if result.unmatched:
-        shown = ", ".join(f"'{n}'" for n in result.unmatched[:15])
-        note = dbc.Alert(f"{len(result.unmatched)} skill name(s) are not in the taxonomy and were "
-                         f"ignored: {shown}.", color="warning")
-    return {"filename": name, "rows": result.table.to_dicts(), "uploaded": True,
-            "source": f"Showing your upload {name} (kept in this tab only)."}, note
+    return handle_upload(
+        contents, filename, get_settings().max_upload_bytes,
+        lambda data, name: run_catalogue(queries.current().reader.connection(), data, name),
+        lambda result, name: {"filename": name, "rows": result.table.to_dicts(), "uploaded": True,
+                              "source": f"Showing your upload {name} (kept in this tab only)."})
 
 
 def demo_payload() -> dict[str, Any]:

@@ -22,6 +22,7 @@ from dashboard.components import (
     alert,
     graph,
     grid,
+    handle_upload,
     page_header,
     panel,
     upload_zone,
@@ -30,7 +31,6 @@ from dashboard.components import (
 from dashboard.urlstate import clean_text, parse_choice, query_args, report_unknown
 from data.demo_samples import sample_paths
 from data.errors import SkillpulseError
-from data.planning_io import decode_upload
 from data.settings import get_settings
 from models.planning import KINDS
 
@@ -134,19 +134,10 @@ for _grid, _button in ((TABLE, TABLE_CSV), (PEOPLE, PEOPLE_CSV), (TEAM, TEAM_CSV
 
 def plan_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
     """Upload → (store payload or no_update, alert). Errors name file, row and column."""
-    if contents is None:
-        return no_update, no_update
-    try:
-        data, name = decode_upload(contents, filename, get_settings().max_upload_bytes)
-        result = run_gaps(queries.current().reader.connection(), data, name)
-    except SkillpulseError as exc:
-        return no_update, dbc.Alert(str(exc), color="danger", className="upload-error")
-    note = None
-    if result.unmatched:
-        shown = ", ".join(f"'{n}'" for n in result.unmatched[:15])
-        note = dbc.Alert(f"{len(result.unmatched)} skill name(s) are not in the taxonomy and were "
-                         f"ignored: {shown}.", color="warning")
-    return _payload(result, name, uploaded=True), note
+    return handle_upload(
+        contents, filename, get_settings().max_upload_bytes,
+        lambda data, name: run_gaps(queries.current().reader.connection(), data, name),
+        lambda result, name: _payload(result, name, uploaded=True))
 
 
 def _payload(result: Any, name: str, *, uploaded: bool) -> dict[str, Any]:
