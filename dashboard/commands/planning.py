@@ -61,8 +61,14 @@ def _report_unmatched(names: list[str], path: str) -> None:
                    f"add them with 'skillpulse taxonomy import'): {shown}", err=True)
 
 
-def _read(path: str) -> bytes:
-    return io._read_bytes(path)
+def _run_file(path: str, db: str, run):  # type: ignore[no-untyped-def]
+    """Read ``path``, run it against the live database read-only, report unmatched skills."""
+    data = io._read_bytes(path)
+    store.ensure_current(db)
+    with store.read(db) as con:
+        result = run(con.cursor(), data, path)
+    _report_unmatched(result.unmatched, path)
+    return result
 
 
 
@@ -86,11 +92,7 @@ def catalogue_cmd(courses: str, db: str, out: str | None, fmt: str | None) -> No
     Example:
       skillpulse catalogue demo_courses.csv --db demo.duckdb --out triage.csv
     """
-    data = _read(courses)
-    store.ensure_current(db)
-    with store.read(db) as con:
-        result = run_catalogue(con.cursor(), data, courses)
-    _report_unmatched(result.unmatched, courses)
+    result = _run_file(courses, db, run_catalogue)
     table = result.table.select(CATALOGUE_COLUMNS)
     write_table(table, out, fmt)
     if out not in (None, "-"):
@@ -117,11 +119,7 @@ def gaps_cmd(inventory: str, db: str, out: str | None, fmt: str | None) -> None:
     Example:
       skillpulse gaps demo_inventory.csv --db demo.duckdb --out gaps.csv
     """
-    data = _read(inventory)
-    store.ensure_current(db)
-    with store.read(db) as con:
-        result = run_gaps(con.cursor(), data, inventory)
-    _report_unmatched(result.unmatched, inventory)
+    result = _run_file(inventory, db, run_gaps)
     table = result.plan.rows.select(GAP_COLUMNS)
     write_table(table, out, fmt)
     if out not in (None, "-"):
