@@ -25,6 +25,17 @@ Models (all on the modelling scale, additive errors, Hyndman et al. 2008 class-1
 * ``trend_w36``: a straight line (on the modelling scale) fitted by OLS to the last 36 months,
   extrapolated, with the OLS prediction variance — the candidate that carries a persistent
   regime (a steady decline) when the backtest says it forecasts well.
+* ``median``: a robust level, flat — the exponentially weighted median (weight ``(1-α)^lag``)
+  of the last ``MEDIAN_LOOKBACK`` months, each month first carried to today along the
+  Theil-Sen slope of the last ``TREND_WINDOW`` months (``z[t-lag] + lag·b``), so the level does
+  not lag a trend; the forecast does not extrapolate it. The point forecast that minimises the
+  absolute error of a locally constant level; unlike a mean of log values it does not depend on
+  the zero offset (a series that is zero in most months has a zero Sen slope), so such a series
+  is forecast near its typical month, not pulled towards the offset. ``α`` is chosen per origin
+  from ``MEDIAN_ALPHAS`` by the in-sample absolute error at horizons 1..``MEDIAN_SELECT_H``
+  (targets up to the origin only: a level for a year ahead, not the month-to-month tracker a
+  one-step fit picks); variance as SES, ``σ² (1 + α² (h-1))``, ``σ²`` the in-sample one-step
+  mean squared error.
 * ``naive`` (random walk, ``σ √h``) and ``seasonal_naive`` (period 12, ``σ_12 √⌈h/12⌉``).
 """
 from __future__ import annotations
@@ -32,6 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 SEASON = 12
 ALPHAS = np.array([0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95])
@@ -41,6 +53,9 @@ SES_ALPHAS = np.array([0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 
 INIT_SLOPE_STEPS = 6
 TREND_WINDOW = 36
 SMOOTHERS = ("ets", "theta", "ses")
+MEDIAN_ALPHAS = np.array([0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6])
+MEDIAN_LOOKBACK = 60
+MEDIAN_SELECT_H = 12
 
 
 def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -219,6 +234,65 @@ def _naive_paths(z: np.ndarray, origins: np.ndarray, H: int) -> tuple[Paths, Pat
     return naive, Paths(mean=smean, sd=ssd)
 
 
+def sen_slopes(z: np.ndarray, window: int = TREND_WINDOW) -> np.ndarray:
+    """``out[t]``: Theil-Sen slope (median of pairwise slopes) of ``z[t-window+1 .. t]``;
+    0 with fewer than 3 months."""
+    n = z.size
+    pad = np.concatenate([np.full(window - 1, np.nan), z])
+    win = sliding_window_view(pad, window)                      # (n, window), oldest first
+    i, j = np.triu_indices(window, 1)
+    slopes = (win[:, j] - win[:, i]) / (j - i)
+    ok = np.isfinite(slopes)
+    slopes = np.where(ok, slopes, np.inf)
+    cnt = ok.sum(axis=1)
+    srt = np.sort(slopes, axis=1)
+    rows = np.arange(n)
+    lo = srt[rows, np.maximum((cnt - 1) // 2, 0)]
+    hi = srt[rows, np.maximum(cnt // 2, 0)]
+    return np.where(cnt >= 3, (lo + hi) / 2, 0.0)
+
+
+def weighted_medians(z: np.ndarray, slopes: np.ndarray | None = None,
+                     alphas: np.ndarray = MEDIAN_ALPHAS,
+                     lookback: int = MEDIAN_LOOKBACK) -> np.ndarray:
+    """``out[a, t]``: median of ``z[t-lag] + lag * slopes[t]`` over lags ``0..lookback-1``,
+    weighted ``(1-alphas[a])^lag`` — the level at ``t`` (``slopes`` None: plain values).
+
+    One sort per month serves every ``α`` (the order does not depend on the weights).
+    """
+    n = z.size
+    pad = np.concatenate([np.full(lookback - 1, np.nan), z])
+    win = sliding_window_view(pad, lookback)[:, ::-1]          # (n, lookback), lag 0 first
+    if slopes is not None:
+        win = win + slopes[:, None] * np.arange(lookback)[None, :]
+    order = np.argsort(np.where(np.isnan(win), np.inf, win), axis=1, kind="stable")
+    vals = np.take_along_axis(win, order, axis=1)
+    w = (1.0 - alphas[:, None, None]) ** order[None, :, :]      # (A, n, lookback)
+    w = np.where(np.isnan(vals)[None], 0.0, w)
+    cw = np.cumsum(w, axis=2)
+    idx = (cw < cw[:, :, -1:] / 2).sum(axis=2)                  # first point past half the weight
+    vals_a = np.broadcast_to(vals, (alphas.size, n, lookback))
+    return np.take_along_axis(vals_a, idx[:, :, None], axis=2)[:, :, 0]
+
+
+def _median_paths(z: np.ndarray, origins: np.ndarray, H: int) -> Paths:
+    """The ``median`` candidate at every origin (see the module doc)."""
+    wm = weighted_medians(z, sen_slopes(z))                     # level at t, forecast from t
+    n_a = MEDIAN_ALPHAS.size
+    # loss[a, s]: absolute errors of the forecasts whose target month is s (h = 1..SELECT_H)
+    loss = np.zeros((n_a, z.size))
+    for lag in range(1, min(MEDIAN_SELECT_H, z.size - 1) + 1):
+        loss[:, lag:] += np.abs(z[lag:][None, :] - wm[:, :-lag])
+    at = np.argmin(np.cumsum(loss, axis=1)[:, origins], axis=0)
+    e1 = (z[1:][None, :] - wm[:, :-1]) ** 2
+    c1 = np.concatenate([np.zeros((n_a, 1)), np.cumsum(e1, axis=1)], axis=1)
+    sigma2 = c1[at, origins] / np.maximum(origins, 1)
+    h = np.arange(1, H + 1)[None, :]
+    a = MEDIAN_ALPHAS[at][:, None]
+    mean = np.repeat(wm[at, origins][:, None], H, axis=1)
+    return Paths(mean=mean, sd=np.sqrt(sigma2[:, None] * (1 + a * a * (h - 1))))
+
+
 def candidate_paths(z: np.ndarray, origins: np.ndarray, H: int,
                     windows: tuple[int | None, ...] = (None, 60, 36)) -> dict[str, Paths]:
     """Every candidate's forecasts (modelling scale) from every origin.
@@ -231,13 +305,14 @@ def candidate_paths(z: np.ndarray, origins: np.ndarray, H: int,
             shorter than the history at an origin is the expanding fit itself.
 
     Returns:
-        ``{name: Paths}`` with names ``naive``, ``seasonal_naive``, ``trend_w36``, ``ets``,
-        ``theta``, ``ses`` and ``ets_w60``, ``theta_w60``, ``ses_w60``… for windows.
+        ``{name: Paths}`` with names ``naive``, ``seasonal_naive``, ``trend_w36``, ``median``,
+        ``ets``, ``theta``, ``ses`` and ``ets_w60``, ``theta_w60``, ``ses_w60``… for windows.
     """
     origins = np.asarray(origins, dtype=int)
     naive, snaive = _naive_paths(z, origins, H)
     out = {"naive": naive, "seasonal_naive": snaive,
-           f"trend_w{TREND_WINDOW}": _trend_paths(z, origins, TREND_WINDOW, H)}
+           f"trend_w{TREND_WINDOW}": _trend_paths(z, origins, TREND_WINDOW, H),
+           "median": _median_paths(z, origins, H)}
     full = dict(zip(SMOOTHERS, _smoothing_paths(z, origins, None, H), strict=True))
     out.update(full)
     for w in windows:

@@ -94,8 +94,10 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                  filename="skillpulse-backtest-scorecard.csv", title="Scorecard per model"),
             title="Backtest scorecard"),
         panel(html.P("Each series is modelled on a log scale (logit for shares). Candidates: "
-                     "damped-trend ETS, Theta and baselines; the headline forecast combines the "
-                     "candidates chosen per series by the backtest. Statuses:"),
+                     "damped-trend ETS, Theta, exponential smoothing, a robust (median) level, a "
+                     "trend line and naive baselines; the headline forecast is a default "
+                     "combination unless the backtest shows another to be consistently better "
+                     "for that series. Statuses:"),
               html.Ul([html.Li([status_badge(s), " ", text], className="mb-2")
                        for s, text in STATUS_RULES], className="list-unstyled"),
               html.P("Half-life: months for demand to halve on the fitted decay, with an interval. "
