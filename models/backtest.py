@@ -26,7 +26,8 @@
   from origins 3 months apart overlap) — a few lucky origins do not make a mean win — and it is
   no worse than the default over the last ``RECENT_ORIGINS`` (10) origins, so a record won in
   an earlier regime (years of rise before today's plateau) does not overrule the current one.
-  A steady trend wins that test and keeps its slope.
+  A steady trend wins that test and keeps its slope. With fewer than 4 origins (histories under
+  about three years) there is no such evidence and the default stands.
   Rationale, measured out of sample on the real HN histories (``bench/bench_forecast_accuracy``,
   mean MASE relative to naive): free choice among pairs over ten origins was 4.6% better than
   naive; the earlier rule (SES + Theta default, a 15% margin, free choice under a clear
