@@ -272,21 +272,29 @@ def choose(prep: Prepared, origins: np.ndarray, paths: dict[str, Paths],
     recent = ri >= n_o - RECENT_ORIGINS
     head_err = np.empty(ri.size)
     head_in = {lv: np.zeros(ri.size, dtype=bool) for lv in LEVELS}
+    n_recent = int(np.unique(ri[recent]).size)
+    # an older origin left out does not change the (recent-only) calibration: one per combination
+    shared_q: dict[int, dict[int, np.ndarray]] = {}
     for j, k in enumerate(present.tolist()):
         at = ri == k
         others = cnt - cnt_o[k]
         c = _pick((total - loss_o[:, k]) / others, selectable, default,
                   np.delete(mean_o, j, axis=1), np.delete(recent_o, j)) if others > 0 else best
         head_err[at] = err[c, at]
-        for lv in LEVELS:
+        if recent_o[j]:
             use = recent & ~at
-            q = calibrate(nerr[c, use], hi[use], int(np.unique(ri[use]).size), lv)
-            head_in[lv][at] = np.abs(nerr[c, at]) <= q[hi[at]]
+            q_k = {lv: calibrate(nerr[c, use], hi[use], n_recent - 1, lv) for lv in LEVELS}
+        else:
+            if c not in shared_q:
+                shared_q[c] = {lv: calibrate(nerr[c, recent], hi[recent], n_recent, lv)
+                               for lv in LEVELS}
+            q_k = shared_q[c]
+        for lv in LEVELS:
+            head_in[lv][at] = np.abs(nerr[c, at]) <= q_k[lv][hi[at]]
     single = {name: i for i, name in enumerate(names)}
     cand_mase = {m: _nanmean(err[single[m]]) for m in names}
     cand_cov = {m: {lv: float(np.mean(np.abs(nerr[single[m]]) <= Z[lv])) for lv in LEVELS}
                 for m in names}
-    n_recent = int(np.unique(ri[recent]).size)
     q_final = {lv: calibrate(nerr[best, recent], hi[recent], n_recent, lv) for lv in LEVELS}
     return Choice(combos[best], q_final, _nanmean(head_err),
                   {lv: float(head_in[lv].mean()) for lv in LEVELS},
