@@ -83,8 +83,8 @@ def _with_series_key(f: pl.DataFrame) -> pl.DataFrame:
     their ``_key2`` would differ too (see ``_series_table``), so distinct series are found on
     integers rather than strings, and exactly.
     """
-    varying = [c for c in SERIES_KEYS
-               if not f.select((pl.col(c) == pl.col(c).first()).all()).item()] or ["measure"]
+    same = f.select([(pl.col(c) == pl.col(c).first()).all().alias(c) for c in SERIES_KEYS]).row(0)
+    varying = [c for c, constant in zip(SERIES_KEYS, same, strict=True) if not constant] or ["measure"]
     key = pl.struct(varying)
     return f.with_columns(key.hash(seed=_HASH_SEED).alias("_key"),
                           key.hash(seed=_HASH_SEED + 1).alias("_key2"))
@@ -92,7 +92,8 @@ def _with_series_key(f: pl.DataFrame) -> pl.DataFrame:
 
 def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFrame:
     """Distinct series of ``f`` → ``_key, _key2, series_id, skill_id, existed`` + series columns."""
-    distinct = f.select([*SERIES_KEYS, "_key", "_key2"]).unique(subset="_key", keep="any")
+    # one row per key: pick the rows first (integers), then copy only their strings
+    distinct = f.filter(pl.col("_key").is_first_distinct()).select([*SERIES_KEYS, "_key", "_key2"])
     if distinct["skill"].str.to_lowercase().str.strip_chars().eq(MARKET_SKILL.lower()).any():
         upsert_taxonomy(con, pl.DataFrame({"name": [MARKET_SKILL], "category": [MARKET_CATEGORY]}))
     resolved = resolve_names(con, distinct["skill"])
