@@ -20,6 +20,7 @@ import datetime as dt
 import multiprocessing as mp
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,28 @@ def demo_matrix(n_skills: int) -> tuple[list[str], list[dt.date], np.ndarray]:
     return names, wide["period"].to_list(), wide.select(names).to_numpy().T.astype(float)
 
 
+def yearly_origins(n_months: int, count: int, horizon: int = H) -> list[int]:
+    """``count`` origins a year apart, the last one leaving ``horizon`` months to score."""
+    last = n_months - 1 - horizon
+    return sorted(last - 12 * k for k in range(count))
+
+
+def scored_series(mat: np.ndarray, o: int, horizon: int = H) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(history from the first observed month to origin o, the next horizon months)`` for
+    every series with at least 36 months of history, a positive value and complete actuals."""
+    for row in mat:
+        hist = row[: o + 1]
+        first = np.flatnonzero(np.isfinite(hist))
+        if first.size == 0:
+            continue
+        hist = hist[first[0]:]
+        actual = row[o + 1: o + 1 + horizon]
+        if (hist.size < 36 or actual.size < horizon or not np.all(np.isfinite(actual))
+                or np.nanmax(hist) <= 0):
+            continue
+        yield hist, actual
+
+
 def _scale(y: np.ndarray) -> float:
     d12 = np.abs(y[12:] - y[:-12])
     s = float(d12.mean()) if y.size >= 24 else 0.0
@@ -64,15 +87,7 @@ def eval_origin(args: tuple[np.ndarray, int]) -> dict[str, list[np.ndarray]]:
     mat, o = args
     from statsforecast.models import AutoETS
     out: dict[str, list[np.ndarray]] = {f"{m}:{k}": [] for m in METHODS for k in ("err", "in80", "in95")}
-    for row in mat:
-        hist = row[: o + 1]
-        first = np.flatnonzero(np.isfinite(hist))
-        if first.size == 0:
-            continue
-        hist = hist[first[0]:]
-        actual = row[o + 1: o + 1 + H]
-        if hist.size < 36 or actual.size < H or not np.all(np.isfinite(actual)) or np.nanmax(hist) <= 0:
-            continue
+    for hist, actual in scored_series(mat, o):
         hist = np.where(np.isfinite(hist), hist, np.nan)
         scale = _scale(np.nan_to_num(hist))
         if not scale > 0:
@@ -133,15 +148,13 @@ def main() -> None:
     args = ap.parse_args()
     if HN.exists():
         names, months, mat = hn_matrix()
-        last = len(months) - 1 - H
-        origins = sorted(last - 12 * k for k in range(args.origins))
+        origins = yearly_origins(len(months), args.origins)
         print("HN origins:", ", ".join(months[o].strftime("%Y-%m") for o in origins))
         evaluate(f"HN who-is-hiring shares ({len(names)} terms)", mat, origins, args.jobs)
     else:
         print(f"real data not available: {HN}")
     names, months, mat = demo_matrix(args.demo_skills)
-    last = len(months) - 1 - H
-    origins = sorted(last - 12 * k for k in range(min(args.origins, 5)))
+    origins = yearly_origins(len(months), min(args.origins, 5))
     evaluate(f"demo shares ({len(names)} series)", mat, origins, args.jobs)
 
 

@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_forecast_accuracy import HN, demo_matrix, hn_matrix
+from bench_forecast_accuracy import HN, demo_matrix, hn_matrix, scored_series, yearly_origins
 
 from models.series import analyse
 
@@ -36,15 +36,7 @@ def covered(args: tuple[np.ndarray, int]) -> list[np.ndarray]:
     """(levels, H) hit masks for every usable series at one origin."""
     mat, o = args
     out = []
-    for row in mat:
-        hist = row[: o + 1]
-        first = np.flatnonzero(np.isfinite(hist))
-        if first.size == 0:
-            continue
-        hist = hist[first[0]:]
-        actual = row[o + 1: o + 1 + H]
-        if hist.size < 36 or actual.size < H or not np.all(np.isfinite(actual)) or np.nanmax(hist) <= 0:
-            continue
+    for hist, actual in scored_series(mat, o, H):
         r = analyse(hist, None, "share", horizon=H)
         out.append(np.stack([(actual >= r.bounds[f"lower_{lv}"] - 1e-12)
                              & (actual <= r.bounds[f"upper_{lv}"] + 1e-12) for lv in LEVELS]))
@@ -52,8 +44,7 @@ def covered(args: tuple[np.ndarray, int]) -> list[np.ndarray]:
 
 
 def report(label: str, mat: np.ndarray, n_months: int, origins: int, jobs: int) -> None:
-    last = n_months - 1 - H
-    at = sorted(last - 12 * k for k in range(origins))
+    at = yearly_origins(n_months, origins, H)
     hits: list[np.ndarray] = []
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
         for part in pool.map(covered, [(mat, o) for o in at]):
