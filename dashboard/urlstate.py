@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    import polars as pl
 
 SCALES = ("share", "count", "index")
 VIEWS = ("absolute", "relative")
@@ -189,6 +192,12 @@ def validate_run(requested: int | None, available: Iterable[int], problems: list
         problems.append(f"There is no forecast run {requested}; the newest run is shown.")
         return None
     return requested
+
+
+def requested_run(raw: Any, runs: pl.DataFrame, problems: list[str]) -> int | None:
+    """The ``run`` URL value if it is one of ``runs`` (a frame with ``run_id``), else None
+    (= newest) with a problem."""
+    return validate_run(parse_run(raw, problems), runs["run_id"].to_list(), problems)
 
 
 def query_args(search: str | None) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from dashboard.components import (
     wire_run_url,
 )
 from dashboard.transforms import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS, segment_label, sparkline
-from dashboard.urlstate import parse_run, report_unknown, skills_href, validate_run
+from dashboard.urlstate import report_unknown, requested_run, skills_href
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="skillpulse · overview",
                    description="Which skills are rising and which are decaying")
@@ -57,7 +57,7 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
     report_unknown(extra, problems)
     db = queries.current()
     runs = queries.runs(db)
-    run_id = validate_run(parse_run(run, problems), runs["run_id"].to_list(), problems)
+    run_id = requested_run(run, runs, problems)
     fresh, cards, risers, decliners, market = overview_content(db, run_id or NEWEST)
     return html.Div([
         dcc.Location(id=ids.OV_URL, refresh=False),
@@ -153,7 +153,7 @@ def overview_content(db: queries.Db, run_value: Any
     """Freshness line, status cards, risers, decliners and the market figure for a run."""
     runs = queries.runs(db)
     problems: list[str] = []
-    run_id = validate_run(parse_run(run_value, problems), runs["run_id"].to_list(), problems)
+    run_id = requested_run(run_value, runs, problems)
     run = runs.filter(pl.col("run_id") == run_id) if run_id else runs.head(1)
     market = figures.market_context(queries.market_context(db, run["run_id"][0] if run.height else None),
                                     queries.market_postings(db))

@@ -23,7 +23,7 @@ from dashboard.components import (
     wire_csv_export,
     wire_run_url,
 )
-from dashboard.urlstate import parse_run, report_unknown, validate_run
+from dashboard.urlstate import report_unknown, requested_run
 
 dash.register_page(__name__, path="/methodology", name="Methodology", order=90,
                    title="skillpulse · methodology", description="How forecasts and statuses are made")
@@ -76,7 +76,7 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
     report_unknown(extra, problems)
     db = queries.current()
     runs = queries.runs(db)
-    run_id = validate_run(parse_run(run, problems), runs["run_id"].to_list(), problems)
+    run_id = requested_run(run, runs, problems)
     return html.Div([
         dcc.Location(id=ids.METH_URL, refresh=False),
         page_header("Methodology", "How forecasts are made and checked, how statuses are decided, "
@@ -117,7 +117,7 @@ def update_scorecard(run_value: Any) -> tuple[go.Figure, list[dict[str, Any]]]:
     db = queries.current()
     runs = queries.runs(db)
     problems: list[str] = []
-    run_id = validate_run(parse_run(run_value, problems), runs["run_id"].to_list(), problems)
+    run_id = requested_run(run_value, runs, problems)
     if run_id is None and runs.height:
         run_id = int(runs["run_id"][0])
     if run_id is None:
