@@ -209,6 +209,28 @@ def _none(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
+def run_statuses(results: list[SeriesResult], is_market: list[bool], *, min_history: int
+                 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
+    """Run-wide outlook: p-values, Benjamini-Hochberg q-values across every series of the run,
+    and each series' ``(status, reason)`` (a low base is judged against a quantile of current
+    levels among comparable non-market series)."""
+    pvals = np.array([r.evidence.p_value if r.evidence is not None and r.n_months >= min_history
+                      else np.nan for r in results])
+    qvals = trend.benjamini_hochberg(pvals)
+    low_base: dict[str, float] = {}
+    for kind in ("logit", "log"):
+        lv = [r.evidence.level_now for r, m in zip(results, is_market, strict=True)
+              if not m and r.evidence is not None and r.evidence.kind == kind
+              and math.isfinite(r.evidence.level_now)]
+        if lv:
+            low_base[kind] = float(np.quantile(lv, outlook.LOW_BASE_QUANTILE))
+    verdicts = [outlook.classify(r.evidence, _none(q), min_history=min_history,
+                                 low_base_level=low_base.get(r.evidence.kind)
+                                 if r.evidence is not None else None)
+                for r, q in zip(results, qvals, strict=True)]
+    return pvals, qvals, verdicts
+
+
 def build_frames(p: Packed, results: list[SeriesResult], *, horizon: int, min_history: int
                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The forecast, outlook and backtest rows of a run (statuses decided here, after BH).
@@ -223,18 +245,8 @@ def build_frames(p: Packed, results: list[SeriesResult], *, horizon: int, min_hi
     meta = p.meta
     sids = meta["series_id"].to_list()
     last_month = p.first_month + np.diff(p.offsets) - 1
-    pvals = np.array([r.evidence.p_value if r.evidence is not None and r.n_months >= min_history
-                      else np.nan for r in results])
-    qvals = trend.benjamini_hochberg(pvals)
-    # low base: a quantile of current levels among comparable non-market series
-    low_base: dict[str, float] = {}
     flags = meta["is_market"].to_list()
-    for kind in ("logit", "log"):
-        lv = [r.evidence.level_now for r, m in zip(results, flags, strict=True)
-              if not m and r.evidence is not None and r.evidence.kind == kind
-              and math.isfinite(r.evidence.level_now)]
-        if lv:
-            low_base[kind] = float(np.quantile(lv, outlook.LOW_BASE_QUANTILE))
+    pvals, qvals, verdicts = run_statuses(results, flags, min_history=min_history)
     keys = meta.select("source", "region").rows()
     market_growth: dict[tuple[str, str], float] = {}
     for r, m, k in zip(results, flags, keys, strict=True):
@@ -246,9 +258,7 @@ def build_frames(p: Packed, results: list[SeriesResult], *, horizon: int, min_hi
     b_rows: list[tuple] = []
     for i, r in enumerate(results):
         ev = r.evidence
-        status, reason = outlook.classify(
-            ev, _none(qvals[i]), min_history=min_history,
-            low_base_level=low_base.get(ev.kind) if ev is not None else None)
+        status, reason = verdicts[i]
         lm = int(last_month[i])
         row = {"series_id": sids[i], "status": status, "last_period": month_to_date(lm),
                "last_value": _none(r.last_value), "horizon": horizon,
