@@ -25,8 +25,8 @@ test: $(BIN)/.installed
 	exit $$rc
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check data models dashboard tests bench
-	$(BIN)/mypy data models dashboard
+	$(BIN)/ruff check skillpulse data models dashboard tests bench
+	$(BIN)/mypy skillpulse data models dashboard
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -53,8 +53,8 @@ Cases = dict[str, tuple[Callable[..., Any], list[tuple[Any, ...]]]]
 
 
 def callback_cases(db_path: Path, seed: int = 3) -> Cases:
-    from dashboard import queries
-    from dashboard.components import NEWEST
+    from skillpulse.dashboard import queries
+    from skillpulse.dashboard.components import NEWEST
 
     db = queries.Db(db_path, cache_size=0)
     names = queries.skill_options(db)["name"].to_list()
@@ -80,8 +80,8 @@ def callback_cases(db_path: Path, seed: int = 3) -> Cases:
 
 
 def bench_callbacks(db_path: Path, cache_size: int) -> dict[str, list[float]]:
-    from dashboard import queries
-    from dashboard.app import create_app
+    from skillpulse.dashboard import queries
+    from skillpulse.dashboard.app import create_app
 
     app = create_app(str(db_path))
     out: dict[str, list[float]] = {}
@@ -100,9 +100,8 @@ def bench_callbacks(db_path: Path, cache_size: int) -> dict[str, list[float]]:
 
 def bench_browser(db_path: Path, cache_size: int, visits: int) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
-
-    from dashboard import queries
-    from dashboard.urlstate import skills_href
+    from skillpulse.dashboard import queries
+    from skillpulse.dashboard.urlstate import skills_href
 
     names = queries.skill_options(queries.Db(db_path, cache_size=0))["name"].to_list()
     five = skills_href(random.Random(5).sample(names, 5))
@@ -166,7 +165,7 @@ def main() -> None:
                      real_forecast=args.real_forecast)
             print(f"built {db.name}: {args.skills} skills × {args.segments} segments × {args.months} "
                   f"months in {time.perf_counter() - t:.1f} s", flush=True)
-        from dashboard import queries
+        from skillpulse.dashboard import queries
 
         f = queries.freshness(queries.Db(db, cache_size=0)).row(0, named=True)
         print(f"database: {f['series']:,} series, {f['observations']:,} observations\n", flush=True)

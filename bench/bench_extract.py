@@ -28,11 +28,11 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data import postings, store  # noqa: E402
-from data.demo_postings import generate_postings  # noqa: E402
-from data.extract import Matcher, strip_html  # noqa: E402
-from data.ingest.load import ingest_frame  # noqa: E402
-from data.taxonomy_io import project_taxonomy, triples  # noqa: E402
+from skillpulse.data import postings, store  # noqa: E402
+from skillpulse.data.demo_postings import generate_postings  # noqa: E402
+from skillpulse.data.extract import Matcher, strip_html  # noqa: E402
+from skillpulse.data.ingest.load import ingest_frame  # noqa: E402
+from skillpulse.data.taxonomy_io import project_taxonomy, triples  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval" / "postings_eval.jsonl"
 

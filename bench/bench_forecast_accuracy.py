@@ -28,9 +28,9 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models import candidates
-from models.series import analyse
-from models.transform import prepare
+from skillpulse.models import candidates
+from skillpulse.models.series import analyse
+from skillpulse.models.transform import prepare
 
 HN = (Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real" / "hn_whoishiring"
       / "hn_whoishiring_terms_monthly.csv")
@@ -46,7 +46,7 @@ def hn_matrix() -> tuple[list[str], list[dt.date], np.ndarray]:
 
 
 def demo_matrix(n_skills: int) -> tuple[list[str], list[dt.date], np.ndarray]:
-    from data import demo
+    from skillpulse.data import demo
     frame, _ = demo.generate_series(seed=11, n_skills=n_skills, months=132)
     frame = frame.with_columns((100 * pl.col("value") / pl.col("total")).alias("share"))
     wide = frame.pivot(on="skill", index="period", values="share").sort("period")

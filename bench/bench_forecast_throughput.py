@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import itertools
 
-from data import demo, store
-from data.ingest.load import ingest_frame
-from data.skills import upsert_taxonomy
-from models import batch
+from skillpulse.data import demo, store
+from skillpulse.data.ingest.load import ingest_frame
+from skillpulse.data.skills import upsert_taxonomy
+from skillpulse.models import batch
 
 
 def build(path: Path, n_skills: int, segments: int, months: int = 120) -> tuple[int, float]:

@@ -23,9 +23,8 @@ import time
 from pathlib import Path
 
 import duckdb
-
-from data.ingest import ingest_files
-from data.settings import Settings
+from skillpulse.data.ingest import ingest_files
+from skillpulse.data.settings import Settings
 
 
 def generate(path: Path, rows: int) -> int:

@@ -25,8 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_forecast_accuracy import HN, demo_matrix, hn_matrix, scored_series, yearly_origins
-
-from models.series import analyse
+from skillpulse.models.series import analyse
 
 H = 24
 LEVELS = (80, 95)

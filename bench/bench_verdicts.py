@@ -23,10 +23,10 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data import demo, store
-from data.ingest.load import ingest_frame
-from data.skills import upsert_taxonomy
-from models import batch
+from skillpulse.data import demo, store
+from skillpulse.data.ingest.load import ingest_frame
+from skillpulse.data.skills import upsert_taxonomy
+from skillpulse.models import batch
 
 HN = (Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real" / "hn_whoishiring"
       / "hn_whoishiring_terms_monthly.csv")

@@ -32,9 +32,8 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
-
-    from dashboard import queries
-    from dashboard.urlstate import skills_href
+    from skillpulse.dashboard import queries
+    from skillpulse.dashboard.urlstate import skills_href
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(args.db) if args.db else build_db(Path(tmp) / "demo.duckdb", n_skills=320,

@@ -22,10 +22,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, dcc, html
 from flask import Response, request, send_from_directory
-
-from dashboard import ids, security
-from dashboard.queries import EXTENSION_KEY, Db
-from data.settings import Settings, get_settings
+from skillpulse.dashboard import ids, security
+from skillpulse.dashboard.queries import EXTENSION_KEY, Db
+from skillpulse.data.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
@@ -119,7 +118,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> dash.Dash:
     """Build the app for the database at ``db_path`` (opened read-only, following new versions)."""
     settings = settings or get_settings()
     app = SkillpulseDash(
-        "dashboard", use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS),
+        "skillpulse.dashboard", use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS),
         title="skillpulse", suppress_callback_exceptions=True,
         update_title=None,  # type: ignore[arg-type]
         serve_locally=True, index_string=INDEX, assets_ignore=re.escape(PLOTLY_BUNDLE),

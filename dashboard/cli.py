@@ -6,21 +6,20 @@ import sys
 from typing import Any
 
 import click
-
-from data.errors import SkillpulseError
+from skillpulse.data.errors import SkillpulseError
 
 # command name -> (module, attribute). Modules import on first use, so `skillpulse ingest` does
 # not pay for Dash, and one command's import problem cannot take the others down.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("dashboard.commands.demo", "demo_cmd"),
-    "ingest": ("dashboard.commands.ingest", "ingest_cmd"),
-    "forecast": ("dashboard.commands.forecast", "forecast_cmd"),
-    "export": ("dashboard.commands.export", "export_cmd"),
-    "serve": ("dashboard.commands.serve", "serve_cmd"),
-    "taxonomy": ("dashboard.commands.taxonomy", "taxonomy_group"),
-    "extract": ("dashboard.commands.taxonomy", "extract_cmd"),
-    "catalogue": ("dashboard.commands.planning", "catalogue_cmd"),
-    "gaps": ("dashboard.commands.planning", "gaps_cmd"),
+    "demo": ("skillpulse.dashboard.commands.demo", "demo_cmd"),
+    "ingest": ("skillpulse.dashboard.commands.ingest", "ingest_cmd"),
+    "forecast": ("skillpulse.dashboard.commands.forecast", "forecast_cmd"),
+    "export": ("skillpulse.dashboard.commands.export", "export_cmd"),
+    "serve": ("skillpulse.dashboard.commands.serve", "serve_cmd"),
+    "taxonomy": ("skillpulse.dashboard.commands.taxonomy", "taxonomy_group"),
+    "extract": ("skillpulse.dashboard.commands.taxonomy", "extract_cmd"),
+    "catalogue": ("skillpulse.dashboard.commands.planning", "catalogue_cmd"),
+    "gaps": ("skillpulse.dashboard.commands.planning", "gaps_cmd"),
 }
 
 

@@ -13,8 +13,7 @@ from typing import Any
 import plotly.colors
 import plotly.graph_objects as go
 import polars as pl
-
-from dashboard.transforms import SERIES_COLOURS, STATUS_COLOURS
+from skillpulse.dashboard.transforms import SERIES_COLOURS, STATUS_COLOURS
 
 FONT = {"family": "Lato, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif", "size": 14,
         "color": "#2a3f5f"}

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-
-from data import store
+from skillpulse.data import store
 
 EXTENSION_KEY = "skillpulse_db"
 

@@ -2,7 +2,7 @@
 
 Each worker builds its own app after the fork (DuckDB connections must not cross a fork) and runs a
 warm-up (queries plus one figure) before taking traffic: a cold worker's first callbacks are ~10x
-slower. ``wsgi()`` is the entry for any other WSGI server: ``gunicorn 'dashboard.server:wsgi()'``.
+slower. ``wsgi()`` is the entry for any other WSGI server: ``gunicorn 'skillpulse.dashboard.server:wsgi()'``.
 """
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
-
-from data import store
-from data.errors import UsageError
-from data.settings import get_settings
+from skillpulse.data import store
+from skillpulse.data.errors import UsageError
+from skillpulse.data.settings import get_settings
 
 log = logging.getLogger("skillpulse.server")
 WORKERS = 2
@@ -25,7 +24,7 @@ THREADS = 4
 
 def warm_up(app: Any) -> None:
     """Run the first pages' queries and build one figure, inside the app context."""
-    from dashboard import figures, queries
+    from skillpulse.dashboard import figures, queries
 
     with app.server.app_context():
         db = queries.current()
@@ -37,7 +36,7 @@ def warm_up(app: Any) -> None:
 
 def build(db_path: str) -> Flask:
     """The Flask server of a new, warmed-up Dash app for ``db_path``."""
-    from dashboard.app import create_app
+    from skillpulse.dashboard.app import create_app
 
     app = create_app(db_path)
     try:

@@ -29,8 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-
-from data.store import MARKET_CATEGORY, MARKET_SKILL
+from skillpulse.data.store import MARKET_CATEGORY, MARKET_SKILL
 
 TAXONOMY_CSV = Path(__file__).parent / "taxonomy" / "skills.csv"
 LIFECYCLES = ("emerging", "rising", "stable", "declining", "obsolescent", "noisy")

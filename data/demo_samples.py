@@ -14,8 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-
-from data.demo import TAXONOMY_CSV
+from skillpulse.data.demo import TAXONOMY_CSV
 
 PROVIDERS = ("Internal Academy", "Coursera", "LinkedIn Learning", "Pluralsight", "O'Reilly")
 FIRST = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
@@ -170,7 +169,7 @@ def generate_inventory(truth: pl.DataFrame, *, seed: int = 7, n_people: int = 25
 
 def write_samples(db: str | Path, truth: pl.DataFrame, *, seed: int = 7) -> tuple[Path, Path]:
     """Write the sample catalogue and inventory CSVs next to ``db``; returns their paths."""
-    from data.tables import write_table
+    from skillpulse.data.tables import write_table
 
     courses_path, inventory_path = sample_paths(db)
     write_table(generate_catalogue(truth, seed=seed), str(courses_path), "csv")

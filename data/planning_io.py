@@ -21,11 +21,10 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-
-from data import store
-from data.errors import InputError, NotFoundError
-from data.settings import get_settings
-from data.skills import resolve_names
+from skillpulse.data import store
+from skillpulse.data.errors import InputError, NotFoundError
+from skillpulse.data.settings import get_settings
+from skillpulse.data.skills import resolve_names
 
 COURSE_REQUIRED = ("course_id", "title", "skills")
 COURSE_OPTIONAL = ("hours", "provider", "last_updated")

@@ -63,13 +63,12 @@ from typing import Any
 import duckdb
 import numpy as np
 import polars as pl
-
-from data.errors import InputError
-from data.extract import Matcher, init_worker, worker_extract
-from data.postings_read import CHUNK_ROWS, EXTRACT_REQUIRED, read_postings
-from data.skills import ensure_default_taxonomy
-from data.store import MARKET_SKILL
-from data.taxonomy_io import db_triples
+from skillpulse.data.errors import InputError
+from skillpulse.data.extract import Matcher, init_worker, worker_extract
+from skillpulse.data.postings_read import CHUNK_ROWS, EXTRACT_REQUIRED, read_postings
+from skillpulse.data.skills import ensure_default_taxonomy
+from skillpulse.data.store import MARKET_SKILL
+from skillpulse.data.taxonomy_io import db_triples
 
 __all__ = ["CHUNK_ROWS", "MAX_FIELD_CHARS", "extract_file", "postings_to_frame", "read_postings"]
 
@@ -241,7 +240,7 @@ class _Extractor:
             # re-import the caller's main module (spawn would import the whole CLI in each worker),
             # and nothing is forked from this process, whose polars/DuckDB threads are running.
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["data.extract"])
+            ctx.set_forkserver_preload(["skillpulse.data.extract"])
             self.pool = ctx.Pool(jobs, initializer=init_worker, initargs=(triples,))
 
     def submit(self, texts: list[str]) -> Any:

@@ -24,8 +24,7 @@ from typing import BinaryIO
 
 import polars as pl
 import pyarrow.parquet as pq
-
-from data.errors import InputError
+from skillpulse.data.errors import InputError
 
 CHUNK_ROWS = 20_000
 CSV_BLOCK_BYTES = 32 * 2**20

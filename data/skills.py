@@ -9,8 +9,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-
-from data.store import execute, query
+from skillpulse.data.store import execute, query
 
 DEFAULT_TAXONOMY = Path(__file__).parent / "taxonomy" / "skills.csv"
 

@@ -8,7 +8,7 @@ from importlib import resources
 @cache
 def load_sql(name: str) -> str:
     """Return the text of ``sql/<name>.sql``; ``name`` may contain ``/`` for sub-folders."""
-    ref = resources.files("sql")
+    ref = resources.files("skillpulse.sql")
     for part in name.split("/")[:-1]:
         ref = ref / part
     return (ref / f"{name.split('/')[-1]}.sql").read_text(encoding="utf-8")
@@ -16,7 +16,7 @@ def load_sql(name: str) -> str:
 
 def migrations() -> list[tuple[int, str]]:
     """All migrations as (version, sql), ascending by version (file names ``NNN_title.sql``)."""
-    folder = resources.files("sql") / "migrations"
+    folder = resources.files("skillpulse.sql") / "migrations"
     out: list[tuple[int, str]] = []
     for entry in folder.iterdir():
         if entry.name.endswith(".sql") and entry.name[:3].isdigit():

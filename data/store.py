@@ -26,10 +26,9 @@ from typing import Any
 
 import duckdb
 import polars as pl
-
-from data.errors import DatabaseError
-from data.settings import Settings, get_settings
-from data.sqlfiles import load_sql, migrations
+from skillpulse.data.errors import DatabaseError
+from skillpulse.data.settings import Settings, get_settings
+from skillpulse.data.sqlfiles import load_sql, migrations
 
 MARKET_CATEGORY = "market"
 MARKET_SKILL = "All job postings"

@@ -9,8 +9,7 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
-
-from data.errors import UsageError
+from skillpulse.data.errors import UsageError
 
 FORMATS = ("csv", "parquet", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -39,11 +39,10 @@ from typing import Any
 
 import duckdb
 import polars as pl
-
-from data.errors import InputError
-from data.settings import get_settings
-from data.skills import DEFAULT_TAXONOMY, upsert_taxonomy
-from data.store import MARKET_CATEGORY, execute, query
+from skillpulse.data.errors import InputError
+from skillpulse.data.settings import get_settings
+from skillpulse.data.skills import DEFAULT_TAXONOMY, upsert_taxonomy
+from skillpulse.data.store import MARKET_CATEGORY, execute, query
 
 ONET_COLUMNS = ("Example", "Commodity Title")
 TAXONOMY_COLUMNS = ("name", "category", "aliases", "description")

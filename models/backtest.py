@@ -59,9 +59,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
-
-from models.fast import SEASON, Paths
-from models.transform import Prepared
+from skillpulse.models.fast import SEASON, Paths
+from skillpulse.models.transform import Prepared
 
 N_ORIGINS = 40
 ORIGIN_STEP = 3

@@ -25,13 +25,12 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import polars as pl
-
-from data import store
-from data.errors import UsageError
-from data.settings import Settings, get_settings
-from data.sqlfiles import load_sql
-from models import outlook, trend
-from models.series import MarketPath, SeriesResult, analyse
+from skillpulse.data import store
+from skillpulse.data.errors import UsageError
+from skillpulse.data.settings import Settings, get_settings
+from skillpulse.data.sqlfiles import load_sql
+from skillpulse.models import outlook, trend
+from skillpulse.models.series import MarketPath, SeriesResult, analyse
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 IN_PROCESS_BELOW = 300  # fewer series than this: no pool (start-up would cost more than it saves)

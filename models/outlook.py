@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import math
 
-from models.series import Evidence
+from skillpulse.models.series import Evidence
 
 STATUSES = ("emerging", "rising", "stable", "declining", "obsolescent", "uncertain",
             "insufficient-history")

@@ -39,9 +39,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from models import backtest, fast, trend
-from models.transform import CLEAN_FRACTION, Prepared, prepare
+from skillpulse.models import backtest, fast, trend
+from skillpulse.models.transform import CLEAN_FRACTION, Prepared, prepare
 
 TREND_WINDOW = 36
 DECISION_HORIZON = 120  # judge the change at the run's horizon (capped at 10 years)

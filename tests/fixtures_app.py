@@ -1,25 +1,25 @@
 """Dashboard test and benchmark databases: small, deterministic, built in code.
 
-History comes from ``data.demo.generate_series`` (the project's seeded demo generator). It is
-loaded with ``data.ingest.load.ingest_frame`` when that module exists, otherwise with a small
-fixture loader. Forecast runs come from the real ``models.batch.run_forecast`` (the default) when
-it exists; ``real_forecast=False`` (or its absence) *synthesizes* them instead (damped log-linear
-extrapolation, no model fitting), which the 10,000-series benchmark can use.
+History comes from ``skillpulse.data.demo.generate_series`` (the project's seeded demo
+generator), loaded with ``skillpulse.data.ingest.load.ingest_frame``. Forecast runs come from the
+real ``skillpulse.models.batch.run_forecast`` (the default); ``real_forecast=False``
+*synthesizes* them instead (damped log-linear extrapolation, no model fitting), which the
+10,000-series benchmark can use.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 from scipy import stats
+from skillpulse.data import skills, store
+from skillpulse.data.ingest.load import ingest_frame
+from skillpulse.models.batch import insert_run, run_forecast
 
-from data import skills, store
-from data.sqlfiles import load_sql
-from models.batch import insert_run
+from tests import sqlfixtures
 
 STATUS_MODELS = ("headline", "ets", "theta", "naive", "snaive")
 TEST_ALIAS = "Fixture Alias"  # alias of the alphabetically first (non-market) skill
@@ -27,17 +27,10 @@ TAXONOMY_CSV = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "s
 Z80, Z95 = 1.2816, 1.96
 
 
-def _optional(module: str, attr: str):  # type: ignore[no-untyped-def]
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        return None
-
-
 def demo_frames(n_skills: int = 30, months: int = 120, segments: int = 1, seed: int = 7
                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(ingest frame, taxonomy ``name, category``) from the project's demo generator."""
-    from data import demo
+    from skillpulse.data import demo
 
     frame, truth = demo.generate_series(seed=seed, n_skills=n_skills, months=months, segments=segments)
     return frame, with_aliases(demo.taxonomy_frame(truth))
@@ -65,22 +58,8 @@ def with_aliases(taxonomy: pl.DataFrame) -> pl.DataFrame:
 def load_frame(con, frame: pl.DataFrame, taxonomy: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
     """Load an ingest-format frame inside an open ``store.write`` connection."""
     skills.upsert_taxonomy(con, taxonomy)
-    ingest = _optional("data.ingest.load", "ingest_frame")
-    if ingest is not None:
-        ingest(con, frame, source_file="fixture", sha256=hashlib.sha256(b"fixture").hexdigest(),
-               fmt="long")
-        return
-    ids = skills.resolve_names(con, frame["skill"], create=True)
-    obs = frame.join(ids.rename({"name": "skill"}), on="skill", how="left")
-    batch = con.execute(load_sql("dash_fixture_batch"),
-                        {"source_file": "fixture", "sha256": "0" * 64, "rows": obs.height}).fetchall()[0]
-    con.register("tmp_fx_obs", obs.select("skill_id", "source", "region", "occupation", "measure",
-                                          "period", "value", "total").to_arrow())
-    try:
-        store.execute(con, "dash_fixture_series")
-        store.execute(con, "dash_fixture_obs", batch_id=int(batch[0]))
-    finally:
-        con.unregister("tmp_fx_obs")
+    ingest_frame(con, frame, source_file="fixture", sha256=hashlib.sha256(b"fixture").hexdigest(),
+                 fmt="long")
 
 
 def _month_index(periods: pl.Series) -> np.ndarray:
@@ -95,7 +74,7 @@ def _add_months(base: int, k: np.ndarray) -> list[dt.date]:
 def synthesize_run(con, *, as_of: dt.date | None = None, horizon: int = 24,  # type: ignore[no-untyped-def]
                    seed: int = 11, seconds: float = 1.5) -> int:
     """Insert a synthetic forecast run (forecast, outlook, backtest) computed from the history."""
-    hist = store.query(con, "dash_fixture_history", as_of=as_of or dt.date(9999, 1, 1))
+    hist = sqlfixtures.query(con, "dash_fixture_history", as_of=as_of or dt.date(9999, 1, 1))
     rng = np.random.default_rng(seed)
     sids, inv = np.unique(hist["series_id"].to_numpy(), return_inverse=True)
     midx = _month_index(hist["period"])
@@ -228,8 +207,7 @@ def build_db(path: str | Path, *, n_skills: int = 30, months: int = 120, segment
 
 def add_run(path: str | Path, *, as_of: dt.date | None = None, real_forecast: bool = True) -> int:
     """Publish one more forecast run (real batch when asked and available, else synthetic)."""
-    run_forecast = _optional("models.batch", "run_forecast") if real_forecast else None
-    if run_forecast is not None:
+    if real_forecast:
         return int(run_forecast(str(path), horizon=24, as_of=as_of, progress=False))
     with store.write(path) as con:
         return synthesize_run(con, as_of=as_of)
@@ -256,11 +234,11 @@ def empty_run_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def dash_app(dash_db: Path) -> Any:
-    from dashboard.app import create_app
+    from skillpulse.dashboard.app import create_app
 
     return create_app(str(dash_db))
 
 
 def page(name: str) -> Any:
     """A page module as Dash imported it (after ``create_app``)."""
-    return sys.modules[f"dashboard.pages.{name}"]
+    return sys.modules[f"skillpulse.dashboard.pages.{name}"]

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-
-from data import store
-from data.ingest.load import ingest_frame
-from data.skills import upsert_taxonomy
+from skillpulse.data import store
+from skillpulse.data.ingest.load import ingest_frame
+from skillpulse.data.skills import upsert_taxonomy
 
 START = dt.date(2016, 1, 1)
 

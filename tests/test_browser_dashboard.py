@@ -72,7 +72,7 @@ def _page(browser: Any, *, strict_csp: bool) -> Iterator[Any]:
 
 
 def skill_names(db: Path) -> list[str]:
-    from dashboard import queries
+    from skillpulse.dashboard import queries
 
     return queries.skill_options(queries.Db(db))["name"].to_list()
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import dash
 import pytest
+from skillpulse.data.demo import generate_series
+from skillpulse.data.demo_samples import write_samples
 
-from data.demo import generate_series
-from data.demo_samples import write_samples
 from tests.fixtures_app import build_db
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,7 +31,7 @@ def planning_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
                     n_skills=N_SKILLS, months=MONTHS)
     _, truth = generate_series(n_skills=N_SKILLS, months=MONTHS)
     write_samples(path, truth)
-    from data import store
+    from skillpulse.data import store
 
     with store.read(path) as con:
         o = con.cursor().sql(
@@ -48,7 +48,7 @@ def planning_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
 
 @pytest.fixture(scope="module")
 def app(planning_db: tuple[Path, dict[str, str]]):  # type: ignore[no-untyped-def]
-    from dashboard.app import create_app
+    from skillpulse.dashboard.app import create_app
 
     return create_app(str(planning_db[0]))
 
@@ -91,7 +91,7 @@ def test_catalogue_callbacks(app, planning_db) -> None:  # type: ignore[no-untyp
 
 
 def test_upload_size_checked_on_server(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from data.settings import Settings
+    from skillpulse.data.settings import Settings
 
     gaps = _page("/gaps")
     monkeypatch.setattr(gaps, "get_settings", lambda: Settings(max_upload_bytes=100))

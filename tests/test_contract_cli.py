@@ -50,7 +50,7 @@ SHORT_SKILL = "Newcomer"  # 12 months only: insufficient-history
 
 def _cli() -> list[str]:
     script = Path(sys.executable).with_name("skillpulse")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dashboard.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "skillpulse"]
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -10,10 +10,11 @@ import plotly.io as pio
 import polars as pl
 import pytest
 from dash import no_update
+from skillpulse.dashboard import queries
+from skillpulse.dashboard.components import NEWEST
 
-from dashboard import queries
-from dashboard.components import NEWEST
 from tests import fixtures_app as fx
+from tests import sqlfixtures
 from tests.fixtures_app import TEST_ALIAS, add_run, build_db, page
 
 dash_db = fx.dash_db
@@ -91,12 +92,12 @@ def test_movers_are_only_confident_risers_and_decliners(ctx: queries.Db) -> None
 
 
 def test_no_riser_gives_a_clear_empty_state(tmp_path: Path) -> None:
-    from dashboard.app import create_app
-    from data import store
+    from skillpulse.dashboard.app import create_app
+    from skillpulse.data import store
 
     db_path = build_db(tmp_path / "calm.duckdb", n_skills=12, runs=1, real_forecast=False)
     with store.write(db_path) as con:
-        store.execute(con, "dash_fixture_calm", run_id=1)
+        sqlfixtures.execute(con, "dash_fixture_calm", run_id=1)
     app = create_app(str(db_path))
     with app.server.app_context():
         home = page("home")
@@ -123,8 +124,8 @@ def test_growth_interval_brackets_growth_on_the_stated_base(ctx: queries.Db) -> 
 
 
 def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path) -> None:
-    from dashboard.app import create_app
-    from data import store
+    from skillpulse.dashboard.app import create_app
+    from skillpulse.data import store
 
     db_path = build_db(tmp_path / "odd.duckdb", n_skills=12, runs=1, real_forecast=False)
     app = create_app(str(db_path))
@@ -132,7 +133,7 @@ def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path
         db = queries.current()
         top = queries.movers(db, 1, 1).row(0, named=True)
         with store.write(db_path) as con:
-            store.execute(con, "dash_fixture_unbracketed", run_id=1, series_id=top["series_id"])
+            sqlfixtures.execute(con, "dash_fixture_unbracketed", run_id=1, series_id=top["series_id"])
         o = queries.outlook_detail(db, 1, [top["series_id"]]).row(0, named=True)
         assert o["growth_pct"] is not None
         assert o["growth_lower_80"] is None and o["growth_upper_80"] is None  # never contradictory
@@ -280,7 +281,7 @@ def test_empty_state_without_a_forecast_run(empty_run_db: Path, dash_app: Any) -
 
 
 def test_first_paint_loads_no_polyfill_and_plotly_only_on_demand(dash_app: Any) -> None:
-    from dashboard import app as shell
+    from skillpulse.dashboard import app as shell
 
     client = dash_app.server.test_client()
     page_html = client.get("/").get_data(as_text=True)

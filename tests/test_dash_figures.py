@@ -6,9 +6,8 @@ import datetime as dt
 import plotly.graph_objects as go
 import polars as pl
 import pytest
-
-from dashboard import figures
-from dashboard.transforms import FC_COLS, Y_TITLES, scale_series, series_labels, sparkline
+from skillpulse.dashboard import figures
+from skillpulse.dashboard.transforms import FC_COLS, Y_TITLES, scale_series, series_labels, sparkline
 
 
 def months(n: int, start: dt.date = dt.date(2020, 1, 1)) -> list[dt.date]:

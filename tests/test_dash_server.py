@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from skillpulse.dashboard import server
+from skillpulse.dashboard.cli import main
 
-from dashboard import server
-from dashboard.cli import main
 from tests import fixtures_app as fx
 
 dash_db = fx.dash_db
@@ -39,7 +39,7 @@ def test_wsgi_entry_serves_a_warm_app(dash_db: Path) -> None:
     client = flask_app.test_client()
     resp = client.get("/methodology")
     assert resp.status_code == 200 and resp.headers["X-Frame-Options"] == "DENY"
-    from dashboard import queries
+    from skillpulse.dashboard import queries
 
     db = flask_app.extensions[queries.EXTENSION_KEY]
     assert db.misses > 0  # the warm-up ran the first pages' queries before any request

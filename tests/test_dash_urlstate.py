@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import pytest
-
-from dashboard import urlstate as u
+from skillpulse.dashboard import urlstate as u
 
 
 def test_defaults_and_round_trip() -> None:

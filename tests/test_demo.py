@@ -6,9 +6,8 @@ import time
 import numpy as np
 import polars as pl
 import pytest
-
-from data.demo import LIFECYCLES, generate_series
-from data.store import MARKET_SKILL
+from skillpulse.data.demo import LIFECYCLES, generate_series
+from skillpulse.data.store import MARKET_SKILL
 
 
 @pytest.fixture(scope="module")

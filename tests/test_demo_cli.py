@@ -8,13 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from skillpulse.dashboard.cli import cli
+from skillpulse.data import store
+from skillpulse.data.demo_samples import sample_paths
+from skillpulse.data.planning_io import read_courses, read_inventory
 
-from dashboard.cli import cli
-from data import store
-from data.demo_samples import sample_paths
-from data.planning_io import read_courses, read_inventory
-
-HAS_FORECAST = importlib.util.find_spec("models.batch") is not None
+HAS_FORECAST = importlib.util.find_spec("skillpulse.models.batch") is not None
 pytestmark = pytest.mark.slow if HAS_FORECAST else []
 
 
@@ -65,8 +64,7 @@ def test_demo_refuses_to_mix_with_real_data(tmp_path: Path) -> None:
     import datetime as dt
 
     import polars as pl
-
-    from data.ingest.load import ingest_frame
+    from skillpulse.data.ingest.load import ingest_frame
 
     db = tmp_path / "mine.duckdb"
     frame = pl.DataFrame({"skill": ["SQL"], "period": [dt.date(2024, 1, 1)], "value": [1.0],
@@ -83,7 +81,7 @@ def test_demo_refuses_to_mix_with_real_data(tmp_path: Path) -> None:
 
 def test_demo_serves_through_a_fresh_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without --no-serve the build hands over to 'skillpulse serve' in a fresh interpreter."""
-    from dashboard.commands import demo
+    from skillpulse.dashboard.commands import demo
 
     calls: list[list[str]] = []
     monkeypatch.setattr(demo, "build_demo", lambda db, **kw: {
@@ -92,5 +90,5 @@ def test_demo_serves_through_a_fresh_process(tmp_path: Path, monkeypatch: pytest
     res = CliRunner().invoke(cli, ["demo", "--db", str(tmp_path / "d.duckdb"), "--port", "8123"])
     assert res.exit_code == 0, res.output
     assert "serving" not in res.output  # the served process prints the one "serving http://…" line
-    assert calls and calls[0][1:4] == ["-m", "dashboard.cli", "serve"]
+    assert calls and calls[0][1:4] == ["-m", "skillpulse", "serve"]
     assert calls[0][-4:] == ["--host", "127.0.0.1", "--port", "8123"]

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import pytest
-
-from data.extract import (
+from skillpulse.data.extract import (
     CONTEXT,
     EXACT,
     PLAIN,
@@ -15,7 +14,7 @@ from data.extract import (
     remove_boilerplate,
     strip_html,
 )
-from data.taxonomy_io import project_taxonomy, triples
+from skillpulse.data.taxonomy_io import project_taxonomy, triples
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from data.extract import Matcher
-from data.taxonomy_io import project_taxonomy, triples
+from skillpulse.data.extract import Matcher
+from skillpulse.data.taxonomy_io import project_taxonomy, triples
 
 EVAL = Path(__file__).parent / "eval" / "postings_eval.jsonl"
 

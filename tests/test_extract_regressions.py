@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
-from data.extract import Matcher, common_phrases
-from data.taxonomy_io import project_taxonomy, triples
+from skillpulse.data.extract import Matcher, common_phrases
+from skillpulse.data.taxonomy_io import project_taxonomy, triples
 
 # Spark and SQL (two other skills) and "developer" satisfy the context rules in every case.
 CONTEXT = "Data developer: Spark and SQL daily. "

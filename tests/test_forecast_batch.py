@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from skillpulse.data import store
+from skillpulse.models import batch
 
-from data import store
-from models import batch
 from tests.forecast_fixtures import build_db, read_table
 
 
@@ -121,7 +121,7 @@ def test_pack_places_months_and_gaps() -> None:
 
 
 def test_as_of_before_any_data_is_a_usage_error(tmp_path: Path) -> None:
-    from data.errors import UsageError
+    from skillpulse.data.errors import UsageError
 
     path = build_db(tmp_path / "early.duckdb")
     with pytest.raises(UsageError, match="no observations up to 2001-01"):

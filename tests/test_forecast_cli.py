@@ -5,8 +5,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from skillpulse.dashboard.cli import main
 
-from dashboard.cli import main
 from tests.forecast_fixtures import build_db
 
 OUTLOOK_COLUMNS = ["skill", "category", "source", "region", "occupation", "status", "last_period",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from skillpulse.data import store
 
-from data import store
 from tests.test_ingest_support import fingerprint, run_cli, write
 
 GOOD = "skill,period,value\nPython,2020-01,1\nJava,2020-01,2\n"
@@ -91,7 +91,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database holding one good batch (so "unchanged" is checked against real content)."""
     folder = tmp_path_factory.mktemp("seeded")
     db = folder / "s.duckdb"
-    from data.ingest import ingest_files
+    from skillpulse.data.ingest import ingest_files
 
     ingest_files([write(folder / "good.csv", GOOD)], db)
     return db

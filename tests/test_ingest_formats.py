@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from skillpulse.data import skills, store
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest import detect_format, ingest_files
+from skillpulse.data.ingest.hn import EXCLUDED_TERMS, parse_terms_dic
 
-from data import skills, store
-from data.errors import InputError
-from data.ingest import detect_format, ingest_files
-from data.ingest.hn import EXCLUDED_TERMS, parse_terms_dic
 from tests.test_ingest_support import SERIES_SQL, rows, run_cli, write
 
 HN = ("month,num_comments,term,count,percentage,rank\n"
@@ -133,9 +133,9 @@ def test_postings_dispatch_uses_data_postings(tmp_path: Path, monkeypatch: pytes
             "region": ["", ""], "occupation": ["", ""], "measure": ["count", "count"]})
         return frame, {"postings": 10, "skipped": 1}
 
-    fake = types.ModuleType("data.postings")
+    fake = types.ModuleType("skillpulse.data.postings")
     fake.postings_to_frame = postings_to_frame  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "data.postings", fake)
+    monkeypatch.setitem(sys.modules, "skillpulse.data.postings", fake)
     src = write(tmp_path / "jobs.csv", "id,title,description,posted\n1,Dev,Python and SQL,2024-01-03\n")
     db = tmp_path / "db.duckdb"
     summary = ingest_files([src], db, source="board")
@@ -146,7 +146,7 @@ def test_postings_dispatch_uses_data_postings(tmp_path: Path, monkeypatch: pytes
 
 def test_postings_without_module_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "data.postings", None)  # import raises ModuleNotFoundError
+    monkeypatch.setitem(sys.modules, "skillpulse.data.postings", None)  # import raises ModuleNotFoundError
     src = write(tmp_path / "jobs.csv", "id,title,description\n1,Dev,Python\n")
     code, _, err = run_cli(["ingest", src, "--format", "postings", "--db", tmp_path / "d.duckdb"], capsys)
     assert code == 2 and "postings format is not available" in err and "Traceback" not in err

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from skillpulse.data import store
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest import detect_format, ingest_files
+from skillpulse.data.ingest.checks import _parse_distinct
+from skillpulse.data.ingest.columns import measure_from_name, skill_from_column
 
-from data import store
-from data.errors import InputError
-from data.ingest import detect_format, ingest_files
-from data.ingest.checks import _parse_distinct
-from data.ingest.columns import measure_from_name, skill_from_column
 from tests.test_ingest_support import SERIES_SQL, fingerprint, rows, run_cli, write
 
 # GitHub Innovation Graph-like: quarterly pushers per language and economy.

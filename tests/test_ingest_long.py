@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from skillpulse.data import skills, store
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest import already_ingested, ingest_files, ingest_frame
 
-from data import skills, store
-from data.errors import InputError
-from data.ingest import already_ingested, ingest_files, ingest_frame
 from tests.test_ingest_support import SERIES_SQL, rows, run_cli, write
 
 
@@ -195,7 +195,7 @@ def test_known_file_is_skipped_before_parsing(tmp_path: Path, monkeypatch: pytes
     def no_parse(*_a: object, **_k: object) -> None:
         raise AssertionError("a known file was parsed")
 
-    monkeypatch.setattr("data.ingest.pipeline._parse", no_parse)
+    monkeypatch.setattr("skillpulse.data.ingest.pipeline._parse", no_parse)
     summary = ingest_files([src], db)
     assert summary.files[0].skipped == "already ingested" and summary.rows == 0
 

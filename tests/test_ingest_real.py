@@ -8,10 +8,10 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from skillpulse.data import store
+from skillpulse.data.ingest import ingest_files
+from skillpulse.data.ingest.hn import EXCLUDED_TERMS
 
-from data import store
-from data.ingest import ingest_files
-from data.ingest.hn import EXCLUDED_TERMS
 from tests.conftest import real_file
 from tests.test_ingest_support import rows, run_cli
 

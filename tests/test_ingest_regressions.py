@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from skillpulse.data.ingest import ingest_files
 
-from data.ingest import ingest_files
 from tests.test_ingest_support import SERIES_SQL, rows, run_cli, write
 
 
@@ -118,8 +118,7 @@ def test_ingest_short_help_is_a_useful_summary(capsys: pytest.CaptureFixture[str
 @pytest.mark.parametrize("grid", [True, False], ids=["dense-grid", "per-series"])
 def test_duplicate_month_check_both_paths(grid: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     import polars as pl
-
-    from data.ingest import load
+    from skillpulse.data.ingest import load
 
     if not grid:
         monkeypatch.setattr(load, "GRID_MAX_CELLS", 0)

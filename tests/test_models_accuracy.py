@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from skillpulse.models import backtest, fast
+from skillpulse.models.series import analyse
+from skillpulse.models.transform import prepare
 from statsmodels.tsa.holtwinters import SimpleExpSmoothing
-
-from models import backtest, fast
-from models.series import analyse
-from models.transform import prepare
 
 
 def _local_level(n: int, seed: int, noise: float = 0.15, drift_sd: float = 0.04) -> np.ndarray:
@@ -82,7 +81,7 @@ def test_noisy_flat_series_gets_no_direction_and_a_clear_trend_is_carried() -> N
     """The default is kept unless a challenger is consistently better across the origins; on
     white noise the SES-type challengers can be (a median is the less efficient level there), so
     what must hold is the outcome: no direction for a flat series, the slope for a clear trend."""
-    from models.outlook import classify
+    from skillpulse.models.outlook import classify
     for seed in range(5, 9):
         flat = _local_level(120, seed=seed, drift_sd=0.0)
         r = analyse(flat, None, "share", horizon=12)

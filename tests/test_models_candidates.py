@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from models import candidates, fast
+from skillpulse.models import candidates, fast
 
 
 @pytest.fixture

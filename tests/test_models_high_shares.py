@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from models import outlook
-from models.series import analyse
+from skillpulse.models import outlook
+from skillpulse.models.series import analyse
 
 
 def _status(r) -> str:  # type: ignore[no-untyped-def]

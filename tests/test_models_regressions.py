@@ -7,9 +7,8 @@ import math
 import numpy as np
 import pytest
 from click.testing import CliRunner
-
-from models import batch, outlook, series
-from models.series import analyse
+from skillpulse.models import batch, outlook, series
+from skillpulse.models.series import analyse
 
 
 def _status(r: series.SeriesResult, q: float | None = None) -> tuple[str, str]:
@@ -84,7 +83,7 @@ def test_growth_is_forecast_over_the_model_level_with_a_consistent_sign() -> Non
 
 def test_forecast_help_says_what_growth_and_the_status_interval_are() -> None:
     """QA #2/#4: a user must be able to tell what the verdict and growth are measured against."""
-    from dashboard.commands.forecast import forecast_cmd
+    from skillpulse.dashboard.commands.forecast import forecast_cmd
 
     text = " ".join(CliRunner().invoke(forecast_cmd, ["--help"]).output.split())
     assert "last_value" in text and "growth_pct" in text

@@ -5,10 +5,9 @@ import math
 
 import numpy as np
 import pytest
-
-from models import batch, fast, outlook, series
-from models.series import analyse
-from models.transform import prepare
+from skillpulse.models import batch, fast, outlook, series
+from skillpulse.models.series import analyse
+from skillpulse.models.transform import prepare
 
 
 def _run(y: np.ndarray, measure: str = "count", horizon: int = 24, totals: np.ndarray | None = None

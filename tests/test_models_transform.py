@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-
-from models.transform import prepare
+from skillpulse.models.transform import prepare
 
 
 def test_log_scale_round_trip_for_counts() -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
-from models import trend
+from skillpulse.models import trend
 
 
 def test_mann_kendall_detects_a_clear_slope() -> None:

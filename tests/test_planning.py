@@ -8,11 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from skillpulse.dashboard.cli import cli
+from skillpulse.dashboard.commands.planning import run_catalogue, run_gaps
+from skillpulse.data import store
+from skillpulse.models.planning import ACTIONS, CATALOGUE_COLUMNS, GAP_COLUMNS, KINDS
 
-from dashboard.cli import cli
-from dashboard.commands.planning import run_catalogue, run_gaps
-from data import store
-from models.planning import ACTIONS, CATALOGUE_COLUMNS, GAP_COLUMNS, KINDS
 from tests.test_planning_support import make_planning_db
 
 COURSES = b"""course_id,title,skills,hours,provider,last_updated
@@ -140,7 +140,7 @@ def test_cli_without_forecast_run_says_so(tmp_path: Path) -> None:
     with store.write(db):
         pass
     (tmp_path / "c.csv").write_bytes(COURSES)
-    from dashboard.cli import main
+    from skillpulse.dashboard.cli import main
     with pytest.raises(SystemExit) as exc:
         main(["catalogue", str(tmp_path / "c.csv"), "--db", str(db)])
     assert exc.value.code == 2
@@ -148,7 +148,7 @@ def test_cli_without_forecast_run_says_so(tmp_path: Path) -> None:
 
 def test_cli_bad_file_exits_2_naming_file_row_column(db: Path, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    from dashboard.cli import main
+    from skillpulse.dashboard.cli import main
 
     bad = tmp_path / "team.csv"
     bad.write_bytes(b"person,skill,proficiency\nAna,SQL,3\nBo,Go,9\n")

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
-from data.errors import InputError
-from data.planning_io import parse_courses, parse_inventory, read_courses
+from skillpulse.data.errors import InputError
+from skillpulse.data.planning_io import parse_courses, parse_inventory, read_courses
 
 
 def _err(fn, data: bytes, name: str = "f.csv") -> InputError:  # type: ignore[no-untyped-def]

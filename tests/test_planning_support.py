@@ -5,9 +5,10 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
+from skillpulse.data import store
+from skillpulse.data.skills import upsert_taxonomy
 
-from data import store
-from data.skills import upsert_taxonomy
+from tests import sqlfixtures
 
 # skill, category, aliases, status, growth %, 80% low, 80% high, half-life months
 FIXTURE: list[tuple[str, str, str, str, float, float, float, float | None]] = [
@@ -46,12 +47,12 @@ def make_planning_db(path: Path, rows: pl.DataFrame | None = None) -> Path:
         outlook = rows
     with store.write(path) as con:
         upsert_taxonomy(con, taxonomy)
-        store.execute(con, "planning_fixture_run", as_of=AS_OF, horizon=24)
+        sqlfixtures.execute(con, "planning_fixture_run", as_of=AS_OF, horizon=24)
         run_id = int(store.query(con, "latest_run")["run_id"][0])
         con.register("tmp_fixture", outlook.to_arrow())
         try:
-            store.execute(con, "planning_fixture_series")
-            store.execute(con, "planning_fixture_outlook", run_id=run_id, as_of=AS_OF, horizon=24)
+            sqlfixtures.execute(con, "planning_fixture_series")
+            sqlfixtures.execute(con, "planning_fixture_outlook", run_id=run_id, as_of=AS_OF, horizon=24)
         finally:
             con.unregister("tmp_fixture")
     return path

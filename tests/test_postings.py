@@ -8,13 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
-
-from dashboard.cli import cli, main
-from data import store
-from data.demo_postings import generate_postings
-from data.errors import InputError
-from data.postings import MAX_FIELD_CHARS, postings_to_frame
-from data.store import MARKET_SKILL
+from skillpulse.dashboard.cli import cli, main
+from skillpulse.data import store
+from skillpulse.data.demo_postings import generate_postings
+from skillpulse.data.errors import InputError
+from skillpulse.data.postings import MAX_FIELD_CHARS, postings_to_frame
+from skillpulse.data.store import MARKET_SKILL
 
 ROWS = [
     # id, posted_at, title, description, region, occupation
@@ -245,7 +244,7 @@ def test_demo_postings_show_trends_through_extraction(tmp_path: Path) -> None:
 
 
 def test_csv_blocks_split_only_between_records(tmp_path: Path) -> None:
-    from data.postings import read_postings
+    from skillpulse.data.postings import read_postings
     rows = [(f"id{i}", f"2024-01-0{1 + i % 9}", f'Title "{i}"',
              f'Line one, with comma\nline two "quoted" {i}\n\nPython', "EU", "Eng") for i in range(40)]
     path = write_csv(tmp_path / "p.csv", rows)

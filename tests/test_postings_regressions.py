@@ -7,13 +7,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
-
-from dashboard.cli import cli
-from data import store
-from data.errors import InputError
-from data.postings import extract_file, incomplete_edge_months, postings_to_frame
-from data.store import MARKET_SKILL
-from data.taxonomy_io import project_taxonomy, triples
+from skillpulse.dashboard.cli import cli
+from skillpulse.data import store
+from skillpulse.data.errors import InputError
+from skillpulse.data.postings import extract_file, incomplete_edge_months, postings_to_frame
+from skillpulse.data.store import MARKET_SKILL
+from skillpulse.data.taxonomy_io import project_taxonomy, triples
 
 
 def test_extract_needs_only_id_and_text(tmp_path: Path) -> None:

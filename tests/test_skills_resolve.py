@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import polars as pl
-
-from data import skills, store
+from skillpulse.data import skills, store
 
 
 def _taxonomy() -> pl.DataFrame:

@@ -8,11 +8,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from skillpulse.data import store
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest import ingest_files, load
+from skillpulse.data.settings import Settings
 
-from data import store
-from data.errors import InputError
-from data.ingest import ingest_files, load
-from data.settings import Settings
 from tests.test_ingest_support import fingerprint, rows, write
 
 
@@ -75,7 +75,7 @@ def test_interrupt_leaves_no_partial_files(tmp_path: Path, monkeypatch: pytest.M
     def interrupt(*_a: object, **_k: object) -> dict[str, int]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("data.ingest.pipeline.ingest_frame", interrupt)
+    monkeypatch.setattr("skillpulse.data.ingest.pipeline.ingest_frame", interrupt)
     with pytest.raises(KeyboardInterrupt):
         ingest_files([_csv(tmp_path, "new.csv", ["Go,2020-02,2"])], db)
     assert fingerprint(db) == before

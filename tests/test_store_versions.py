@@ -9,10 +9,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-
-from data import skills, store
-from data.errors import DatabaseError
-from data.settings import Settings
+from skillpulse.data import skills, sqlfiles, store
+from skillpulse.data.errors import DatabaseError
+from skillpulse.data.settings import Settings
 
 
 def _names(path: Path) -> list[str]:
@@ -152,7 +151,7 @@ def test_migrations_apply_once_and_record_versions() -> None:
     assert store.schema_version(con) == store.latest_schema_version()
     assert store.migrate(con) == store.latest_schema_version()
     versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
-    assert versions == sorted({v for v, _ in __import__("data.sqlfiles").sqlfiles.migrations()})
+    assert versions == sorted({v for v, _ in sqlfiles.migrations()})
 
 
 def test_failed_in_place_write_also_rolls_back_the_schema_upgrade(tmp_path: Path) -> None:

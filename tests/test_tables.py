@@ -5,9 +5,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
-from data.errors import UsageError
-from data.tables import escape_formulas, format_from_path, write_table
+from skillpulse.data.errors import UsageError
+from skillpulse.data.tables import escape_formulas, format_from_path, write_table
 
 
 def test_formula_cells_get_a_leading_quote() -> None:

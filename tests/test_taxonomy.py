@@ -6,13 +6,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from skillpulse.dashboard.cli import cli
+from skillpulse.data import store
+from skillpulse.data.errors import InputError
+from skillpulse.data.extract import Matcher
+from skillpulse.data.skills import DEFAULT_TAXONOMY, resolve_names
+from skillpulse.data.taxonomy_io import import_taxonomy, project_taxonomy, read_taxonomy, triples
 
-from dashboard.cli import cli
-from data import store
-from data.errors import InputError
-from data.extract import Matcher
-from data.skills import DEFAULT_TAXONOMY, resolve_names
-from data.taxonomy_io import import_taxonomy, project_taxonomy, read_taxonomy, triples
 from tests.conftest import real_file
 
 ONET_HEADER = "O*NET-SOC Code\tTitle\tExample\tCommodity Code\tCommodity Title\tHot Technology\tIn Demand\n"
@@ -165,7 +165,7 @@ def test_cli_import_prints_summary_and_bad_file_leaves_db_unchanged(tmp_path: Pa
 
 
 def test_cli_main_exits_2_with_one_sentence(tmp_path: Path, db_path: Path, capsys) -> None:
-    from dashboard.cli import main
+    from skillpulse.dashboard.cli import main
     bad = write(tmp_path / "bad.csv", "skill,category,aliases\nHelm,K,charts\nKustomize,K,charts\n")
     with pytest.raises(SystemExit) as ex:
         main(["taxonomy", "import", str(bad), "--db", str(db_path)])

@@ -7,11 +7,11 @@ import duckdb
 import polars as pl
 import pytest
 from click.testing import CliRunner
+from skillpulse.dashboard.cli import cli
+from skillpulse.data import store
+from skillpulse.data.errors import InputError
+from skillpulse.data.taxonomy_io import import_taxonomy, loose_key, project_taxonomy, read_taxonomy
 
-from dashboard.cli import cli
-from data import store
-from data.errors import InputError
-from data.taxonomy_io import import_taxonomy, loose_key, project_taxonomy, read_taxonomy
 from tests.conftest import real_file
 
 ONET_HEADER = "O*NET-SOC Code\tTitle\tExample\tCommodity Code\tCommodity Title\tHot Technology\tIn Demand\n"

@@ -5,9 +5,8 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-
-from data.settings import get_settings
-from data.tables import FORMATS
+from skillpulse.data.settings import get_settings
+from skillpulse.data.tables import FORMATS
 
 
 def _default_db() -> str:

@@ -15,13 +15,12 @@ import time
 from pathlib import Path
 
 import click
-
-from dashboard.commands.common import db_option
-from data import store
-from data.demo import generate_series, taxonomy_frame
-from data.demo_samples import write_samples
-from data.errors import DatabaseError, UsageError
-from data.skills import ensure_default_taxonomy, upsert_taxonomy
+from skillpulse.dashboard.commands.common import db_option
+from skillpulse.data import store
+from skillpulse.data.demo import generate_series, taxonomy_frame
+from skillpulse.data.demo_samples import write_samples
+from skillpulse.data.errors import DatabaseError, UsageError
+from skillpulse.data.skills import ensure_default_taxonomy, upsert_taxonomy
 
 POSTINGS_SOURCE = "demo-postings"
 N_POSTINGS = 6_000  # ~45 a month: visible trends, 1–2 s through generation + extraction
@@ -46,14 +45,14 @@ def _postings_path(db: Path) -> Path:
 
 def _ingest_postings(con, db: Path, seed: int, echo) -> dict | None:  # type: ignore[no-untyped-def]
     """Generate synthetic postings next to the db and ingest them through the extraction path."""
-    generate = _optional("data.demo_postings", "generate_postings")
-    to_frame = _optional("data.postings", "postings_to_frame")
+    generate = _optional("skillpulse.data.demo_postings", "generate_postings")
+    to_frame = _optional("skillpulse.data.postings", "postings_to_frame")
     if generate is None or to_frame is None:
         echo("  postings path: skipped (the postings extractor is not installed in this build)")
         return None
-    from data.demo import START
-    from data.ingest.load import ingest_frame
-    from data.tables import write_table
+    from skillpulse.data.demo import START
+    from skillpulse.data.ingest.load import ingest_frame
+    from skillpulse.data.tables import write_table
 
     path = _postings_path(db)
     postings = generate(N_POSTINGS, seed, START, POSTINGS_MONTHS)  # type: ignore[operator]
@@ -95,7 +94,7 @@ def _refuse_foreign_data(db: Path) -> None:
 def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=click.echo  # type: ignore[no-untyped-def]
                ) -> dict[str, object]:
     """Build (or rebuild) the demo database at ``db``; returns what was built with timings."""
-    from data.ingest.load import ingest_frame
+    from skillpulse.data.ingest.load import ingest_frame
 
     db = Path(db)
     _refuse_foreign_data(db)
@@ -114,7 +113,7 @@ def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=cl
              f"{first!s:.7} to {last!s:.7}")
         postings = _ingest_postings(con, db, seed, echo)
     timings["ingest"] = time.perf_counter() - t1
-    run_forecast = _optional("models.batch", "run_forecast")
+    run_forecast = _optional("skillpulse.models.batch", "run_forecast")
     run_id = None
     t2 = time.perf_counter()
     if run_forecast is None:
@@ -166,7 +165,7 @@ def demo_cmd(db: str, no_serve: bool, host: str, port: int, seed: int) -> None:
     if no_serve:
         click.echo(f"serve it with: skillpulse serve --db {db}")
         return
-    if _optional("dashboard.server", "run_server") is None:
+    if _optional("skillpulse.dashboard.server", "run_server") is None:
         click.echo("the dashboard server is not installed in this build; the database is ready")
         return
     serve_fresh(str(db), host, port)  # `serve` prints the one "serving http://…" line
@@ -181,5 +180,5 @@ def serve_fresh(db: str, host: str, port: int) -> None:
     """
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "dashboard.cli", "serve", "--db", db,
+    os.execv(sys.executable, [sys.executable, "-m", "skillpulse", "serve", "--db", db,
                               "--host", host, "--port", str(port)])

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import click
 import polars as pl
-
-from dashboard.commands.common import db_option, output_options
-from data import store
-from data.errors import NotFoundError
-from data.tables import write_table
+from skillpulse.dashboard.commands.common import db_option, output_options
+from skillpulse.data import store
+from skillpulse.data.errors import NotFoundError
+from skillpulse.data.tables import write_table
 
 KINDS = ("outlook", "forecast", "series", "backtest")
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-
-from dashboard.commands.common import db_option
-from data.errors import UsageError
+from skillpulse.dashboard.commands.common import db_option
+from skillpulse.data.errors import UsageError
 
 
 def parse_month(text: str | None) -> dt.date | None:
@@ -77,7 +76,7 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None) -> 
       skillpulse forecast --db skills.duckdb --horizon 12 --as-of 2019-12
       skillpulse export outlook --db skills.duckdb --out outlook.csv
     """
-    from models.batch import run_forecast
+    from skillpulse.models.batch import run_forecast
 
     month = parse_month(as_of)
     run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=True)

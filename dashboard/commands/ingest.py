@@ -4,11 +4,10 @@ from __future__ import annotations
 import sys
 
 import click
-
-from dashboard.commands.common import db_option
-from data.ingest import FORMATS, ingest_files
-from data.ingest.readers import file_size
-from data.settings import get_settings
+from skillpulse.dashboard.commands.common import db_option
+from skillpulse.data.ingest import FORMATS, ingest_files
+from skillpulse.data.ingest.readers import file_size
+from skillpulse.data.settings import get_settings
 
 PROGRESS_MIN_BYTES = 20 * 1024 * 1024  # a bar is noise for files that load in a blink
 

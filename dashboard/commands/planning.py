@@ -10,12 +10,11 @@ from dataclasses import dataclass
 import click
 import duckdb
 import polars as pl
-
-from dashboard.commands.common import db_option, output_options
-from data import planning_io as io
-from data import store
-from data.tables import write_table
-from models.planning import (
+from skillpulse.dashboard.commands.common import db_option, output_options
+from skillpulse.data import planning_io as io
+from skillpulse.data import store
+from skillpulse.data.tables import write_table
+from skillpulse.models.planning import (
     CATALOGUE_COLUMNS,
     GAP_COLUMNS,
     GapPlan,

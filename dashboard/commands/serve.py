@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import click
-
-from dashboard.commands.common import db_option
+from skillpulse.dashboard.commands.common import db_option
 
 
 @click.command("serve")
@@ -22,8 +21,8 @@ def serve_cmd(db: str, host: str, port: int) -> None:
     Example:
       skillpulse serve --db skills.duckdb            # http://127.0.0.1:8050
     """
-    from dashboard.server import check_bind, run_server
-    from data import store
+    from skillpulse.dashboard.server import check_bind, run_server
+    from skillpulse.data import store
 
     store.ensure_current(db)
     check_bind(host, port)  # a busy port or a bad host: one sentence, exit 2, no gunicorn noise

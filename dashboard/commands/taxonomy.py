@@ -4,14 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from dashboard.commands.common import db_option, output_options
-from data import store
-from data.errors import UsageError
-from data.postings import extract_file
-from data.settings import Settings, get_settings
-from data.tables import write_table
-from data.taxonomy_io import db_triples, import_taxonomy, project_taxonomy, read_taxonomy, triples
+from skillpulse.dashboard.commands.common import db_option, output_options
+from skillpulse.data import store
+from skillpulse.data.errors import UsageError
+from skillpulse.data.postings import extract_file
+from skillpulse.data.settings import Settings, get_settings
+from skillpulse.data.tables import write_table
+from skillpulse.data.taxonomy_io import db_triples, import_taxonomy, project_taxonomy, read_taxonomy, triples
 
 
 @click.group("taxonomy")

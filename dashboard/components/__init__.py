@@ -11,10 +11,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html, no_update
-
-from dashboard.transforms import STATUS_COLOURS, STATUS_SYMBOLS
-from data.errors import SkillpulseError
-from data.planning_io import decode_upload
+from skillpulse.dashboard.transforms import STATUS_COLOURS, STATUS_SYMBOLS
+from skillpulse.data.errors import SkillpulseError
+from skillpulse.data.planning_io import decode_upload
 
 GRAPH_CONFIG: dict[str, Any] = {
     "displaylogo": False,

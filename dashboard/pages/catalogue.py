@@ -13,15 +13,22 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
-
-from dashboard import queries
-from dashboard.commands.planning import run_catalogue
-from dashboard.components import alert, grid, handle_upload, page_header, panel, upload_zone, wire_csv_export
-from dashboard.urlstate import parse_choice, query_args, report_unknown
-from data.demo_samples import sample_paths
-from data.errors import SkillpulseError
-from data.settings import get_settings
-from models.planning import ACTIONS
+from skillpulse.dashboard import queries
+from skillpulse.dashboard.commands.planning import run_catalogue
+from skillpulse.dashboard.components import (
+    alert,
+    grid,
+    handle_upload,
+    page_header,
+    panel,
+    upload_zone,
+    wire_csv_export,
+)
+from skillpulse.dashboard.urlstate import parse_choice, query_args, report_unknown
+from skillpulse.data.demo_samples import sample_paths
+from skillpulse.data.errors import SkillpulseError
+from skillpulse.data.settings import get_settings
+from skillpulse.models.planning import ACTIONS
 
 dash.register_page(__name__, path="/catalogue", name="Catalogue", order=5,
                    title="skillpulse · catalogue triage",

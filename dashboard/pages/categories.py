@@ -7,10 +7,9 @@ from typing import Any
 import dash
 import polars as pl
 from dash import Input, Output, callback, dcc, html, no_update
-
-from dashboard import figures, ids, queries
-from dashboard.components import alert, graph, grid, page_header, panel, wire_csv_export
-from dashboard.urlstate import clean_text, report_unknown, skills_href
+from skillpulse.dashboard import figures, ids, queries
+from skillpulse.dashboard.components import alert, graph, grid, page_header, panel, wire_csv_export
+from skillpulse.dashboard.urlstate import clean_text, report_unknown, skills_href
 
 dash.register_page(__name__, path="/categories", name="Categories", order=2,
                    title="skillpulse · categories", description="Growth by skill category")

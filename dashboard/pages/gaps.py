@@ -15,10 +15,9 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.io as pio
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
-
-from dashboard import queries
-from dashboard.commands.planning import run_gaps
-from dashboard.components import (
+from skillpulse.dashboard import queries
+from skillpulse.dashboard.commands.planning import run_gaps
+from skillpulse.dashboard.components import (
     alert,
     graph,
     grid,
@@ -28,11 +27,11 @@ from dashboard.components import (
     upload_zone,
     wire_csv_export,
 )
-from dashboard.urlstate import clean_text, parse_choice, query_args, report_unknown
-from data.demo_samples import sample_paths
-from data.errors import SkillpulseError
-from data.settings import get_settings
-from models.planning import KINDS
+from skillpulse.dashboard.urlstate import clean_text, parse_choice, query_args, report_unknown
+from skillpulse.data.demo_samples import sample_paths
+from skillpulse.data.errors import SkillpulseError
+from skillpulse.data.settings import get_settings
+from skillpulse.models.planning import KINDS
 
 dash.register_page(__name__, path="/gaps", name="Gaps", order=6, title="skillpulse · skill gaps",
                    description="Who should acquire, deepen or retire which skills")

@@ -8,9 +8,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, dcc, html
-
-from dashboard import figures, ids, queries
-from dashboard.components import (
+from skillpulse.dashboard import figures, ids, queries
+from skillpulse.dashboard.components import (
     NEWEST,
     alert,
     graph,
@@ -23,8 +22,14 @@ from dashboard.components import (
     wire_csv_export,
     wire_run_url,
 )
-from dashboard.transforms import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS, segment_label, sparkline
-from dashboard.urlstate import report_unknown, requested_run, skills_href
+from skillpulse.dashboard.transforms import (
+    STATUS_COLOURS,
+    STATUS_ORDER,
+    STATUS_SYMBOLS,
+    segment_label,
+    sparkline,
+)
+from skillpulse.dashboard.urlstate import report_unknown, requested_run, skills_href
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="skillpulse · overview",
                    description="Which skills are rising and which are decaying")

@@ -9,9 +9,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
 from dash import Input, Output, callback, dcc, html
-
-from dashboard import figures, ids, queries
-from dashboard.components import (
+from skillpulse.dashboard import figures, ids, queries
+from skillpulse.dashboard.components import (
     NEWEST,
     alert,
     graph,
@@ -23,7 +22,7 @@ from dashboard.components import (
     wire_csv_export,
     wire_run_url,
 )
-from dashboard.urlstate import report_unknown, requested_run
+from skillpulse.dashboard.urlstate import report_unknown, requested_run
 
 dash.register_page(__name__, path="/methodology", name="Methodology", order=90,
                    title="skillpulse · methodology", description="How forecasts and statuses are made")

@@ -10,9 +10,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 import polars as pl
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
-
-from dashboard import figures, ids, queries
-from dashboard.components import (
+from skillpulse.dashboard import figures, ids, queries
+from skillpulse.dashboard.components import (
     NEWEST,
     alert,
     graph,
@@ -23,8 +22,8 @@ from dashboard.components import (
     status_badge,
     wire_csv_export,
 )
-from dashboard.transforms import STATUS_COLOURS, scale_series, segment_label, series_labels
-from dashboard.urlstate import (
+from skillpulse.dashboard.transforms import STATUS_COLOURS, scale_series, segment_label, series_labels
+from skillpulse.dashboard.urlstate import (
     HORIZONS,
     MAX_SKILLS,
     ExplorerState,

@@ -9,9 +9,9 @@ long under other column names, wide and tracker tables; synonyms and measure rul
 """
 from __future__ import annotations
 
-from data.ingest.detect import FORMATS, detect_format
-from data.ingest.load import already_ingested, ingest_frame
-from data.ingest.pipeline import IngestSummary, ingest_files
+from skillpulse.data.ingest.detect import FORMATS, detect_format
+from skillpulse.data.ingest.load import already_ingested, ingest_frame
+from skillpulse.data.ingest.pipeline import IngestSummary, ingest_files
 
 __all__ = ["FORMATS", "IngestSummary", "already_ingested", "detect_format", "ingest_files",
            "ingest_frame"]

@@ -10,10 +10,9 @@ import difflib
 from collections.abc import Iterable
 
 import polars as pl
-
-from data.errors import InputError
-from data.ingest import periods
-from data.ingest.readers import RawTable, find_ragged_or_quote
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest import periods
+from skillpulse.data.ingest.readers import RawTable, find_ragged_or_quote
 
 PERIOD_HELP = ("expected a month YYYY-MM or a date YYYY-MM-DD (also YYYY/MM, MM/YYYY, 'Jul 2004', "
                "a quarter YYYY-Qn or a year YYYY)")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 
-from data.errors import InputError
-from data.ingest.checks import suggest
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest.checks import suggest
 
 FORMATS = ("long", "wide", "hn-whoishiring", "indeed-postings", "postings")
 GENERAL = "general"  # no named signature: ``general`` decides long (synonyms), wide or tracker
@@ -39,7 +39,7 @@ EXPECTED = (
 
 def _postings_match(cols: set[str]) -> bool:
     try:
-        mod = importlib.import_module("data.postings")
+        mod = importlib.import_module("skillpulse.data.postings")
     except ImportError:
         mod = None
     looks = getattr(mod, "looks_like_postings", None) if mod else None

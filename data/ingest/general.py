@@ -27,17 +27,16 @@ import re
 from pathlib import Path
 
 import polars as pl
-
-from data.errors import InputError
-from data.ingest import checks, columns
-from data.ingest.detect import EXPECTED, LONG_REQUIRED
-from data.ingest.frame import Parsed, assemble, spreadsheet_rows
-from data.ingest.long import build_long, check_total, parse_long, reject_duplicates
-from data.ingest.monthly import to_months
-from data.ingest.periods import parse_part
-from data.ingest.readers import ROW_COL, RawTable
-from data.settings import Settings
-from data.store import MARKET_SKILL
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest import checks, columns
+from skillpulse.data.ingest.detect import EXPECTED, LONG_REQUIRED
+from skillpulse.data.ingest.frame import Parsed, assemble, spreadsheet_rows
+from skillpulse.data.ingest.long import build_long, check_total, parse_long, reject_duplicates
+from skillpulse.data.ingest.monthly import to_months
+from skillpulse.data.ingest.periods import parse_part
+from skillpulse.data.ingest.readers import ROW_COL, RawTable
+from skillpulse.data.settings import Settings
+from skillpulse.data.store import MARKET_SKILL
 
 MISSING = ("", "na", "n/a", "nan", "null", "none", "-", "–", "—", "..")
 SHARE_TOLERANCE = 0.03  # per-period sums within 3 % of 100 (or of 1) make a composition

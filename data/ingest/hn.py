@@ -21,16 +21,15 @@ import re
 from pathlib import Path
 
 import polars as pl
-
-from data.errors import InputError
-from data.ingest import checks
-from data.ingest.detect import HN_REQUIRED
-from data.ingest.frame import Parsed, assemble, spreadsheet_rows
-from data.ingest.long import reject_duplicates
-from data.ingest.monthly import to_monthly
-from data.ingest.readers import RawTable
-from data.settings import Settings
-from data.store import MARKET_SKILL
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest import checks
+from skillpulse.data.ingest.detect import HN_REQUIRED
+from skillpulse.data.ingest.frame import Parsed, assemble, spreadsheet_rows
+from skillpulse.data.ingest.long import reject_duplicates
+from skillpulse.data.ingest.monthly import to_monthly
+from skillpulse.data.ingest.readers import RawTable
+from skillpulse.data.settings import Settings
+from skillpulse.data.store import MARKET_SKILL
 
 SOURCE = "hn-whoishiring"
 # Not skills: how or where people work, seniority and career stage, and enthusiasm words.

@@ -14,12 +14,11 @@ from typing import Any
 import duckdb
 import numpy as np
 import polars as pl
-
-from data.errors import InputError
-from data.ingest.frame import FRAME_COLUMNS, MEASURES
-from data.ingest.monthly import SERIES_KEYS
-from data.skills import resolve_names, upsert_taxonomy
-from data.store import MARKET_CATEGORY, MARKET_SKILL, execute, query
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest.frame import FRAME_COLUMNS, MEASURES
+from skillpulse.data.ingest.monthly import SERIES_KEYS
+from skillpulse.data.skills import resolve_names, upsert_taxonomy
+from skillpulse.data.store import MARKET_CATEGORY, MARKET_SKILL, execute, query
 
 _HASH_SEED = 7_2024
 GRID_MAX_CELLS = 1 << 24  # dense duplicate check up to 16 M cells (128 MB of counts at most)

@@ -20,14 +20,13 @@ Decisions (README "Input formats"):
 from __future__ import annotations
 
 import polars as pl
-
-from data.errors import InputError
-from data.ingest import checks
-from data.ingest.detect import LONG_OPTIONAL, LONG_REQUIRED
-from data.ingest.frame import MEASURES, Parsed, assemble, spreadsheet_rows
-from data.ingest.monthly import SERIES_KEYS, to_months
-from data.ingest.readers import RawTable
-from data.settings import Settings
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest import checks
+from skillpulse.data.ingest.detect import LONG_OPTIONAL, LONG_REQUIRED
+from skillpulse.data.ingest.frame import MEASURES, Parsed, assemble, spreadsheet_rows
+from skillpulse.data.ingest.monthly import SERIES_KEYS, to_months
+from skillpulse.data.ingest.readers import RawTable
+from skillpulse.data.settings import Settings
 
 DEFAULT_MEASURE = "count"
 EXPORT_OPTIONAL = ("measure", "category")  # columns of ``skillpulse export series``

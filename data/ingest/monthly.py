@@ -28,9 +28,8 @@ import calendar
 import datetime as dt
 
 import polars as pl
-
-from data.errors import InputError
-from data.ingest.periods import coarse_note
+from skillpulse.data.errors import InputError
+from skillpulse.data.ingest.periods import coarse_note
 
 SERIES_KEYS = ["skill", "source", "region", "occupation", "measure"]
 SLACK_DAYS = 3  # a month ending on a weekend is still whole for business-day data

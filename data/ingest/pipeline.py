@@ -20,20 +20,19 @@ from typing import Any
 
 import duckdb
 import polars as pl
-
-from data import store
-from data.errors import DatabaseError, InputError, UsageError
-from data.ingest.detect import FORMATS, GENERAL, LONG_REQUIRED, detect_format
-from data.ingest.frame import Parsed
-from data.ingest.general import parse_general
-from data.ingest.hn import parse_hn
-from data.ingest.indeed import parse_indeed
-from data.ingest.load import add_aliases, already_ingested, ingest_frame, known_hashes
-from data.ingest.long import parse_long
-from data.ingest.readers import check_path, read_header, read_table, sha256_file
-from data.settings import Settings, get_settings
-from data.skills import ensure_default_taxonomy, resolve_names, upsert_taxonomy
-from data.store import query
+from skillpulse.data import store
+from skillpulse.data.errors import DatabaseError, InputError, UsageError
+from skillpulse.data.ingest.detect import FORMATS, GENERAL, LONG_REQUIRED, detect_format
+from skillpulse.data.ingest.frame import Parsed
+from skillpulse.data.ingest.general import parse_general
+from skillpulse.data.ingest.hn import parse_hn
+from skillpulse.data.ingest.indeed import parse_indeed
+from skillpulse.data.ingest.load import add_aliases, already_ingested, ingest_frame, known_hashes
+from skillpulse.data.ingest.long import parse_long
+from skillpulse.data.ingest.readers import check_path, read_header, read_table, sha256_file
+from skillpulse.data.settings import Settings, get_settings
+from skillpulse.data.skills import ensure_default_taxonomy, resolve_names, upsert_taxonomy
+from skillpulse.data.store import query
 
 FIXED_MEASURE = {"hn-whoishiring": "share", "indeed-postings": "index", "postings": "count"}
 STAGES = ("read and validate", "write")
@@ -133,9 +132,9 @@ def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str
 
 def _postings(path: Path, con: Any, *, source: str | None, progress: bool) -> Parsed:
     try:
-        mod = importlib.import_module("data.postings")
+        mod = importlib.import_module("skillpulse.data.postings")
     except ModuleNotFoundError as exc:
-        if exc.name != "data.postings":
+        if exc.name != "skillpulse.data.postings":
             raise
         raise UsageError("the postings format is not available in this installation "
                          "(module data.postings is missing)") from exc

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-
-from data.errors import InputError
+from skillpulse.data.errors import InputError
 
 PARQUET_MAGIC = b"PAR1"
 INDEX_COLUMN = "unnamed_index"  # an unnamed FIRST column (a pandas row index); never data
