@@ -5,8 +5,8 @@ Input: CSV, Parquet or JSON Lines with ``id, posted_at, description`` and option
 names case-insensitive, common other names accepted). Files are streamed in blocks and
 processed in chunks of ``CHUNK_ROWS`` rows, so memory stays bounded by the block size plus one
 64-bit hash per distinct posting id and text (about 100 bytes per posting), not by the file size.
-Large files are matched by two worker processes (``data.extract`` in a forkserver) while this
-process reads the next chunk.
+Large files are matched by two worker processes (``data.pool``, preloading ``data.extract``)
+while this process reads the next chunk.
 
 Output (``postings_to_frame``): the frame ``data.ingest.load.ingest_frame`` stores — per month and
 segment (region × occupation), for every skill mentioned at least once in that segment, the
@@ -51,8 +51,8 @@ are left as they are.
 from __future__ import annotations
 
 import calendar
+import concurrent.futures as cf
 import datetime as dt
-import multiprocessing
 import os
 import sys
 from dataclasses import dataclass, field
@@ -65,6 +65,7 @@ import numpy as np
 import polars as pl
 from skillpulse.data.errors import InputError
 from skillpulse.data.extract import Matcher, init_worker, worker_extract
+from skillpulse.data.pool import process_pool
 from skillpulse.data.postings_read import CHUNK_ROWS, EXTRACT_REQUIRED, read_postings
 from skillpulse.data.skills import ensure_default_taxonomy
 from skillpulse.data.store import MARKET_SKILL
@@ -236,30 +237,25 @@ class _Extractor:
         self.pool = None
         self.jobs = jobs
         if jobs > 1:
-            # forkserver preloading only the matcher module: workers start in milliseconds and never
-            # re-import the caller's main module (spawn would import the whole CLI in each worker),
-            # and nothing is forked from this process, whose polars/DuckDB threads are running.
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["skillpulse.data.extract"])
-            self.pool = ctx.Pool(jobs, initializer=init_worker, initargs=(triples,))
+            self.pool = process_pool(jobs, initializer=init_worker, initargs=(triples,),
+                                     preload=("skillpulse.data.extract",))
 
-    def submit(self, texts: list[str]) -> Any:
+    def submit(self, texts: list[str]) -> list[Any]:
+        """Futures of the parts' matches (in this process: one already-computed part)."""
         if self.pool is None:
-            return self.matcher.extract_many(texts)
+            done: cf.Future[list[list[int]]] = cf.Future()
+            done.set_result(self.matcher.extract_many(texts))
+            return [done]
         step = max(1, -(-len(texts) // (self.jobs * 2)))
-        parts = [texts[i:i + step] for i in range(0, len(texts), step)]
-        return self.pool.map_async(worker_extract, parts)
+        return [self.pool.submit(worker_extract, texts[i:i + step]) for i in range(0, len(texts), step)]
 
     @staticmethod
-    def result(handle: Any) -> list[list[int]]:
-        if isinstance(handle, list):
-            return handle
-        return [r for part in handle.get() for r in part]
+    def result(handle: list[Any]) -> list[list[int]]:
+        return [r for part in handle for r in part.result()]
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
-            self.pool.join()
 
 
 def _progress(enabled: bool, label: str) -> Any:

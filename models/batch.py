@@ -3,22 +3,18 @@
 Flow: read series and observations (read-only, up to ``as_of``) → pack them into contiguous
 arrays plus offsets → analyse the whole-market series first (their forecasts turn share
 forecasts of count series back into counts) → fan chunks of many series out to a process pool
-(BLAS/OpenMP pinned to one thread per worker: threadpoolctl in the pool initializer, and
-``OMP_NUM_THREADS`` etc. in the environment the workers start with) → Benjamini-Hochberg
-across the run, outlook rules, market-relative growth → one ``store.write`` transaction:
+(``data.pool``: workers that die with this process, BLAS/OpenMP pinned to one thread each) →
+Benjamini-Hochberg across the run, outlook rules, market-relative growth → one ``store.write`` transaction:
 ``forecast_run`` + ``forecast`` + ``outlook`` + ``backtest``.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import datetime as dt
 import json
 import math
-import multiprocessing as mp
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +23,12 @@ import numpy as np
 import polars as pl
 from skillpulse.data import store
 from skillpulse.data.errors import UsageError
+from skillpulse.data.pool import process_pool
 from skillpulse.data.settings import Settings, get_settings
 from skillpulse.data.sqlfiles import load_sql
 from skillpulse.models import outlook, trend
 from skillpulse.models.series import MarketPath, SeriesResult, analyse
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 IN_PROCESS_BELOW = 300  # fewer series than this: no pool (start-up would cost more than it saves)
 CHUNKS_PER_JOB = 6
 
@@ -121,37 +117,6 @@ def _make_task(p: Packed, idx: np.ndarray, market: list[MarketPath | None], hori
                 market=[market[i] for i in idx], horizon=horizon, min_history=min_history)
 
 
-@contextlib.contextmanager
-def _single_thread_env() -> Iterator[None]:
-    """Environment the workers start with: BLAS/OpenMP limited to one thread."""
-    saved = {k: os.environ.get(k) for k in THREAD_VARS}
-    os.environ.update({k: "1" for k in THREAD_VARS})
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _init_worker() -> None:
-    """Pool initializer: pin BLAS/OpenMP pools already loaded (forked workers) to one thread."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # the environment variables still cover libraries loaded later
-        return
-    threadpool_limits(1)
-
-
-def _context() -> mp.context.BaseContext:
-    # fork: workers start in milliseconds and need no ``if __name__ == "__main__"`` guard in the
-    # caller; the children only run numpy code (no DuckDB / polars thread pools are used there).
-    methods = mp.get_all_start_methods()
-    return mp.get_context("fork" if "fork" in methods else "spawn")
-
-
 def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     return Progress(TextColumn("forecasting"), BarColumn(), MofNCompleteColumn(),
@@ -192,8 +157,7 @@ def analyse_all(p: Packed, *, horizon: int, min_history: int, jobs: int, progres
                     results[i] = r
                 bar.advance(task_id, int(c.size))
         else:
-            with _single_thread_env(), cf.ProcessPoolExecutor(
-                    max_workers=jobs, mp_context=_context(), initializer=_init_worker) as pool:
+            with process_pool(jobs, preload=("skillpulse.models.series",)) as pool:
                 futures = {pool.submit(run_task, _make_task(p, c, market_for, horizon, min_history)): c
                            for c in chunks}
                 for fut in cf.as_completed(futures):
