@@ -14,10 +14,13 @@ inside one transaction, which is atomic but blocks readers while it runs.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import glob
 import os
 import re
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -33,6 +36,7 @@ from skillpulse.data.sqlfiles import load_sql, migrations
 MARKET_CATEGORY = "market"
 MARKET_SKILL = "All job postings"
 _VERSION_RE = re.compile(r"^v(\d{6})\.duckdb$")
+_SPACE_MARGIN = 1 << 20  # bytes free beyond the copy of the live file before a write starts
 
 READER_CONFIG: dict[str, Any] = {
     "enable_external_access": False,
@@ -158,30 +162,87 @@ def _version_files(path: Path) -> list[tuple[int, Path]]:
     return sorted(out)
 
 
+# Writer locks held by (lock file, thread) in this process: ``write`` nested in ``exclusive``.
+_HELD_LOCKS: set[tuple[str, int]] = set()
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _lock_holder(fd: int) -> str:
+    """Who holds the writer lock, as the holder wrote it ("forecast, pid 123"), or a fallback."""
+    with contextlib.suppress(OSError):
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+        if text:
+            return text
+    return "another skillpulse writer"
+
+
 @contextlib.contextmanager
-def _writer_lock(path: Path, timeout: float) -> Iterator[None]:
-    lock_path = path.with_name(path.name + ".lock")
+def _writer_lock(path: Path, timeout: float, who: str = "write") -> Iterator[None]:
+    """One writer at a time (``flock``; the kernel releases it when the holder dies, even by
+    SIGKILL). A second writer says who it waits for, waits up to ``timeout`` seconds, then gives
+    up with ``DatabaseError`` (exit 2) — it never writes over or beside the first."""
+    lock_path = _lock_path(path)
+    key = (os.path.realpath(lock_path), threading.get_ident())
+    if key in _HELD_LOCKS:  # nested in this process's own ``exclusive``
+        yield
+        return
     try:
         fd = os.open(str(lock_path), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise DatabaseError(f"{path}: cannot create the writer lock ({exc.strerror})") from exc
     deadline = time.monotonic() + timeout
+    told = False
     try:
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                holder = _lock_holder(fd)
                 if time.monotonic() > deadline:
                     raise DatabaseError(
-                        f"{path}: the database is locked by another skillpulse writer; "
-                        "retry when it has finished") from None
+                        f"{path}: {holder} is still writing this database after {timeout:g} s; "
+                        "nothing was written, retry when it has finished") from None
+                if not told:
+                    sys.stderr.write(f"{path}: waiting for {holder} to finish "
+                                     f"(up to {timeout:g} s)\n")
+                    sys.stderr.flush()
+                    told = True
                 time.sleep(0.1)
-        yield
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{who}, pid {os.getpid()}".encode(), 0)
+        _HELD_LOCKS.add(key)
+        try:
+            yield
+        finally:
+            _HELD_LOCKS.discard(key)
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
     finally:
         with contextlib.suppress(OSError):
             fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+@contextlib.contextmanager
+def exclusive(path: str | Path | None = None, who: str = "write",
+              settings: Settings | None = None) -> Iterator[None]:
+    """Hold the writer lock across a read → compute → ``write`` sequence (a forecast run).
+
+    Without it an ingest published while a forecast computes would be silently missing from
+    that run; with it the ingest waits (and says so) or exits 2 naming the running writer.
+    ``write`` calls inside the block reuse the lock.
+    """
+    settings = settings or get_settings()
+    path = Path(path if path is not None else settings.db)
+    if not path.parent.exists():
+        raise DatabaseError(f"{path}: folder {path.parent} does not exist")
+    with _writer_lock(path, settings.lock_timeout, who):
+        yield
 
 
 def is_versioned(path: Path) -> bool:
@@ -203,11 +264,39 @@ def write(path: str | Path | None = None, settings: Settings | None = None
         raise DatabaseError(f"{path}: folder {path.parent} does not exist")
     if path.exists() and not path.is_symlink():
         _check_magic(path)  # before the lock file: refuse a CSV given as --db without a trace
-    with _writer_lock(path, settings.lock_timeout):
+    with _writer_lock(path, settings.lock_timeout), _disk_full_is_input(path):
         if path.exists() and not path.is_symlink():
             yield from _write_in_place(path)  # type: ignore[misc]
             return
         yield from _write_new_version(path, settings)  # type: ignore[misc]
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    return isinstance(exc, (OSError, duckdb.Error)) and "no space left on device" in str(exc).lower()
+
+
+def _mb(n: float) -> str:
+    return f"{max(n, 0) / 1e6:,.1f} MB"
+
+
+@contextlib.contextmanager
+def _disk_full_is_input(path: Path) -> Iterator[None]:
+    """A full disk is the user's to fix: one sentence (where, how much), exit 2, not a traceback."""
+    try:
+        yield
+    except BaseException as exc:
+        if not _out_of_space(exc):
+            raise
+        folder = versions_dir(path) if not path.exists() or path.is_symlink() else path.parent
+        live = Path(os.path.realpath(path)) if path.exists() else None
+        need = live.stat().st_size if live is not None and live.exists() else 0
+        free = shutil.disk_usage(folder if folder.exists() else path.parent).free
+        raise DatabaseError(
+            f"{folder}: the disk is full — writing the new database version needs at least "
+            f"{_mb(need)} plus room for the new data and {_mb(free)} is free; free some space "
+            "and retry (the database is unchanged)") from None
 
 
 def _write_in_place(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -240,13 +329,18 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 def _write_new_version(path: Path, settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     folder = versions_dir(path)
     folder.mkdir(exist_ok=True)
+    current = Path(os.path.realpath(path)) if path.is_symlink() else None
+    if current is not None and not current.exists():
+        raise DatabaseError(f"{path}: points to {current}, which is missing")
+    remove_leftovers(path)
+    if current is not None:
+        free = shutil.disk_usage(folder).free
+        if free < current.stat().st_size + _SPACE_MARGIN:
+            raise OSError(errno.ENOSPC, "No space left on device", str(folder))
     existing = _version_files(path)
     number = (existing[-1][0] + 1) if existing else 1
     new = folder / f"v{number:06d}.duckdb"
     wal = new.with_name(new.name + ".wal")
-    current = Path(os.path.realpath(path)) if path.is_symlink() else None
-    if current is not None and not current.exists():
-        raise DatabaseError(f"{path}: points to {current}, which is missing")
     tmp_copy = new.with_name(new.name + ".tmp")
     try:
         if current is not None:
@@ -280,8 +374,48 @@ def _write_new_version(path: Path, settings: Settings) -> Iterator[duckdb.DuckDB
     _collect_old_versions(path, keep=max(1, settings.keep_versions), live=new)
 
 
+def _published(path: Path) -> int | None:
+    """The number of the live version (``None``: nothing published yet, or not versioned)."""
+    if not path.is_symlink():
+        return None
+    m = _VERSION_RE.match(Path(os.readlink(path)).name)
+    return int(m.group(1)) if m else None
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete what killed writers left: unpublished version files, their ``.wal``/``.tmp``
+    files, stray WALs of other versions and temporary symlinks. Returns what was removed.
+
+    Call only while holding the writer lock (``write`` does): then no live writer owns any of
+    these files — ``flock`` is released when its holder dies, so a lock we hold means the writer
+    that made them is gone. Versions are numbered upwards and a writer cleans before it numbers
+    its own file, so every version newer than the live one was never published. The live file
+    and older published versions (which readers may still have open) are kept.
+    """
+    folder = versions_dir(path)
+    removed: list[Path] = []
+    if folder.is_dir():
+        live = _published(path)
+        keep = {f"v{live:06d}.duckdb"} if live is not None else set()
+        for entry in folder.iterdir():
+            m = _VERSION_RE.match(entry.name)
+            unpublished = m is not None and (live is None or int(m.group(1)) > live)
+            stray = entry.name.endswith(".tmp") or (entry.name.endswith(".wal")
+                                                     and entry.name[:-len(".wal")] not in keep)
+            if unpublished or stray:
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()
+                    removed.append(entry)
+    for link in path.parent.glob(f".{glob.escape(path.name)}.*.link"):
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+            removed.append(link)
+    return removed
+
+
 def _collect_old_versions(path: Path, *, keep: int, live: Path) -> None:
-    files = _version_files(path)
+    live_number = _published(path)
+    files = [(n, f) for n, f in _version_files(path) if live_number is None or n <= live_number]
     for _, old in files[:-keep]:
         if old == live:
             continue

@@ -69,6 +69,8 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None) -> 
 
     \b
     The run is written atomically: on any error the database is unchanged.
+    Other writers (ingest) wait for the run to finish, so it covers every series
+    ingested before it started and nothing ingested meanwhile is lost.
 
     \b
     Examples:
@@ -76,8 +78,12 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None) -> 
       skillpulse forecast --db skills.duckdb --horizon 12 --as-of 2019-12
       skillpulse export outlook --db skills.duckdb --out outlook.csv
     """
+    from skillpulse.data import store
     from skillpulse.models.batch import run_forecast
 
     month = parse_month(as_of)
-    run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=True)
+    # The whole run holds the writer lock: an ingest started meanwhile waits (and says so)
+    # instead of publishing data this run would silently lack.
+    with store.exclusive(db, "a forecast run"):
+        run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=True)
     click.echo(f"forecast run {run_id} written to {db}", err=True)
