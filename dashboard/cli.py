@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("skillpulse.dashboard.commands.taxonomy", "extract_cmd"),
     "catalogue": ("skillpulse.dashboard.commands.planning", "catalogue_cmd"),
     "gaps": ("skillpulse.dashboard.commands.planning", "gaps_cmd"),
+    "changes": ("skillpulse.dashboard.commands.changes", "changes_cmd"),
 }
 
 
