@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("skillpulse.dashboard.commands.export", "export_cmd"),
     "serve": ("skillpulse.dashboard.commands.serve", "serve_cmd"),
     "taxonomy": ("skillpulse.dashboard.commands.taxonomy", "taxonomy_group"),
-    "extract": ("skillpulse.dashboard.commands.taxonomy", "extract_cmd"),
+    "extract": ("skillpulse.dashboard.commands.extract", "extract_cmd"),
     "catalogue": ("skillpulse.dashboard.commands.planning", "catalogue_cmd"),
     "gaps": ("skillpulse.dashboard.commands.planning", "gaps_cmd"),
     "changes": ("skillpulse.dashboard.commands.changes", "changes_cmd"),

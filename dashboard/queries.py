@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import duckdb
 import polars as pl
 from skillpulse.data import store
 
 EXTENSION_KEY = "skillpulse_db"
+T = TypeVar("T")
 
 
 def _freeze(value: Any) -> Hashable:
@@ -33,7 +35,7 @@ class Db:
         self.path = Path(path)
         self.reader = store.LiveReader(self.path)
         self.cache_size = max(0, int(cache_size))
-        self._cache: OrderedDict[tuple[Hashable, ...], pl.DataFrame] = OrderedDict()
+        self._cache: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -45,17 +47,23 @@ class Db:
 
     def query(self, name: str, **params: Any) -> pl.DataFrame:
         """Run ``sql/<name>.sql`` with ``params`` (polars frames are immutable: safe to share)."""
+        return self.cached(name, lambda con: store.query(con, name, **params), **params)
+
+    def cached(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T], **params: Any) -> T:
+        """``compute(connection)``, cached under (published version, ``name``, ``params``): once
+        per published version for derived results too (the pages' demo triage). The value is
+        shared between requests: never mutate it."""
         con = self.reader.connection()
         if self.cache_size == 0:
-            return store.query(con, name, **params)
+            return compute(con)
         key = (self.reader.version, name, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 self.hits += 1
-                return hit
-        result = store.query(con, name, **params)
+                return hit  # type: ignore[no-any-return]
+        result = compute(con)
         with self._lock:
             self.misses += 1
             self._cache[key] = result

@@ -25,6 +25,7 @@ from skillpulse.data import store
 from skillpulse.data.errors import InputError, NotFoundError
 from skillpulse.data.settings import get_settings
 from skillpulse.data.skills import resolve_names
+from skillpulse.data.text import read_bytes
 
 COURSE_REQUIRED = ("course_id", "title", "skills")
 COURSE_OPTIONAL = ("hours", "provider", "last_updated")
@@ -272,26 +273,14 @@ def parse_inventory(data: bytes, filename: str) -> pl.DataFrame:
                                      "proficiency": pl.Int64, "row": pl.Int64})
 
 
-def _read_bytes(path: str | Path) -> bytes:
-    p = Path(path)
-    try:
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
-
-
 def read_courses(path: str | Path) -> pl.DataFrame:
     """``parse_courses`` of a file on disk."""
-    return parse_courses(_read_bytes(path), str(path))
+    return parse_courses(read_bytes(path), str(path))
 
 
 def read_inventory(path: str | Path) -> pl.DataFrame:
     """``parse_inventory`` of a file on disk."""
-    return parse_inventory(_read_bytes(path), str(path))
+    return parse_inventory(read_bytes(path), str(path))
 
 
 def load_outlook(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame, dt.date | None]:

@@ -12,7 +12,7 @@ import pytest
 from skillpulse.data.demo import generate_series
 from skillpulse.data.demo_samples import write_samples
 
-from tests.fixtures_app import build_db
+from tests.fixtures_app import add_run, build_db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -118,6 +118,47 @@ def test_gaps_callbacks_and_url_never_carry_uploaded_names(app, planning_db) -> 
         assert gaps.render({"people": [{"x": 1}], "rows": 3}, None, "all")[0] == []
     assert gaps.state_search("Pat", "deepen", uploaded=True) == "?kind=deepen"
     assert gaps.state_search("Ada A.", "all", uploaded=False) == "?person=Ada+A."
+
+
+def test_demo_samples_computed_once_per_published_version(app, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The pages' default view (the demo samples) is not recomputed on every page load: it is
+    cached like the other queries, keyed by the published database version."""
+    from skillpulse.dashboard import queries
+    from skillpulse.services import planning
+
+    path = build_db(tmp_path / "demo.duckdb", n_skills=N_SKILLS, months=MONTHS)
+    _, truth = generate_series(n_skills=N_SKILLS, months=MONTHS)
+    write_samples(path, truth)
+    calls: list[str] = []
+    for name in ("triage", "plan"):
+        real = getattr(planning, name)
+        monkeypatch.setattr(planning, name, lambda con, data, filename, real=real, name=name: (
+            calls.append(name), real(con, data, filename))[1])
+    catalogue, gaps = _page("/catalogue"), _page("/gaps")
+    db = queries.Db(path)
+    with app_with_db(db):
+        first = catalogue.demo_payload()
+        assert catalogue.demo_payload() == first and gaps.demo_payload() == gaps.demo_payload()
+        assert calls == ["triage", "plan"]
+        add_run(path)  # a new published version: computed again, once
+        catalogue.demo_payload(), catalogue.demo_payload(), gaps.demo_payload()
+        assert calls == ["triage", "plan", "triage", "plan"]
+
+
+def app_with_db(db):  # type: ignore[no-untyped-def]
+    """An app context whose pages read ``db``."""
+    import contextlib
+
+    from flask import Flask
+    from skillpulse.dashboard import queries
+
+    @contextlib.contextmanager
+    def ctx():  # type: ignore[no-untyped-def]
+        server = Flask(__name__)
+        server.extensions[queries.EXTENSION_KEY] = db
+        with server.app_context():
+            yield
+    return ctx()
 
 
 # -- real browser ---------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 from skillpulse.dashboard.cli import cli
-from skillpulse.dashboard.commands.planning import run_catalogue, run_gaps
 from skillpulse.data import store
 from skillpulse.models.planning import ACTIONS, CATALOGUE_COLUMNS, GAP_COLUMNS, KINDS
+from skillpulse.services.planning import plan as run_gaps
+from skillpulse.services.planning import triage as run_catalogue
 
 from tests.test_planning_support import make_planning_db
 

@@ -1,56 +1,15 @@
 """``skillpulse catalogue`` and ``skillpulse gaps``: L&D triage and skill-gap plans from the outlook.
 
-``run_catalogue`` / ``run_gaps`` are the one path from input bytes to results; the CLI and the
-``/catalogue`` and ``/gaps`` pages both call them, so validation and answers are identical.
+The use cases are ``skillpulse.services.planning`` (the ``/catalogue`` and ``/gaps`` pages call
+them too); this module only turns their results into files and messages.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import click
-import duckdb
-import polars as pl
 from skillpulse.dashboard.commands.common import db_option, output_options
-from skillpulse.data import planning_io as io
-from skillpulse.data import store
 from skillpulse.data.tables import write_table
-from skillpulse.models.planning import (
-    CATALOGUE_COLUMNS,
-    GAP_COLUMNS,
-    GapPlan,
-    plan_gaps,
-    skill_evidence,
-    triage_catalogue,
-)
-
-
-@dataclass(frozen=True)
-class CatalogueResult:
-    table: pl.DataFrame  # contract columns + skills
-    unmatched: list[str]
-
-
-@dataclass(frozen=True)
-class GapsResult:
-    plan: GapPlan
-    unmatched: list[str]
-
-
-def run_catalogue(con: duckdb.DuckDBPyConnection, data: bytes, filename: str) -> CatalogueResult:
-    """Validate a catalogue file's bytes and triage it against the latest forecast run."""
-    courses = io.parse_courses(data, filename)
-    outlook, skills, as_of = io.load_outlook(con)
-    links = io.course_links(con, courses)
-    ev = skill_evidence(outlook, skills)
-    return CatalogueResult(triage_catalogue(courses, links, ev, as_of=as_of), io.unmatched(links))
-
-
-def run_gaps(con: duckdb.DuckDBPyConnection, data: bytes, filename: str) -> GapsResult:
-    """Validate an inventory file's bytes and plan gaps against the latest forecast run."""
-    inventory = io.parse_inventory(data, filename)
-    outlook, skills, _ = io.load_outlook(con)
-    links = io.inventory_links(con, inventory)
-    return GapsResult(plan_gaps(links, skill_evidence(outlook, skills)), io.unmatched(links))
+from skillpulse.models.planning import CATALOGUE_COLUMNS, GAP_COLUMNS
+from skillpulse.services import planning
 
 
 def _report_unmatched(names: list[str], path: str) -> None:
@@ -61,14 +20,10 @@ def _report_unmatched(names: list[str], path: str) -> None:
 
 
 def _run_file(path: str, db: str, run):  # type: ignore[no-untyped-def]
-    """Read ``path``, run it against the live database read-only, report unmatched skills."""
-    data = io._read_bytes(path)
-    store.ensure_current(db)
-    with store.read(db) as con:
-        result = run(con.cursor(), data, path)
+    """The use case ``run`` on ``path`` against the live database; unmatched skills reported."""
+    result = planning.run_file(db, path, run)
     _report_unmatched(result.unmatched, path)
     return result
-
 
 
 @click.command("catalogue")
@@ -91,7 +46,7 @@ def catalogue_cmd(courses: str, db: str, out: str | None, fmt: str | None) -> No
     Example:
       skillpulse catalogue demo_courses.csv --db demo.duckdb --out triage.csv
     """
-    result = _run_file(courses, db, run_catalogue)
+    result = _run_file(courses, db, planning.triage)
     table = result.table.select(CATALOGUE_COLUMNS)
     write_table(table, out, fmt)
     if out not in (None, "-"):
@@ -118,7 +73,7 @@ def gaps_cmd(inventory: str, db: str, out: str | None, fmt: str | None) -> None:
     Example:
       skillpulse gaps demo_inventory.csv --db demo.duckdb --out gaps.csv
     """
-    result = _run_file(inventory, db, run_gaps)
+    result = _run_file(inventory, db, planning.plan)
     table = result.plan.rows.select(GAP_COLUMNS)
     write_table(table, out, fmt)
     if out not in (None, "-"):

@@ -14,7 +14,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from skillpulse.dashboard import queries
-from skillpulse.dashboard.commands.planning import run_catalogue
 from skillpulse.dashboard.components import (
     alert,
     grid,
@@ -25,10 +24,9 @@ from skillpulse.dashboard.components import (
     wire_csv_export,
 )
 from skillpulse.dashboard.urlstate import parse_choice, query_args, report_unknown
-from skillpulse.data.demo_samples import sample_paths
-from skillpulse.data.errors import SkillpulseError
 from skillpulse.data.settings import get_settings
 from skillpulse.models.planning import ACTIONS
+from skillpulse.services import planning
 
 dash.register_page(__name__, path="/catalogue", name="Catalogue", order=5,
                    title="skillpulse · catalogue triage",
@@ -68,7 +66,7 @@ def layout(action: Any = None, **extra: Any) -> html.Div:
     problems: list[str] = []
     report_unknown(extra, problems)
     chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
-    demo = demo_payload()  # computed once per page load; callbacks only filter it
+    demo = demo_payload()  # triaged once per published version; callbacks only filter it
     return html.Div([
         dcc.Location(id=URL, refresh=False),
         dcc.Store(id=STORE, storage_type="memory", data=demo),
@@ -105,7 +103,7 @@ def triage_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]
     """Upload → (store payload or no_update, alert). Errors name file, row and column."""
     return handle_upload(
         contents, filename, get_settings().max_upload_bytes,
-        lambda data, name: run_catalogue(queries.current().reader.connection(), data, name),
+        lambda data, name: planning.triage(queries.current().reader.connection(), data, name),
         lambda result, name: {"filename": name, "rows": result.table.to_dicts(), "uploaded": True,
                               "source": f"Showing your upload {name} (kept in this tab only)."})
 
@@ -113,17 +111,15 @@ def triage_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]
 def demo_payload() -> dict[str, Any]:
     """The demo sample catalogue's triage (or a message saying why there is none)."""
     db = queries.current()
-    courses, _ = sample_paths(db.path)
-    if not courses.exists():
+    sample = db.cached("sample_catalogue", lambda con: planning.sample_catalogue(con, db.path))
+    if sample.error is not None:
+        return {"rows": [], "source": f"The sample catalogue {sample.name} could not be used.",
+                "error": sample.error}
+    if not isinstance(sample.result, planning.CatalogueResult):
         return {"rows": [], "source": "No catalogue yet: drop a file above (or build the demo with "
                                       "'skillpulse demo')."}
-    try:
-        result = run_catalogue(db.reader.connection(), courses.read_bytes(), courses.name)
-    except SkillpulseError as exc:
-        return {"rows": [], "source": f"The sample catalogue {courses.name} could not be used.",
-                "error": str(exc)}
-    return {"rows": result.table.to_dicts(), "filename": courses.name,
-            "source": f"Showing the demo sample catalogue {courses.name}. Drop your own file to "
+    return {"rows": sample.result.table.to_dicts(), "filename": sample.name,
+            "source": f"Showing the demo sample catalogue {sample.name}. Drop your own file to "
                       "triage it."}
 
 

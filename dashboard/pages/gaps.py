@@ -16,7 +16,6 @@ import dash_bootstrap_components as dbc
 import plotly.io as pio
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from skillpulse.dashboard import queries
-from skillpulse.dashboard.commands.planning import run_gaps
 from skillpulse.dashboard.components import (
     alert,
     graph,
@@ -28,10 +27,9 @@ from skillpulse.dashboard.components import (
     wire_csv_export,
 )
 from skillpulse.dashboard.urlstate import clean_text, parse_choice, query_args, report_unknown
-from skillpulse.data.demo_samples import sample_paths
-from skillpulse.data.errors import SkillpulseError
 from skillpulse.data.settings import get_settings
 from skillpulse.models.planning import KINDS
+from skillpulse.services import planning
 
 dash.register_page(__name__, path="/gaps", name="Gaps", order=6, title="skillpulse · skill gaps",
                    description="Who should acquire, deepen or retire which skills")
@@ -85,7 +83,7 @@ def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
     report_unknown(extra, problems)
     chosen_kind = parse_choice(kind, "kind", KIND_CHOICES, problems) or ALL
     chosen_person = clean_text(person, "person", problems) or None
-    demo = demo_payload()  # computed once per page load; callbacks only filter it
+    demo = demo_payload()  # planned once per published version; callbacks only filter it
     names = sorted({str(p.get("person")) for p in demo.get("people", [])})
     return html.Div([
         dcc.Location(id=URL, refresh=False),
@@ -135,7 +133,7 @@ def plan_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
     """Upload → (store payload or no_update, alert). Errors name file, row and column."""
     return handle_upload(
         contents, filename, get_settings().max_upload_bytes,
-        lambda data, name: run_gaps(queries.current().reader.connection(), data, name),
+        lambda data, name: planning.plan(queries.current().reader.connection(), data, name),
         lambda result, name: _payload(result, name, uploaded=True))
 
 
@@ -151,15 +149,13 @@ def _payload(result: Any, name: str, *, uploaded: bool) -> dict[str, Any]:
 def demo_payload() -> dict[str, Any]:
     """The demo sample inventory's plan (or a message saying why there is none)."""
     db = queries.current()
-    _, inventory = sample_paths(db.path)
-    if not inventory.exists():
+    sample = db.cached("sample_inventory", lambda con: planning.sample_inventory(con, db.path))
+    if sample.error is not None:
+        return {"source": f"The sample inventory {sample.name} could not be used: {sample.error}"}
+    if not isinstance(sample.result, planning.GapsResult):
         return {"source": "No inventory yet: drop a file above (or build the demo with "
                           "'skillpulse demo')."}
-    try:
-        result = run_gaps(db.reader.connection(), inventory.read_bytes(), inventory.name)
-    except SkillpulseError as exc:
-        return {"source": f"The sample inventory {inventory.name} could not be used: {exc}"}
-    return _payload(result, inventory.name, uploaded=False)
+    return _payload(sample.result, sample.name, uploaded=False)
 
 
 def _records(store: dict[str, Any], key: str) -> list[dict[str, Any]]:
