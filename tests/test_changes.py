@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 from skillpulse.data import store
 from skillpulse.data.errors import NotFoundError, UsageError
-
 from skillpulse.services import changes as ch
+
 from tests.conftest import real_file
 from tests.fixtures_app import add_run, demo_frames, load_frame
 

@@ -7,7 +7,6 @@ import click
 from skillpulse.dashboard.commands.common import db_option, output_options
 from skillpulse.data import store
 from skillpulse.data.tables import write_table
-
 from skillpulse.services.changes import compute_changes
 
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-
 from skillpulse.data.errors import NotFoundError, UsageError
 from skillpulse.data.store import MARKET_CATEGORY
 
