@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "catalogue": ("skillpulse.dashboard.commands.planning", "catalogue_cmd"),
     "gaps": ("skillpulse.dashboard.commands.planning", "gaps_cmd"),
     "changes": ("skillpulse.dashboard.commands.changes", "changes_cmd"),
+    "alerts": ("skillpulse.dashboard.commands.alerts", "alerts_cmd"),
 }
 
 

@@ -22,6 +22,10 @@ class Settings:
         cache_size: entries in the dashboard's per-process query cache (0 disables it).
         progress: show progress bars on a terminal.
         lock_timeout: seconds a writer waits for another skillpulse writer before giving up.
+        alert_timeout: seconds ``skillpulse alerts`` waits for the webhook to answer, per attempt.
+        alert_retries: further attempts after a failed delivery (timeouts, 5xx, 429).
+        alert_backoff: seconds before the first retry; doubled before each next one.
+        chromium: the headless browser ``skillpulse report --pdf`` prints with.
     """
 
     db: str = "skillpulse.duckdb"
@@ -33,6 +37,10 @@ class Settings:
     cache_size: int = 256
     progress: bool = True
     lock_timeout: float = 30.0
+    alert_timeout: float = 10.0
+    alert_retries: int = 3
+    alert_backoff: float = 2.0
+    chromium: str = "/usr/bin/chromium"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
