@@ -25,15 +25,13 @@ from skillpulse.data import store
 from skillpulse.data.errors import InputError, NotFoundError
 from skillpulse.data.settings import get_settings
 from skillpulse.data.skills import resolve_names
-from skillpulse.data.text import read_bytes
+from skillpulse.data.text import decode_text, read_bytes
 
 COURSE_REQUIRED = ("course_id", "title", "skills")
 COURSE_OPTIONAL = ("hours", "provider", "last_updated")
 INVENTORY_REQUIRED = ("person", "skill")
 INVENTORY_OPTIONAL = ("proficiency", "team")
 PERSON_SYNONYMS = ("person", "employee", "name", "role", "team")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 
 def _is_parquet(data: bytes, filename: str) -> bool:
@@ -41,24 +39,11 @@ def _is_parquet(data: bytes, filename: str) -> bool:
 
 
 def _decode(data: bytes, filename: str) -> str:
-    if not data.strip():
+    text = decode_text(data, filename)
+    if not text.strip():
         raise InputError("the file is empty; expected a header row and at least one data row",
                          file=filename)
-    if data.startswith(_UTF32_BOMS) or data.startswith(_UTF16_BOMS):
-        raise InputError("the file is UTF-16/UTF-32 encoded; save it as UTF-8 CSV", file=filename)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        row = before.count(b"\n") + 1
-        line = before[before.rfind(b"\n") + 1:]
-        header = data.split(b"\n", 1)[0].decode("utf-8", "replace").split(",")
-        col_index = line.count(b",")
-        column = header[col_index].strip() if col_index < len(header) and row > 1 else None
-        raise InputError(f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as "
-                         "UTF-8 CSV", file=filename, row=row, column=column) from None
+    return text
 
 
 def _delimiter(first_line: str, required: Sequence[str], synonyms: Sequence[str]) -> str:

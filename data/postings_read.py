@@ -10,8 +10,10 @@ counts, ``EXTRACT_REQUIRED`` (``id`` and a text column) for ``skillpulse extract
 
 Memory stays bounded: CSV is read in blocks of whole records (``CSV_BLOCK_BYTES``; a quoted
 field may span lines), Parquet in row batches, JSON Lines in line batches, each cut into chunks
-of ``chunk_rows`` rows. A missing required column, an unreadable file, a UTF-16 file and
+of ``chunk_rows`` rows. A missing required column, an unreadable file and
 malformed CSV/JSON raise ``InputError`` naming the file (and row/column where known).
+Text is UTF-8, UTF-16 or UTF-32 (``data.text.open_utf8``, the encodings every input accepts); a
+byte that is not valid UTF-8 in a posting is replaced and counted, not an error (free text).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from typing import BinaryIO
 import polars as pl
 import pyarrow.parquet as pq
 from skillpulse.data.errors import InputError
+from skillpulse.data.text import Utf8Stream, open_utf8
 
 CHUNK_ROWS = 20_000
 CSV_BLOCK_BYTES = 32 * 2**20
@@ -134,15 +137,13 @@ def _read_csv(path: Path, label: str, chunk_rows: int, block_bytes: int,
               required: tuple[str, ...]) -> Iterator[pl.DataFrame]:
     # polars' streaming CSV scan buffers the whole file here (anonymous memory grows with the file);
     # reading blocks of whole records ourselves keeps memory bounded.
-    with path.open("rb") as fh:
+    with open_utf8(path) as fh:
         head = fh.read(1 << 20)
         while _record_end(head, last=False) < 0 and len(head) < MAX_RECORD_BYTES:
             more = fh.read(1 << 20)
             if not more:
                 break
             head += more
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError("the file is UTF-16; save it as UTF-8", file=label)
         if head.startswith(b"\xef\xbb\xbf"):
             head = head[3:]
         end = _record_end(head, last=False)
@@ -176,7 +177,7 @@ def _read_csv(path: Path, label: str, chunk_rows: int, block_bytes: int,
 class _Prefixed:
     """A binary reader that returns ``prefix`` first, then the rest of ``fh``."""
 
-    def __init__(self, prefix: bytes, fh: BinaryIO) -> None:
+    def __init__(self, prefix: bytes, fh: BinaryIO | Utf8Stream) -> None:
         self.prefix, self.fh = prefix, fh
 
     def read(self, n: int) -> bytes:
@@ -206,7 +207,7 @@ def _read_jsonl(path: Path, label: str, chunk_rows: int,
                 required: tuple[str, ...]) -> Iterator[pl.DataFrame]:
     cols: dict[str, str] | None = None
     line_no = 0
-    with path.open("rb") as fh:
+    with open_utf8(path) as fh:
         while True:
             lines: list[bytes] = []
             numbers: list[int] = []

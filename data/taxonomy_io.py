@@ -43,6 +43,7 @@ from skillpulse.data.errors import InputError
 from skillpulse.data.settings import get_settings
 from skillpulse.data.skills import DEFAULT_TAXONOMY, upsert_taxonomy
 from skillpulse.data.store import MARKET_CATEGORY, execute, query
+from skillpulse.data.text import decode_text, read_bytes
 
 ONET_COLUMNS = ("Example", "Commodity Title")
 TAXONOMY_COLUMNS = ("name", "category", "aliases", "description")
@@ -50,20 +51,10 @@ TAXONOMY_COLUMNS = ("name", "category", "aliases", "description")
 
 def _decode(path: Path) -> str:
     label = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", file=label) from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("the file is UTF-16; save it as UTF-8", file=label)
-    if not raw.strip():
+    text = decode_text(read_bytes(path), label)
+    if not text.strip():
         raise InputError("the file is empty; expected a header row", file=label, row=1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
-                         file=label, row=line) from exc
+    return text
 
 
 def _split(aliases: str) -> list[str]:

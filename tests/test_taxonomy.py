@@ -118,8 +118,7 @@ def test_bad_taxonomy_files(tmp_path: Path, text: str, row: int | None, column: 
 
 @pytest.mark.parametrize(("payload", "message"), [
     (b"", "empty"),
-    ("skill,category\nJava,L\n".encode("utf-16"), "UTF-16"),
-    (b"skill,category\nJava,L\nCaf\xe9,L\n", "not valid UTF-8"),
+    (b"skill,category\nJava,L\nCaf\xe9,L\n", "not UTF-8"),
 ])
 def test_unreadable_taxonomy_bytes(tmp_path: Path, payload: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message):

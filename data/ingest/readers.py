@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 from skillpulse.data.errors import InputError
+from skillpulse.data.text import decode_wide, utf8_error, whole_units, wide_encoding
 
 PARQUET_MAGIC = b"PAR1"
 INDEX_COLUMN = "unnamed_index"  # an unnamed FIRST column (a pandas row index); never data
@@ -111,32 +112,6 @@ def _reject_binary(head: bytes, label: str) -> None:
             raise InputError(f"is {what}", file=label)
 
 
-def _utf16_encoding(head: bytes) -> str | None:
-    """``utf-16``/``utf-32`` when the bytes look like it (BOM, or NULs in every other byte)."""
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = head[:4096]
-    if len(sample) >= 4:
-        even_nul = sample[0::2].count(0) / len(sample[0::2])
-        odd_nul = sample[1::2].count(0) / len(sample[1::2])
-        if odd_nul > 0.4 and even_nul < 0.05:
-            return "utf-16-le"
-        if even_nul > 0.4 and odd_nul < 0.05:
-            return "utf-16-be"
-    return None
-
-
-def _decode_wide(data: bytes, encoding: str, label: str) -> bytes:
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"looks like {encoding.upper()} text but cannot be decoded "
-                         f"({exc.reason}); save it as UTF-8 CSV", file=label) from exc
-    return text.lstrip("\ufeff").encode("utf-8")
-
-
 def _first_line(data: bytes) -> bytes:
     end = data.find(b"\n")
     line = data if end < 0 else data[:end]
@@ -151,7 +126,7 @@ def _parse_header(data: bytes, label: str) -> list[str]:
     try:
         line = line_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _utf8_error(data, exc, label, None) from exc
+        raise utf8_error(data, exc, label, None) from exc
     if not line.strip():
         raise InputError("the first line (the header) is empty; expected column names", file=label, row=1)
     if "," not in line:
@@ -176,24 +151,12 @@ def _parse_header(data: bytes, label: str) -> list[str]:
     return header
 
 
-def _utf8_error(data: bytes, exc: UnicodeDecodeError, label: str,
-                header: list[str] | None) -> InputError:
-    start = exc.start
-    row = data.count(b"\n", 0, start) + 1
-    line_start = data.rfind(b"\n", 0, start) + 1
-    col_index = data.count(b",", line_start, start)
-    column = header[col_index] if header and col_index < len(header) else None
-    bad = data[start:start + 1].hex().upper()
-    return InputError(f"contains a byte (0x{bad}) that is not UTF-8 text; save the file as UTF-8 "
-                      "(in a spreadsheet: 'CSV UTF-8')", file=label, row=row, column=column)
-
-
 def _diagnose(data: bytes, header: list[str], label: str, polars_error: Exception) -> InputError:
     """Find why polars could not parse the CSV (slow, line by line; only on the error path)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _utf8_error(data, exc, label, header)
+        return utf8_error(data, exc, label, header)
     found = find_ragged_or_quote(text, header, label)
     if found is not None:
         return found
@@ -330,9 +293,9 @@ def _read_csv(path: Path, label: str, data: bytes | None = None,
             data = path.read_bytes()
         if data is None or not data.strip():
             raise InputError("is empty; expected a header line and data rows", file=label)
-    wide = _utf16_encoding(head)
+    wide = wide_encoding(head)
     if wide:
-        data = _decode_wide(data if data is not None else path.read_bytes(), wide, label)
+        data = decode_wide(data if data is not None else path.read_bytes(), wide, label)
         head = data[:_SNIFF_BYTES]
     skip = preamble_lines(head)
     if skip:
@@ -420,9 +383,9 @@ def read_header(path: str | Path) -> tuple[str, list[str]]:
     _reject_binary(head, label)
     if head.lstrip()[:1] == b"{":
         return "jsonl", _jsonl_keys(head, label)
-    wide = _utf16_encoding(head)
+    wide = wide_encoding(head)
     if wide:
-        head = _decode_wide(_whole_units(head, wide), wide, label)
+        head = decode_wide(whole_units(head, wide), wide, label)
     skip = preamble_lines(head)
     return "csv", _parse_header(_drop_lines(head, skip) if skip else head, label)
 
@@ -439,11 +402,6 @@ def _jsonl_keys(head: bytes, label: str) -> list[str]:
         raise InputError("starts like JSON Lines but its first line is not a JSON object",
                          file=label, row=1)
     return [str(k) for k in first]
-
-
-def _whole_units(head: bytes, encoding: str) -> bytes:
-    unit = 4 if encoding == "utf-32" else 2
-    return head[: len(head) - len(head) % unit]
 
 
 def read_table(path: str | Path, numeric: Collection[str] = ()) -> RawTable:
