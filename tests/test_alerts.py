@@ -18,9 +18,9 @@ from typing import Any
 import polars as pl
 import pytest
 from skillpulse.data import store
-
 from skillpulse.services import alerts
 from skillpulse.services.changes import CHANGE_COLUMNS, compute_changes
+
 from tests.fixtures_app import TEST_ALIAS, add_run, build_db, demo_frames, load_frame
 
 

@@ -5,7 +5,6 @@ import json
 
 import click
 from skillpulse.dashboard.commands.common import db_option
-
 from skillpulse.services.alerts import send_alerts, webhook_hint
 
 

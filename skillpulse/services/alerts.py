@@ -27,7 +27,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import polars as pl
-
 from skillpulse.data import store
 from skillpulse.data.errors import InputError, SkillpulseError, UsageError
 from skillpulse.data.settings import Settings, get_settings
