@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gaps": ("skillpulse.dashboard.commands.planning", "gaps_cmd"),
     "changes": ("skillpulse.dashboard.commands.changes", "changes_cmd"),
     "alerts": ("skillpulse.dashboard.commands.alerts", "alerts_cmd"),
+    "report": ("skillpulse.dashboard.commands.report", "report_cmd"),
 }
 
 

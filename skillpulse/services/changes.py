@@ -110,7 +110,8 @@ def compute_changes(query: Query, before: int | None = None, after: int | None =
     return Changes(pair, changes_table(pair, old, new, compared))
 
 
-def _num(value: float | None) -> str:
+def readable(value: float | None) -> str:
+    """A readable level: thousands separated, three significant digits below 1,000, no exponent."""
     if value is None:
         return "–"
     if abs(value) >= 1000:
@@ -119,7 +120,7 @@ def _num(value: float | None) -> str:
 
 
 def _level(value: float | None, measure: str) -> str:
-    return _num(value) + UNITS.get(measure, "")
+    return readable(value) + UNITS.get(measure, "")
 
 
 def _growth(r: dict[str, Any]) -> str:
@@ -215,7 +216,7 @@ def _outside_rows(pair: RunPair, old: pl.DataFrame, new: pl.DataFrame, compared:
         unit = r["measure"]
         reason = (f"{_who(r)}: in {m['period']:%b %Y} demand was {_level(actual, unit)}, "
                   f"{'above' if above else 'below'} the 95% interval run {pair.before} published "
-                  f"({_num(lo)} to {_level(hi, unit)}); {m['misses']} of {m['months']} months "
+                  f"({readable(lo)} to {_level(hi, unit)}); {m['misses']} of {m['months']} months "
                   f"since {pair.before_as_of:%b %Y} fell outside.")
         rows.append(_row(r, "outside", None if was is None else was["status"],
                          after[m["series_id"]]["status"] if m["series_id"] in after else None,
