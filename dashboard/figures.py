@@ -14,6 +14,7 @@ import plotly.colors
 import plotly.graph_objects as go
 import polars as pl
 from skillpulse.dashboard.transforms import SERIES_COLOURS, STATUS_COLOURS
+from skillpulse.data.statuses import GROUP_ALL, GROUP_DECLINING, GROUP_OTHER, GROUP_RISING, GROUPS
 
 FONT = {"family": "Lato, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif", "size": 14,
         "color": "#2a3f5f"}
@@ -160,10 +161,9 @@ def market_context(groups: pl.DataFrame, postings: pl.DataFrame) -> go.Figure:
                      "line": {"color": "#BBBBBB", "width": 1}, "fillcolor": "rgba(180,180,180,0.25)",
                      "name": "All job postings (right axis)", "yaxis": "y2",
                      "hovertemplate": "%{y:,.0f}"})
-    colours = {"Rising & emerging": STATUS_COLOURS["rising"],
-               "Declining & obsolescent": STATUS_COLOURS["obsolescent"],
-               "Stable & other": STATUS_COLOURS["stable"], "All skills": "#0072B2"}
-    for grp in ("Rising & emerging", "Stable & other", "Declining & obsolescent", "All skills"):
+    colours = {GROUP_RISING: STATUS_COLOURS["rising"], GROUP_DECLINING: STATUS_COLOURS["obsolescent"],
+               GROUP_OTHER: STATUS_COLOURS["stable"], GROUP_ALL: "#0072B2"}
+    for grp in GROUPS:
         g = groups.filter(pl.col("grp") == grp).sort("period")
         if g.height:
             data.append({"type": "scatter", "x": _dates(g["period"]), "y": g["idx"].to_list(),

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 from skillpulse.data import store
+from skillpulse.data.statuses import DECLINING, GROUP_ALL, GROUP_DECLINING, GROUP_OTHER, GROUP_RISING, RISING
 
 EXTENSION_KEY = "skillpulse_db"
 T = TypeVar("T")
@@ -111,10 +112,6 @@ def status_counts(db: Db, run_id: int) -> pl.DataFrame:
     return db.query("dash_status_counts", run_id=int(run_id), market=store.MARKET_CATEGORY)
 
 
-RISING = ("emerging", "rising")
-DECLINING = ("declining", "obsolescent")
-
-
 def movers(db: Db, run_id: int, sign: int, n: int = 10) -> pl.DataFrame:
     """Top ``n`` risers (sign 1: status rising or emerging) or decliners (sign -1: declining or
     obsolescent) of run ``run_id``, most confident first; fewer (or none) when few qualify."""
@@ -131,7 +128,9 @@ def sparklines(db: Db, series_ids: Sequence[int], months: int = 36) -> pl.DataFr
 def market_context(db: Db, run_id: int | None) -> pl.DataFrame:
     """period, grp, idx, n: median demand index per status group (or all skills without a run)."""
     return db.query("dash_market_context", run_id=None if run_id is None else int(run_id),
-                    market=store.MARKET_CATEGORY)
+                    market=store.MARKET_CATEGORY, rising=list(RISING), declining=list(DECLINING),
+                    grp_rising=GROUP_RISING, grp_declining=GROUP_DECLINING, grp_other=GROUP_OTHER,
+                    grp_all=GROUP_ALL)
 
 
 def market_postings(db: Db) -> pl.DataFrame:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
+from skillpulse.data.statuses import STATUSES
 
-STATUS_ORDER = ("emerging", "rising", "stable", "declining", "obsolescent", "uncertain",
-                "insufficient-history")
+STATUS_ORDER = STATUSES
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies; text labels always too.
 STATUS_COLOURS = {
     "emerging": "#0072B2", "rising": "#009E73", "stable": "#56B4E9", "declining": "#E69F00",

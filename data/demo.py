@@ -25,13 +25,12 @@ term first appears).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import polars as pl
 from skillpulse.data.store import MARKET_CATEGORY, MARKET_SKILL
+from skillpulse.data.taxonomy_io import project_taxonomy
 
-TAXONOMY_CSV = Path(__file__).parent / "taxonomy" / "skills.csv"
 LIFECYCLES = ("emerging", "rising", "stable", "declining", "obsolescent", "noisy")
 START = dt.date(2015, 1, 1)
 SOURCE = "demo"
@@ -89,17 +88,8 @@ def periods(months: int, start: dt.date = START) -> list[dt.date]:
 
 def load_taxonomy() -> pl.DataFrame:
     """The project taxonomy as ``name, category`` (non-market skills), or an empty frame."""
-    if not TAXONOMY_CSV.exists():
-        return pl.DataFrame(schema={"name": pl.String, "category": pl.String})
-    df = pl.read_csv(TAXONOMY_CSV, infer_schema_length=0)
-    df = df.rename({c: c.strip().lower() for c in df.columns})
-    if "skill" in df.columns and "name" not in df.columns:
-        df = df.rename({"skill": "name"})
-    if "name" not in df.columns or "category" not in df.columns:
-        return pl.DataFrame(schema={"name": pl.String, "category": pl.String})
-    return (df.select(pl.col("name").str.strip_chars(), pl.col("category").fill_null("uncategorised"))
-            .filter((pl.col("name") != "") & (pl.col("category") != MARKET_CATEGORY))
-            .unique(subset="name", keep="first", maintain_order=True))
+    return (project_taxonomy().select("name", "category")
+            .filter(pl.col("category") != MARKET_CATEGORY))
 
 
 def pick_skills(n_skills: int, taxonomy: pl.DataFrame | None = None) -> pl.DataFrame:

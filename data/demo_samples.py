@@ -14,15 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from skillpulse.data.demo import TAXONOMY_CSV
+from skillpulse.data.statuses import DECLINING as _DECLINING
+from skillpulse.data.statuses import RISING as _RISING
+from skillpulse.data.taxonomy_io import project_taxonomy
 
 PROVIDERS = ("Internal Academy", "Coursera", "LinkedIn Learning", "Pluralsight", "O'Reilly")
 FIRST = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
          "Liam", "Maya", "Noor", "Oscar", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Viktor",
          "Wen", "Ximena", "Yusuf", "Zoe", "Arjun", "Bea")
 LAST = "ABCDEFGHJKLMNPRSTVWZ"
-_DECLINING = ("declining", "obsolescent")
-_RISING = ("rising", "emerging")
 
 
 def sample_paths(db: str | Path) -> tuple[Path, Path]:
@@ -34,15 +34,8 @@ def sample_paths(db: str | Path) -> tuple[Path, Path]:
 
 def _aliases() -> dict[str, str]:
     """A short alias per skill name (lower-case key), from the taxonomy when it has any."""
-    if not TAXONOMY_CSV.exists():
-        return {}
-    df = pl.read_csv(TAXONOMY_CSV, infer_schema_length=0)
-    df = df.rename({c: c.strip().lower() for c in df.columns})
-    name = "name" if "name" in df.columns else "skill"
-    if "aliases" not in df.columns or name not in df.columns:
-        return {}
     out: dict[str, str] = {}
-    for n, a in df.select(name, "aliases").iter_rows():
+    for n, a in project_taxonomy().select("name", "aliases").iter_rows():
         first = [x.strip() for x in (a or "").split("|") if x.strip()]
         if n and first:
             out[n.lower()] = first[0]

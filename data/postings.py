@@ -67,9 +67,8 @@ from skillpulse.data.errors import InputError
 from skillpulse.data.extract import Matcher, init_worker, worker_extract
 from skillpulse.data.pool import process_pool
 from skillpulse.data.postings_read import CHUNK_ROWS, EXTRACT_REQUIRED, read_postings
-from skillpulse.data.skills import ensure_default_taxonomy
 from skillpulse.data.store import MARKET_SKILL
-from skillpulse.data.taxonomy_io import db_triples
+from skillpulse.data.taxonomy_io import db_triples, ensure_default_taxonomy
 
 __all__ = ["CHUNK_ROWS", "MAX_FIELD_CHARS", "extract_file", "postings_to_frame", "read_postings"]
 

@@ -47,17 +47,6 @@ def upsert_taxonomy(con: duckdb.DuckDBPyConnection, taxonomy: pl.DataFrame) -> i
     return df.height
 
 
-def ensure_default_taxonomy(con: duckdb.DuckDBPyConnection) -> None:
-    """Seed the project's taxonomy into an empty store (no-op once any skill exists)."""
-    n = query(con, "skill_count")["n"][0]
-    if n == 0 and DEFAULT_TAXONOMY.exists():
-        df = pl.read_csv(DEFAULT_TAXONOMY, infer_schema_length=0)
-        df = df.rename({c: c.strip().lower() for c in df.columns})
-        if "skill" in df.columns:
-            df = df.rename({"skill": "name"})
-        upsert_taxonomy(con, df)
-
-
 def resolve_names(con: duckdb.DuckDBPyConnection, names: pl.Series, *,
                   create: bool = True, category: str = "uncategorised") -> pl.DataFrame:
     """Map each distinct name to a ``skill_id`` (alias-aware, case-insensitive).

@@ -195,8 +195,15 @@ def read_taxonomy(path: str | Path) -> tuple[pl.DataFrame, str]:
 
 
 def project_taxonomy() -> pl.DataFrame:
-    """The project's own taxonomy (``data/taxonomy/skills.csv``)."""
+    """The project's own taxonomy (``data/taxonomy/skills.csv``): ``name, category, aliases,
+    description``, validated like any imported file. The one reader of the shipped CSV."""
     return read_taxonomy(DEFAULT_TAXONOMY)[0]
+
+
+def ensure_default_taxonomy(con: duckdb.DuckDBPyConnection) -> None:
+    """Seed the project's taxonomy into an empty store (no-op once any skill exists)."""
+    if query(con, "skill_count")["n"][0] == 0:
+        upsert_taxonomy(con, project_taxonomy())
 
 
 def triples(df: pl.DataFrame) -> list[tuple[str, str, str]]:

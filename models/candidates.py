@@ -20,8 +20,8 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy import stats
+from skillpulse.models.fast import SEASON
 
-SEASON = 12
 ABSURD_SPANS = 3.0
 
 

@@ -47,8 +47,6 @@ import math
 
 from skillpulse.models.series import Evidence
 
-STATUSES = ("emerging", "rising", "stable", "declining", "obsolescent", "uncertain",
-            "insufficient-history")
 FDR = 0.05
 MATERIAL = 0.10
 AGREE = 0.05

@@ -33,10 +33,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from skillpulse.data.statuses import DECLINING, RISING
 
-DECLINING = ("declining", "obsolescent")
-RISING = ("rising", "emerging")
 CATALOGUE_COLUMNS = ("course_id", "title", "action", "score", "reason")
+# A half-life is spelled out up to 20 years; beyond that the decay is too slow to plan around and
+# the number is mostly extrapolation ("a slow decay"). The reasons here and the explorer page agree.
+HALF_LIFE_SHOWN_MONTHS = 240
 GAP_COLUMNS = ("person", "skill", "kind", "priority", "reason")
 ACTIONS = ("retire", "refresh", "keep", "build")
 KINDS = ("acquire", "deepen", "retire")
@@ -79,7 +81,7 @@ def _phrase(row: dict) -> str:
     if status == "obsolescent" and peak is not None and math.isfinite(peak) and peak < 1:
         parts.append(f"at {100 * peak:.0f}% of its peak")
     hl = row.get("half_life_months")
-    if status in DECLINING and hl is not None and math.isfinite(hl) and hl <= 240:
+    if status in DECLINING and hl is not None and math.isfinite(hl) and hl <= HALF_LIFE_SHOWN_MONTHS:
         lo, hi = row.get("half_life_lower"), row.get("half_life_upper")
         rng = (f" [{lo:.0f}–{hi:.0f}]" if lo is not None and hi is not None
                and math.isfinite(lo) and math.isfinite(hi) else "")

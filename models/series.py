@@ -28,7 +28,7 @@ Rules:
 * **Judged interval.** The outlook judges the change of the expected demand level, not of one
   noisy future month: the headline's growth at the horizon ± the estimation uncertainty of the
   trend over the horizon (80%: ``1.28 × se(slope) × horizon`` on the log scale, the OLS slope of
-  log demand over the last ``TREND_WINDOW`` months with its standard error inflated by the
+  log demand over the last ``fast.TREND_WINDOW`` months with its standard error inflated by the
   Mann-Kendall autocorrelation factor). It brackets the headline growth and is published as
   ``growth_lower_80``/``growth_upper_80``. ``trend_growth`` is the trend line's own change to the
   horizon (materiality of the trend).
@@ -42,10 +42,8 @@ import numpy as np
 from skillpulse.models import backtest, fast, trend
 from skillpulse.models.transform import CLEAN_FRACTION, Prepared, prepare
 
-TREND_WINDOW = 36
 DECISION_HORIZON = 120  # judge the change at the run's horizon (capped at 10 years)
 LEVEL_MONTHS = 3
-COLLAPSE_P = 0.01
 
 
 @dataclass
@@ -183,7 +181,7 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     if prep.constant:
         ev.p_value = 1.0
         return ev
-    recent = z[-TREND_WINDOW:]
+    recent = z[-fast.TREND_WINDOW:]
     mk = trend.mann_kendall(recent)
     ev.p_value, ev.slope, ev.inflation = mk.p_value, mk.slope, mk.inflation
     log_y = _log_demand(prep, recent)

@@ -17,13 +17,13 @@ import polars as pl
 from scipy import stats
 from skillpulse.data import skills, store
 from skillpulse.data.ingest.load import ingest_frame
+from skillpulse.data.taxonomy_io import project_taxonomy
 from skillpulse.models.batch import insert_run, run_forecast
 
 from tests import sqlfixtures
 
 STATUS_MODELS = ("headline", "ets", "theta", "naive", "snaive")
 TEST_ALIAS = "Fixture Alias"  # alias of the alphabetically first (non-market) skill
-TAXONOMY_CSV = Path(__file__).resolve().parent.parent / "data" / "taxonomy" / "skills.csv"
 Z80, Z95 = 1.2816, 1.96
 
 
@@ -39,15 +39,10 @@ def demo_frames(n_skills: int = 30, months: int = 120, segments: int = 1, seed: 
 def with_aliases(taxonomy: pl.DataFrame) -> pl.DataFrame:
     """Add the project taxonomy's aliases (when the CSV exists) and ``TEST_ALIAS``."""
     tax = taxonomy.with_columns(pl.lit("").alias("aliases"))
-    if TAXONOMY_CSV.exists():
-        csv = pl.read_csv(TAXONOMY_CSV, infer_schema_length=0)
-        csv = csv.rename({c: c.strip().lower() for c in csv.columns})
-        if "skill" in csv.columns and "name" not in csv.columns:
-            csv = csv.rename({"skill": "name"})
-        if {"name", "aliases"} <= set(csv.columns):
-            tax = (tax.drop("aliases")
-                   .join(csv.select("name", pl.col("aliases").fill_null("")), on="name", how="left")
-                   .with_columns(pl.col("aliases").fill_null("")))
+    csv = project_taxonomy()
+    tax = (tax.drop("aliases")
+           .join(csv.select("name", pl.col("aliases").fill_null("")), on="name", how="left")
+           .with_columns(pl.col("aliases").fill_null("")))
     first = tax.filter(pl.col("category") != store.MARKET_CATEGORY)["name"].sort()[0]
     return tax.with_columns(
         pl.when(pl.col("name") == first)

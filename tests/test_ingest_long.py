@@ -10,6 +10,7 @@ import pytest
 from skillpulse.data import skills, store
 from skillpulse.data.errors import InputError
 from skillpulse.data.ingest import already_ingested, ingest_files, ingest_frame
+from skillpulse.data.taxonomy_io import project_taxonomy
 
 from tests.test_ingest_support import SERIES_SQL, rows, run_cli, write
 
@@ -151,9 +152,7 @@ def test_market_skill_gets_the_market_category(tmp_path: Path) -> None:
 def test_default_taxonomy_is_seeded(tmp_path: Path) -> None:
     db = tmp_path / "db.duckdb"
     ingest_files([write(tmp_path / "a.csv", "skill,period,value\nGo,2020-01,1\n")], db)
-    if not skills.DEFAULT_TAXONOMY.exists():
-        pytest.skip("the project taxonomy is not there yet")
-    n_default = pl.read_csv(skills.DEFAULT_TAXONOMY, infer_schema_length=0).height
+    n_default = project_taxonomy().height
     assert rows(db, "SELECT count(*) FROM skill")[0][0] >= n_default  # type: ignore[operator]
 
 

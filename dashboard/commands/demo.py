@@ -20,7 +20,8 @@ from skillpulse.data import store
 from skillpulse.data.demo import generate_series, taxonomy_frame
 from skillpulse.data.demo_samples import write_samples
 from skillpulse.data.errors import DatabaseError, UsageError
-from skillpulse.data.skills import ensure_default_taxonomy, upsert_taxonomy
+from skillpulse.data.skills import upsert_taxonomy
+from skillpulse.data.taxonomy_io import ensure_default_taxonomy
 
 POSTINGS_SOURCE = "demo-postings"
 N_POSTINGS = 6_000  # ~45 a month: visible trends, 1–2 s through generation + extraction

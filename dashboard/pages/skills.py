@@ -32,6 +32,7 @@ from skillpulse.dashboard.urlstate import (
     validate_run,
     with_segment_check,
 )
+from skillpulse.models.planning import HALF_LIFE_SHOWN_MONTHS
 
 dash.register_page(__name__, path="/skills", name="Explorer", order=1, title="skillpulse · explorer",
                    description="History and forecast of selected skills")
@@ -258,8 +259,10 @@ def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
         lo, hi = o["half_life_lower"], o["half_life_upper"]
         rng = f" (80%: {lo:.0f}–{hi:.0f})" if lo is not None and hi is not None else ""
         months = o["half_life_months"]
-        text = (f"Half-life: demand halves in about {months:.0f} months{rng}." if months <= 120
-                else "Half-life: a slow decay (demand would take over 10 years to halve).")
+        text = (f"Half-life: demand halves in about {months:.0f} months{rng}."
+                if months <= HALF_LIFE_SHOWN_MONTHS else
+                f"Half-life: a slow decay (demand would take over {HALF_LIFE_SHOWN_MONTHS // 12} "
+                "years to halve).")
         lines.append(html.Div(text, className="mt-1"))
     if o["changepoint"] is not None:
         lines.append(html.Div(f"Changepoint: {o['changepoint']:%b %Y} (◆ on the chart).",

@@ -31,6 +31,7 @@ from skillpulse.data.errors import InputError
 from skillpulse.data.ingest import checks, columns
 from skillpulse.data.ingest.detect import EXPECTED, LONG_REQUIRED
 from skillpulse.data.ingest.frame import Parsed, assemble, spreadsheet_rows
+from skillpulse.data.ingest.indeed import KEEP_VARIABLE
 from skillpulse.data.ingest.long import build_long, check_total, parse_long, reject_duplicates
 from skillpulse.data.ingest.monthly import to_months
 from skillpulse.data.ingest.periods import parse_part
@@ -46,7 +47,6 @@ WIDE_NUMERIC = 0.5  # in a wide table, a mostly numeric column is a skill (bad c
 # and "Go") are combined by keeping the larger value: demand for the skill is at least that.
 # The same name twice for one series and month is still an error.
 MERGE = "max"
-KEEP_VARIABLE = "total postings"
 
 
 def parse_general(raw: RawTable, *, fmt: str, source: str | None, measure: str | None,

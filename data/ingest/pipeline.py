@@ -31,8 +31,9 @@ from skillpulse.data.ingest.load import add_aliases, already_ingested, ingest_fr
 from skillpulse.data.ingest.long import parse_long
 from skillpulse.data.ingest.readers import check_path, read_header, read_table, sha256_file
 from skillpulse.data.settings import Settings, get_settings
-from skillpulse.data.skills import ensure_default_taxonomy, resolve_names, upsert_taxonomy
+from skillpulse.data.skills import resolve_names, upsert_taxonomy
 from skillpulse.data.store import query
+from skillpulse.data.taxonomy_io import ensure_default_taxonomy
 
 FIXED_MEASURE = {"hn-whoishiring": "share", "indeed-postings": "index", "postings": "count"}
 STAGES = ("read and validate", "write")
