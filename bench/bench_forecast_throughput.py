@@ -23,8 +23,6 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import itertools
-
 from skillpulse.data import demo, store
 from skillpulse.data.ingest.load import ingest_frame
 from skillpulse.data.skills import upsert_taxonomy
@@ -61,20 +59,18 @@ def autoets_rate(series: list[np.ndarray], jobs: int) -> float:
 
 
 def staged_run(path: Path, jobs: int) -> dict[str, float]:
-    t = {"start": time.perf_counter()}
-    packed = batch.read_series(path, None)
-    t["read+pack"] = time.perf_counter()
-    results = batch.analyse_all(packed, horizon=24, min_history=24, jobs=jobs, progress=False)
-    t["fit+backtest"] = time.perf_counter()
-    frames = batch.build_frames(packed, results, horizon=24, min_history=24)
-    t["classify+rows"] = time.perf_counter()
-    batch.write_run(path, frames, as_of=batch.month_to_date(int(packed.first_month.max())),
-                    horizon=24, settings={"bench": True}, seconds=0.0)
-    t["write"] = time.perf_counter()
-    keys = list(t)
-    out = {k: t[k] - t[p] for p, k in itertools.pairwise(keys)}
-    out["total"] = t["write"] - t["start"]
-    return out
+    t0 = time.perf_counter()
+    batch.run_forecast(path, horizon=24, jobs=jobs, progress=False)
+    return {"total": time.perf_counter() - t0}
+
+
+def read_all(path: Path) -> batch.Packed:
+    with store.read(path) as con:
+        cur = con.cursor()
+        try:
+            return batch.read_packed(cur, store.query(cur, "forecast_series"), None)
+        finally:
+            cur.close()
 
 
 def main() -> None:
@@ -86,7 +82,7 @@ def main() -> None:
         db = Path(tmp) / "t1k.duckdb"
         n, secs = build(db, 1000, 1)
         print(f"1,000-skill demo: {n} series × 120 months ingested in {secs:.1f} s")
-        packed = batch.read_series(db, None)
+        packed = read_all(db)
         series = [packed.values[packed.offsets[i]:packed.offsets[i + 1]] for i in range(n)]
         series = [np.nan_to_num(s) for s in series if s.size >= 24]
         stages = staged_run(db, args.jobs)

@@ -39,7 +39,7 @@ _WATCH_POLL_SECONDS = 0.5
 
 
 @contextlib.contextmanager
-def _single_thread_env() -> Iterator[None]:
+def single_thread_env() -> Iterator[None]:
     """The environment the fork server (and so every worker) starts with: one thread each."""
     saved = {k: os.environ.get(k) for k in THREAD_VARS}
     os.environ.update({k: "1" for k in THREAD_VARS})
@@ -135,7 +135,7 @@ class WorkerPool:
 
     def __init__(self, jobs: int, *, initializer: Callable[..., object] | None = None,
                  initargs: tuple[Any, ...] = (), preload: Sequence[str] = ()) -> None:
-        with _single_thread_env():
+        with single_thread_env():
             self.executor = cf.ProcessPoolExecutor(
                 max_workers=jobs, mp_context=_context(preload), initializer=_worker_init,
                 initargs=(os.getpid(), initializer, initargs))

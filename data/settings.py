@@ -26,6 +26,7 @@ class Settings:
         alert_retries: further attempts after a failed delivery (timeouts, 5xx, 429).
         alert_backoff: seconds before the first retry; doubled before each next one.
         chromium: the headless browser ``skillpulse report --pdf`` prints with.
+        dask_connect_timeout: seconds to wait for a ``--scheduler`` to answer (``--engine dask``).
     """
 
     db: str = "skillpulse.duckdb"
@@ -41,6 +42,7 @@ class Settings:
     alert_retries: int = 3
     alert_backoff: float = 2.0
     chromium: str = "/usr/bin/chromium"
+    dask_connect_timeout: float = 20.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -8,7 +8,10 @@ Modules (each docstring states its rules):
     trend       modified Mann-Kendall, Benjamini-Hochberg, half-life, acceleration
     series      the pure per-series analysis (forecast + evidence)
     outlook     the status rules
-    batch       runs: read, pack, parallel analysis, classify, one atomic write
+    bucket      the unit of work: a bucket of whole series (Arrow) → forecast, backtest, evidence
+    engines     who runs the buckets: this process, the local pool, Dask
+    runwide     run-wide steps on the gathered evidence: BH q-values, low-base level, statuses
+    batch       runs: stream buckets from the store, run-wide step, one atomic write
 
 The published ``mean`` is the back-transformed point forecast of the log/logit scale, i.e. a
 median rather than an arithmetic mean of demand; bounds are back-transformed quantiles.

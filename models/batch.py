@@ -1,41 +1,55 @@
-"""Forecast runs: read every series, analyse them in parallel, classify, write one run atomically.
+"""Forecast runs: stream buckets of whole series to an engine, decide statuses run-wide, publish.
 
-Flow: read series and observations (read-only, up to ``as_of``) → pack them into contiguous
-arrays plus offsets → analyse the whole-market series first (their forecasts turn share
-forecasts of count series back into counts) → fan chunks of many series out to a process pool
-(``data.pool``: workers that die with this process, BLAS/OpenMP pinned to one thread each) →
-Benjamini-Hochberg across the run, outlook rules, market-relative growth → one ``store.write`` transaction:
-``forecast_run`` + ``forecast`` + ``outlook`` + ``backtest``.
+Stages (each module entered once):
+
+1. **read** (``iter_buckets``): series metadata, then the observations of ``bucket_size`` series
+   at a time (read-only, up to ``as_of``), packed into one Arrow table per bucket
+   (``models.bucket.INPUT_SCHEMA``);
+2. **market first**: the whole-market series are one bucket analysed here; their forecast
+   paths ride along with the buckets of their segment (shares of postings back to counts);
+3. **buckets** (``models.engines``): ``models.bucket.forecast_bucket`` on each bucket — in this
+   process, on the local process pool or on Dask; outputs are spooled to Parquet as they finish;
+4. **run-wide** (``models.runwide``): Benjamini-Hochberg, low-base quantiles and market growth
+   from the gathered p-values and levels (a few bytes per series);
+5. **publish**: one ``store.write`` transaction streams the spooled buckets in —
+   ``forecast_run`` + ``forecast`` + ``outlook`` (statuses decided bucket by bucket) +
+   ``backtest``. A failure anywhere publishes nothing.
+
+Memory grows with the bucket size, not with the number of series.
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
 import datetime as dt
 import json
-import math
 import os
+import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from skillpulse.data import store
+from skillpulse.data.cluster import dask_client
 from skillpulse.data.errors import UsageError
-from skillpulse.data.pool import process_pool
 from skillpulse.data.settings import Settings, get_settings
 from skillpulse.data.sqlfiles import load_sql
-from skillpulse.models import outlook, trend
-from skillpulse.models.series import MarketPath, SeriesResult, analyse
+from skillpulse.models import engines, runwide
+from skillpulse.models.bucket import INPUT_SCHEMA, BucketOutput, forecast_bucket, market_path
+from skillpulse.models.series import MarketPath, SeriesResult
 
 IN_PROCESS_BELOW = 300  # fewer series than this: no pool (start-up would cost more than it saves)
-CHUNKS_PER_JOB = 6
+BUCKET_SIZE = 500
 
 
 @dataclass
 class Packed:
-    """All series as one contiguous array: series ``i`` is ``values[offsets[i]:offsets[i+1]]``,
+    """Series as one contiguous array: series ``i`` is ``values[offsets[i]:offsets[i+1]]``,
     one entry per month from ``first_month[i]`` (months since year 0), NaN for gaps."""
 
     meta: pl.DataFrame
@@ -75,238 +89,157 @@ def pack(meta: pl.DataFrame, obs: pl.DataFrame) -> Packed:
     return Packed(meta=meta, values=values, totals=totals, offsets=offsets, first_month=first)
 
 
+def _list_array(flat: np.ndarray, offsets: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
+    return pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), pa.array(flat, pa.float64()),
+                                    mask=None if null is None else pa.array(null))
+
+
+MarketPaths = dict[tuple[str, str], tuple[int, MarketPath]]
+
+
+def bucket_table(p: Packed, market: MarketPaths) -> pa.Table:
+    """The Arrow input of one bucket (``models.bucket.INPUT_SCHEMA``); a series gets its
+    segment's market path when the market's last month is the series' last month."""
+    n = p.meta.height
+    has_total = np.array([bool(np.isfinite(p.totals[p.offsets[i]:p.offsets[i + 1]]).any())
+                          for i in range(n)], dtype=bool)
+    last = p.first_month + np.diff(p.offsets) - 1
+    keys = p.meta.select("source", "region").rows()
+    paths: list[MarketPath | None] = []
+    for i in range(n):
+        hit = market.get(keys[i])
+        paths.append(hit[1] if hit is not None and hit[0] == int(last[i]) else None)
+    m_cols: dict[str, pa.Array] = {}
+    for name, get in (("market_log_mean", lambda mp: mp.log_mean),
+                      ("market_hw_80", lambda mp: mp.log_hw[80]),
+                      ("market_hw_95", lambda mp: mp.log_hw[95])):
+        m_cols[name] = pa.array([None if mp is None else np.asarray(get(mp), float) for mp in paths],
+                                pa.list_(pa.float64()))
+    return pa.table({
+        "series_id": pa.array(p.meta["series_id"].to_numpy(), pa.int32()),
+        "measure": pa.array(p.meta["measure"].to_list(), pa.string()),
+        "is_market": pa.array(p.meta["is_market"].to_list(), pa.bool_()),
+        "source": pa.array(p.meta["source"].to_list(), pa.string()),
+        "region": pa.array(p.meta["region"].to_list(), pa.string()),
+        "first_month": pa.array(p.first_month, pa.int64()),
+        "values": _list_array(p.values, p.offsets),
+        "totals": _list_array(p.totals, p.offsets, ~has_total),
+        **m_cols,
+        "market_log_level": pa.array([None if mp is None else float(mp.log_level) for mp in paths],
+                                     pa.float64()),
+    }, schema=INPUT_SCHEMA)
+
+
+def read_packed(con: duckdb.DuckDBPyConnection, meta: pl.DataFrame, as_of: dt.date | None
+                ) -> Packed:
+    """The series of ``meta`` (a run of consecutive series ids) packed, observations up to
+    ``as_of``."""
+    ids = meta["series_id"].to_numpy()
+    obs = store.query(con, "forecast_observations", lo=int(ids.min()), hi=int(ids.max()),
+                      as_of=as_of.isoformat() if as_of is not None else None)
+    obs = obs.filter(pl.col("series_id").is_in(meta["series_id"].implode()))
+    return pack(meta, obs)
+
+
+def iter_buckets(con: duckdb.DuckDBPyConnection, meta: pl.DataFrame, *, as_of: dt.date | None,
+                 bucket_size: int, market: MarketPaths, start: int = 1
+                 ) -> Iterator[tuple[int, pa.Table]]:
+    """``(index, table)`` for consecutive buckets of ``bucket_size`` series of ``meta``
+    (sorted by series_id); series without observations up to ``as_of`` are left out."""
+    for k, lo in enumerate(range(0, meta.height, bucket_size)):
+        part = read_packed(con, meta.slice(lo, bucket_size), as_of)
+        if part.meta.height:
+            yield start + k, bucket_table(part, market)
+
+
+def market_paths(evidence: pa.Table) -> tuple[MarketPaths, dict[tuple[str, str], float]]:
+    """Each segment's market path (with its last month) and market growth, first series wins."""
+    paths: MarketPaths = {}
+    growth: dict[tuple[str, str], float] = {}
+    cols = evidence.select(["source", "region", "last_month", "growth_pct"]).to_pydict()
+    for i in range(evidence.num_rows):
+        key = (cols["source"][i], cols["region"][i])
+        mp = market_path(evidence, i)
+        if mp is not None:
+            paths.setdefault(key, (int(cols["last_month"][i]), mp))
+        if cols["growth_pct"][i] is not None:
+            growth.setdefault(key, float(cols["growth_pct"][i]))
+    return paths, growth
+
+
 @dataclass
-class Task:
-    """A chunk of series for one worker call (plain arrays: cheap to pickle)."""
+class Spool:
+    """Bucket outputs on local disk (Parquet) plus the few per-series columns the run-wide
+    step needs, kept in memory."""
 
-    values: np.ndarray
-    totals: np.ndarray
-    offsets: np.ndarray
-    measures: list[str]
-    is_market: list[bool]
-    market: list[MarketPath | None]
-    horizon: int
-    min_history: int
+    folder: Path
+    rows: dict[int, int] = field(default_factory=dict)
+    gathered: dict[int, tuple[np.ndarray, list[str | None], np.ndarray, np.ndarray]] = field(
+        default_factory=dict)
+    last_month: int = -1
 
+    def put(self, idx: int, out: BucketOutput) -> None:
+        for name in ("forecast", "backtest", "evidence"):
+            pq.write_table(getattr(out, name), self.folder / f"{idx:07d}.{name}.parquet",
+                           compression="lz4")
+        ev = out.evidence
+        self.rows[idx] = ev.num_rows
+        self.gathered[idx] = (
+            ev.column("p_value").to_numpy(zero_copy_only=False).astype(float),
+            ev.column("ev_kind").to_pylist(),
+            ev.column("ev_level_now").to_numpy(zero_copy_only=False).astype(float),
+            ev.column("is_market").to_numpy(zero_copy_only=False).astype(bool))
+        if ev.num_rows:
+            self.last_month = max(self.last_month, int(pc.max(ev.column("last_month")).as_py()))
 
-def run_task(task: Task) -> list[SeriesResult]:
-    """Analyse every series of a chunk (pure: the output depends on the task only)."""
-    out = []
-    for i in range(len(task.measures)):
-        a, b = int(task.offsets[i]), int(task.offsets[i + 1])
-        tot = task.totals[a:b]
-        out.append(analyse(task.values[a:b], tot if np.isfinite(tot).any() else None,
-                           task.measures[i], horizon=task.horizon, min_history=task.min_history,
-                           is_market=task.is_market[i], market=task.market[i]))
-    return out
+    def get(self, idx: int, name: str) -> pa.Table:
+        return pq.read_table(self.folder / f"{idx:07d}.{name}.parquet")
 
+    def order(self) -> list[int]:
+        return sorted(self.rows)
 
-def _make_task(p: Packed, idx: np.ndarray, market: list[MarketPath | None], horizon: int,
-               min_history: int) -> Task:
-    parts_v, parts_t, lens = [], [], []
-    for i in idx:
-        a, b = int(p.offsets[i]), int(p.offsets[i + 1])
-        parts_v.append(p.values[a:b])
-        parts_t.append(p.totals[a:b])
-        lens.append(b - a)
-    measures = p.meta["measure"].to_list()
-    flags = p.meta["is_market"].to_list()
-    return Task(values=np.concatenate(parts_v), totals=np.concatenate(parts_t),
-                offsets=np.concatenate([[0], np.cumsum(lens)]),
-                measures=[measures[i] for i in idx], is_market=[bool(flags[i]) for i in idx],
-                market=[market[i] for i in idx], horizon=horizon, min_history=min_history)
+    def run_wide(self) -> runwide.RunWide:
+        parts = [self.gathered[i] for i in self.order()]
+        return runwide.gather(np.concatenate([p[0] for p in parts]),
+                              [k for p in parts for k in p[1]],
+                              np.concatenate([p[2] for p in parts]),
+                              np.concatenate([p[3] for p in parts]))
 
 
 def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-    return Progress(TextColumn("forecasting"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("series"), TimeRemainingColumn(), disable=not enabled, transient=True)
+    return Progress(TextColumn("forecasting"), BarColumn(), MofNCompleteColumn(), TextColumn("buckets"),
+                    TimeRemainingColumn(), disable=not enabled, transient=True)
 
 
-def analyse_all(p: Packed, *, horizon: int, min_history: int, jobs: int, progress: bool
-                ) -> list[SeriesResult]:
-    """Analyse every packed series; market series first, the rest in parallel chunks."""
-    n = p.meta.height
-    results: list[SeriesResult | None] = [None] * n
-    market_idx = np.flatnonzero(p.meta["is_market"].to_numpy())
-    market_for: list[MarketPath | None] = [None] * n
-    if market_idx.size:
-        res_m = run_task(_make_task(p, market_idx, [None] * n, horizon, min_history))
-        keys = p.meta.select("source", "region").rows()
-        last = p.first_month + np.diff(p.offsets) - 1
-        paths: dict[tuple[str, str], tuple[int, MarketPath]] = {}
-        for i, r in zip(market_idx.tolist(), res_m, strict=True):
-            results[i] = r
-            if r.market_path is not None:
-                paths.setdefault(keys[i], (int(last[i]), r.market_path))
-        for i in range(n):
-            hit = paths.get(keys[i])
-            if hit is not None and hit[0] == int(last[i]):
-                market_for[i] = hit[1]
-    rest = np.setdiff1d(np.arange(n), market_idx)
-    if rest.size == 0:
-        return [r for r in results if r is not None]
-    n_chunks = max(1, min(rest.size, jobs * CHUNKS_PER_JOB)) if jobs > 1 else 1
-    chunks = [c for c in np.array_split(rest, n_chunks) if c.size]
-    with _progress(progress) as bar:
-        task_id = bar.add_task("forecast", total=int(rest.size))
-        if jobs <= 1 or rest.size < IN_PROCESS_BELOW:
-            for c in chunks:
-                for i, r in zip(c, run_task(_make_task(p, c, market_for, horizon, min_history)),
-                                strict=True):
-                    results[i] = r
-                bar.advance(task_id, int(c.size))
-        else:
-            with process_pool(jobs, preload=("skillpulse.models.series",)) as pool:
-                futures = {pool.submit(run_task, _make_task(p, c, market_for, horizon, min_history)): c
-                           for c in chunks}
-                for fut in cf.as_completed(futures):
-                    c = futures[fut]
-                    for i, r in zip(c, fut.result(), strict=True):
-                        results[i] = r
-                    bar.advance(task_id, int(c.size))
-    return [r for r in results if r is not None]  # type: ignore[misc]
+def _engine_results(buckets: Iterator[tuple[int, pa.Table]], *, engine: str, jobs: int,
+                    scheduler: str | None, serial: bool, horizon: int, settings: Settings
+                    ) -> Iterator[tuple[int, BucketOutput]]:
+    params = {"horizon": horizon, "min_history": settings.min_history}
+    if engine == "dask":
+        with dask_client(scheduler, jobs=jobs, settings=settings) as client:
+            yield from engines.run_dask(buckets, client=client, **params)
+    elif serial:
+        yield from engines.run_serial(buckets, **params)
+    else:
+        yield from engines.run_local(buckets, jobs=jobs, **params)
 
 
-def _none(x: float | None) -> float | None:
-    return None if x is None or not math.isfinite(x) else float(x)
+def insert_frame(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, run_id: int) -> None:
+    """Insert one frame (``forecast``, ``outlook`` or ``backtest`` rows) of run ``run_id``."""
+    con.register(f"tmp_{name}", table)
+    try:
+        store.execute(con, f"forecast_insert_{name}", run_id=run_id)
+    finally:
+        con.unregister(f"tmp_{name}")
 
 
-def run_statuses(results: list[SeriesResult], is_market: list[bool], *, min_history: int
-                 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
-    """Run-wide outlook: p-values, Benjamini-Hochberg q-values across every series of the run,
-    and each series' ``(status, reason)`` (a low base is judged against a quantile of current
-    levels among comparable non-market series)."""
-    pvals = np.array([r.evidence.p_value if r.evidence is not None and r.n_months >= min_history
-                      else np.nan for r in results])
-    qvals = trend.benjamini_hochberg(pvals)
-    low_base: dict[str, float] = {}
-    for kind in ("logit", "log"):
-        lv = [r.evidence.level_now for r, m in zip(results, is_market, strict=True)
-              if not m and r.evidence is not None and r.evidence.kind == kind
-              and math.isfinite(r.evidence.level_now)]
-        if lv:
-            low_base[kind] = float(np.quantile(lv, outlook.LOW_BASE_QUANTILE))
-    verdicts = [outlook.classify(r.evidence, _none(q), min_history=min_history,
-                                 low_base_level=low_base.get(r.evidence.kind)
-                                 if r.evidence is not None else None)
-                for r, q in zip(results, qvals, strict=True)]
-    return pvals, qvals, verdicts
-
-
-def build_frames(p: Packed, results: list[SeriesResult], *, horizon: int, min_history: int
-                 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The forecast, outlook and backtest rows of a run (statuses decided here, after BH).
-
-    ``growth_pct`` compares the published forecast at the horizon with the model's level at the
-    last month (``models.series``: null when that level is below the zero offset);
-    ``growth_lower_80``/``growth_upper_80`` are the interval the status judges: the 80% interval
-    of the change of the expected demand level at the horizon (headline growth ± the trend's
-    estimation uncertainty, see ``models.series``) of the analysed quantity — the share of
-    postings for count series with totals (said in ``note``).
-    """
-    meta = p.meta
-    sids = meta["series_id"].to_list()
-    last_month = p.first_month + np.diff(p.offsets) - 1
-    flags = meta["is_market"].to_list()
-    pvals, qvals, verdicts = run_statuses(results, flags, min_history=min_history)
-    keys = meta.select("source", "region").rows()
-    market_growth: dict[tuple[str, str], float] = {}
-    for r, m, k in zip(results, flags, keys, strict=True):
-        if m and r.growth_pct is not None:
-            market_growth.setdefault(k, r.growth_pct)
-    f_rows: dict[str, list] = {c: [] for c in ("series_id", "period", "mean", "lower_80", "upper_80",
-                                                "lower_95", "upper_95")}
-    o_rows: list[dict] = []
-    b_rows: list[tuple] = []
-    for i, r in enumerate(results):
-        ev = r.evidence
-        status, reason = verdicts[i]
-        lm = int(last_month[i])
-        row = {"series_id": sids[i], "status": status, "last_period": month_to_date(lm),
-               "last_value": _none(r.last_value), "horizon": horizon,
-               "forecast": None, "lower_80": None, "upper_80": None, "lower_95": None,
-               "upper_95": None, "growth_pct": r.growth_pct, "growth_lower_80": None,
-               "growth_upper_80": None, "p_value": _none(pvals[i]), "q_value": _none(qvals[i]),
-               "half_life_months": None, "half_life_lower": None, "half_life_upper": None,
-               "changepoint": None, "peak_ratio": None, "market_relative_growth_pct": None,
-               "model": r.model or None, "backtest_mase": r.mase,
-               "coverage_80": r.coverage.get(80), "coverage_95": r.coverage.get(95),
-               "note": "; ".join([reason, *r.notes])}
-        if r.mean is not None:
-            for h in range(r.mean.size):
-                f_rows["series_id"].append(sids[i])
-                f_rows["period"].append(month_to_date(lm + h + 1))
-                f_rows["mean"].append(float(r.mean[h]))
-                for c in ("lower_80", "upper_80", "lower_95", "upper_95"):
-                    f_rows[c].append(float(r.bounds[c][h]))
-            row["forecast"] = float(r.mean[-1])
-            for c in ("lower_80", "upper_80", "lower_95", "upper_95"):
-                row[c] = float(r.bounds[c][-1])
-        if (ev is not None and r.n_months >= min_history and not ev.constant
-                and math.isfinite(ev.judged_lo80)):
-            # the interval the status judges: change of the expected level at the horizon
-            row["growth_lower_80"] = _none(100 * ev.judged_lo80)
-            row["growth_upper_80"] = _none(100 * ev.judged_hi80)
-            if ev.relative:
-                row["note"] = "judged on the share of postings; " + row["note"]
-        if ev is not None and r.n_months >= min_history and not ev.constant:
-            row["peak_ratio"] = _none(ev.peak_ratio)
-            if status in ("declining", "obsolescent"):
-                hl = ev.half_life
-                row["half_life_months"], row["half_life_lower"] = _none(hl[0]), _none(hl[1])
-                row["half_life_upper"] = _none(hl[2])
-                if ev.peak_index is not None:
-                    row["changepoint"] = month_to_date(int(p.first_month[i]) + ev.peak_index)
-        mg = market_growth.get(keys[i])
-        if mg is not None and r.growth_pct is not None and not flags[i]:
-            row["market_relative_growth_pct"] = r.growth_pct - mg
-        o_rows.append(row)
-        for name, mase, c80, c95, n_o in r.backtest_rows:
-            b_rows.append((sids[i], name, _none(mase), _none(c80), _none(c95), n_o))
-    forecast = pl.DataFrame(f_rows, schema={"series_id": pl.Int32, "period": pl.Date,
-                                            "mean": pl.Float64, "lower_80": pl.Float64,
-                                            "upper_80": pl.Float64, "lower_95": pl.Float64,
-                                            "upper_95": pl.Float64})
-    out_schema = {"series_id": pl.Int32, "status": pl.String, "last_period": pl.Date,
-                  "last_value": pl.Float64, "horizon": pl.Int32, "forecast": pl.Float64,
-                  "lower_80": pl.Float64, "upper_80": pl.Float64, "lower_95": pl.Float64,
-                  "upper_95": pl.Float64, "growth_pct": pl.Float64, "growth_lower_80": pl.Float64,
-                  "growth_upper_80": pl.Float64, "p_value": pl.Float64, "q_value": pl.Float64,
-                  "half_life_months": pl.Float64, "half_life_lower": pl.Float64,
-                  "half_life_upper": pl.Float64, "changepoint": pl.Date, "peak_ratio": pl.Float64,
-                  "market_relative_growth_pct": pl.Float64, "model": pl.String,
-                  "backtest_mase": pl.Float64, "coverage_80": pl.Float64,
-                  "coverage_95": pl.Float64, "note": pl.String}
-    outlook_df = pl.DataFrame(o_rows, schema=out_schema)
-    backtest_df = pl.DataFrame(b_rows, schema={"series_id": pl.Int32, "model": pl.String,
-                                               "mase": pl.Float64, "coverage_80": pl.Float64,
-                                               "coverage_95": pl.Float64, "origins": pl.Int32},
-                               orient="row")
-    return forecast, outlook_df, backtest_df
-
-
-def read_series(db_path: str | Path, as_of: dt.date | None) -> Packed:
-    """Read (read-only) and pack every series, observations up to ``as_of``."""
-    store.ensure_current(db_path)
-    with store.read(db_path) as con:
-        # a cursor of our own: nothing left unfinished on the shared connection (DuckDB 2.0)
-        cur = con.cursor()
-        try:
-            meta = store.query(cur, "forecast_series")
-            obs = store.query(cur, "forecast_observations",
-                              as_of=as_of.isoformat() if as_of is not None else None)
-        finally:
-            cur.close()
-    return pack(meta, obs)
-
-
-def write_run(db_path: str | Path, frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame], *,
-              as_of: dt.date, horizon: int, settings: dict, seconds: float) -> int:
-    """One atomic transaction: the run row and its forecast, outlook and backtest rows."""
-    with store.write(db_path) as con:
-        return insert_run(con, frames, as_of=as_of, horizon=horizon, settings=settings,
-                          seconds=seconds)
+def _insert_run_row(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, horizon: int,
+                    settings: dict, seconds: float) -> int:
+    row = con.execute(load_sql("forecast_insert_run"), {
+        "as_of": as_of.isoformat(), "horizon": horizon, "settings": json.dumps(settings),
+        "seconds": seconds}).fetchall()[0]
+    return int(row[0])
 
 
 def insert_run(con: duckdb.DuckDBPyConnection,
@@ -314,50 +247,106 @@ def insert_run(con: duckdb.DuckDBPyConnection,
                as_of: dt.date, horizon: int, settings: dict, seconds: float) -> int:
     """Insert a run row and its forecast, outlook and backtest frames on an open write
     connection (inside its transaction); returns the new run id."""
-    forecast, outlook_df, backtest_df = frames
-    row = con.execute(load_sql("forecast_insert_run"), {
-        "as_of": as_of.isoformat(), "horizon": horizon, "settings": json.dumps(settings),
-        "seconds": seconds}).fetchall()[0]
-    run_id = int(row[0])
-    for name, df in (("forecast", forecast), ("outlook", outlook_df), ("backtest", backtest_df)):
-        con.register(f"tmp_{name}", df.to_arrow())
-        try:
-            store.execute(con, f"forecast_insert_{name}", run_id=run_id)
-        finally:
-            con.unregister(f"tmp_{name}")
+    run_id = _insert_run_row(con, as_of=as_of, horizon=horizon, settings=settings, seconds=seconds)
+    for name, df in zip(("forecast", "outlook", "backtest"), frames, strict=True):
+        insert_frame(con, name, df.to_arrow(), run_id)
     return run_id
 
 
+def publish(db_path: str | Path, spool: Spool, run: runwide.RunWide, *, as_of: dt.date,
+            horizon: int, min_history: int, settings: dict, seconds: float) -> int:
+    """One atomic transaction: the run row, then every spooled bucket's rows."""
+    offsets = np.cumsum([0, *(spool.rows[i] for i in spool.order())])
+    with store.write(db_path) as con:
+        run_id = _insert_run_row(con, as_of=as_of, horizon=horizon, settings=settings,
+                                 seconds=seconds)
+        for k, idx in enumerate(spool.order()):
+            evidence = spool.get(idx, "evidence")
+            q = run.q_values[offsets[k]:offsets[k + 1]]
+            outlook_df = runwide.outlook_frame(evidence, q, run, horizon=horizon,
+                                               min_history=min_history)
+            insert_frame(con, "forecast", spool.get(idx, "forecast"), run_id)
+            insert_frame(con, "outlook", outlook_df.to_arrow(), run_id)
+            insert_frame(con, "backtest", spool.get(idx, "backtest"), run_id)
+        return run_id
+
+
 def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | None = None,
-                 jobs: int | None = None, progress: bool = True,
-                 settings: Settings | None = None) -> int:
+                 jobs: int | None = None, progress: bool = True, settings: Settings | None = None,
+                 engine: str = "local", scheduler: str | None = None,
+                 bucket_size: int | None = None) -> int:
     """Forecast, backtest and classify every series; publish one run. Returns its run_id.
 
     Args:
         db_path: the skillpulse database.
         horizon: months to forecast (>= 1).
         as_of: use only observations up to this month (the "what would we have said then" view).
-        jobs: worker processes (default: CPU count; 1 = in this process).
-        progress: show a progress bar on a terminal.
+        jobs: worker processes (default: CPU count; 1 = in this process). With ``dask`` and no
+            scheduler: the LocalCluster's workers.
+        progress: show a progress bar (over buckets) on a terminal.
+        engine: ``local`` (this machine) or ``dask`` (``skillpulse[dask]``).
+        scheduler: a running ``dask scheduler``'s address (default: start a LocalCluster).
+        bucket_size: series per bucket (default ``BUCKET_SIZE``).
     """
     settings = settings or get_settings()
+    engines.check_engine(engine, scheduler)
     t0 = time.perf_counter()
-    packed = read_series(db_path, as_of)
-    if packed.meta.height == 0:
-        when = f" up to {as_of:%Y-%m}" if as_of is not None else ""
-        raise UsageError(f"{db_path}: no observations{when}; ingest data first"
-                         + (" or choose a later --as-of" if as_of is not None else ""))
     jobs = max(1, int(jobs or os.cpu_count() or 1))
-    results = analyse_all(packed, horizon=horizon, min_history=settings.min_history, jobs=jobs,
-                          progress=progress and settings.progress)
-    frames = build_frames(packed, results, horizon=horizon, min_history=settings.min_history)
-    if as_of is None:
-        last = packed.first_month + np.diff(packed.offsets) - 1
-        as_of_date = month_to_date(int(last.max())) if last.size else dt.date.today().replace(day=1)
-    else:
-        as_of_date = as_of.replace(day=1)
-    run_settings = {"horizon": horizon, "as_of": as_of.isoformat() if as_of else None,
-                    "jobs": jobs, "min_history": settings.min_history,
-                    "series": packed.meta.height}
-    return write_run(db_path, frames, as_of=as_of_date, horizon=horizon, settings=run_settings,
-                     seconds=time.perf_counter() - t0)
+    size = max(1, int(bucket_size or BUCKET_SIZE))
+    min_history = settings.min_history
+    store.ensure_current(db_path)
+    with tempfile.TemporaryDirectory(prefix="skillpulse-run-") as folder:
+        spool = Spool(Path(folder))
+        with store.read(db_path) as con:
+            cur = con.cursor()  # our own: nothing left unfinished on the shared connection
+            try:
+                meta = store.query(cur, "forecast_series")
+                is_mkt = meta["is_market"]
+                market_in = read_packed(cur, meta.filter(is_mkt), as_of) if is_mkt.any() else None
+                paths: MarketPaths = {}
+                growth: dict[tuple[str, str], float] = {}
+                if market_in is not None and market_in.meta.height:
+                    out = forecast_bucket(bucket_table(market_in, {}), horizon=horizon,
+                                          min_history=min_history)
+                    spool.put(0, out)
+                    paths, growth = market_paths(out.evidence)
+                rest = meta.filter(~is_mkt)
+                serial = engine == "local" and (jobs <= 1 or rest.height < IN_PROCESS_BELOW)
+                with _progress(progress and settings.progress) as bar:
+                    task = bar.add_task("forecast", total=-(-rest.height // size))
+                    buckets = iter_buckets(cur, rest, as_of=as_of, bucket_size=size, market=paths)
+                    for idx, out in _engine_results(buckets, engine=engine, jobs=jobs,
+                                                    scheduler=scheduler, serial=serial,
+                                                    horizon=horizon, settings=settings):
+                        spool.put(idx, out)
+                        bar.advance(task)
+            finally:
+                cur.close()
+        if not spool.rows or sum(spool.rows.values()) == 0:
+            when = f" up to {as_of:%Y-%m}" if as_of is not None else ""
+            raise UsageError(f"{db_path}: no observations{when}; ingest data first"
+                             + (" or choose a later --as-of" if as_of is not None else ""))
+        run = spool.run_wide()
+        run.market_growth = growth
+        as_of_date = month_to_date(spool.last_month) if as_of is None else as_of.replace(day=1)
+        run_settings = {"horizon": horizon, "as_of": as_of.isoformat() if as_of else None,
+                        "jobs": jobs, "min_history": min_history,
+                        "series": int(sum(spool.rows.values())), "engine": engine,
+                        "bucket_size": size}
+        return publish(db_path, spool, run, as_of=as_of_date, horizon=horizon,
+                       min_history=min_history, settings=run_settings,
+                       seconds=time.perf_counter() - t0)
+
+
+def run_statuses(results: list[SeriesResult], is_market: list[bool], *, min_history: int
+                 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
+    """Run-wide outlook of in-memory results: p-values, Benjamini-Hochberg q-values across every
+    series, and each series' ``(status, reason)`` (``models.runwide``, the same step a run takes)."""
+    pvals = np.array([r.evidence.p_value if r.evidence is not None and r.n_months >= min_history
+                      else np.nan for r in results])
+    run = runwide.gather(pvals, [r.evidence.kind if r.evidence is not None else None for r in results],
+                         np.array([r.evidence.level_now if r.evidence is not None else np.nan
+                                   for r in results]), is_market)
+    verdicts = [runwide.verdict(r.evidence, q, run, min_history=min_history)
+                for r, q in zip(results, run.q_values, strict=True)]
+    return pvals, run.q_values, verdicts

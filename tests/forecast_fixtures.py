@@ -66,3 +66,14 @@ def read_table(path: Path, sql: str, **params: object) -> pl.DataFrame:
             return cur.sql(sql, params=params or None).pl()
         finally:
             cur.close()
+
+
+def run_cli(args: list[str]) -> int:
+    """``skillpulse ARGS`` through the console entry point; its exit code."""
+    from skillpulse.dashboard.cli import main
+
+    try:
+        main(args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -95,14 +95,14 @@ def test_failed_run_leaves_the_database_unchanged(tmp_path: Path, monkeypatch: p
 
 def test_pool_and_in_process_runs_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = build_db(tmp_path / "pool.duckdb")
-    packed = batch.read_series(path, None)
-    serial = batch.analyse_all(packed, horizon=6, min_history=24, jobs=1, progress=False)
+    serial = batch.run_forecast(path, horizon=6, jobs=1, progress=False)
     monkeypatch.setattr(batch, "IN_PROCESS_BELOW", 0)
-    pooled = batch.analyse_all(packed, horizon=6, min_history=24, jobs=2, progress=False)
-    for a, b in zip(serial, pooled, strict=True):
-        assert a.model == b.model
-        if a.mean is not None:
-            np.testing.assert_array_equal(a.mean, b.mean)
+    pooled = batch.run_forecast(path, horizon=6, jobs=2, bucket_size=2, progress=False)
+    for sql in ("SELECT * EXCLUDE (run_id) FROM forecast WHERE run_id = $r ORDER BY ALL",
+                "SELECT * EXCLUDE (run_id) FROM outlook WHERE run_id = $r ORDER BY ALL",
+                "SELECT * EXCLUDE (run_id) FROM backtest WHERE run_id = $r ORDER BY ALL"):
+        rows = [read_table(path, sql, r=r) for r in (serial, pooled)]
+        assert rows[0].height > 0 and rows[0].equals(rows[1]), sql
 
 
 def test_pack_places_months_and_gaps() -> None:

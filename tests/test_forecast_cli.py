@@ -5,9 +5,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from skillpulse.dashboard.cli import main
 
-from tests.forecast_fixtures import build_db
+from tests.forecast_fixtures import build_db, run_cli
 
 OUTLOOK_COLUMNS = ["skill", "category", "source", "region", "occupation", "status", "last_period",
                    "last_value", "horizon", "forecast", "lower_80", "upper_80", "lower_95", "upper_95",
@@ -17,25 +16,17 @@ FORECAST_COLUMNS = ["skill", "source", "region", "occupation", "period", "mean",
                     "upper_80", "lower_95", "upper_95"]
 
 
-def _cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 @pytest.fixture(scope="module")
 def forecast_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = build_db(tmp_path_factory.mktemp("cli") / "cli.duckdb")
-    assert _cli(["forecast", "--db", str(path), "--horizon", "9", "--jobs", "1"]) == 0
+    assert run_cli(["forecast", "--db", str(path), "--horizon", "9", "--jobs", "1"]) == 0
     return path
 
 
 def _export(path: Path, kind: str, tmp_path: Path) -> pl.DataFrame:
     """The table as ``skillpulse export KIND --out FILE.csv`` writes it."""
     out = tmp_path / f"{kind}.csv"
-    assert _cli(["export", kind, "--db", str(path), "--out", str(out)]) == 0
+    assert run_cli(["export", kind, "--db", str(path), "--out", str(out)]) == 0
     return pl.read_csv(out)
 
 
@@ -59,11 +50,11 @@ def test_export_forecast_and_backtest(forecast_db: Path, tmp_path: Path) -> None
 
 
 def test_bad_as_of_is_a_usage_error(forecast_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _cli(["forecast", "--db", str(forecast_db), "--as-of", "2019-13"]) == 2
+    assert run_cli(["forecast", "--db", str(forecast_db), "--as-of", "2019-13"]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
 
 
 def test_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _cli(["forecast", "--help"]) == 0
+    assert run_cli(["forecast", "--help"]) == 0
     text = capsys.readouterr().out
     assert "--as-of" in text and "Benjamini-Hochberg" in text and "Examples" in text

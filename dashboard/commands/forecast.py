@@ -29,8 +29,18 @@ def parse_month(text: str | None) -> dt.date | None:
 @click.option("--as-of", "as_of", metavar="YYYY-MM", default=None,
               help="Use only data up to this month: what the tool would have said then.")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None,
-              help="Worker processes. Default: the number of CPUs.")
-def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None) -> None:
+              help="Worker processes (with --engine dask and no --scheduler: the local cluster's "
+                   "workers). Default: the number of CPUs.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Who runs the buckets of series: this machine's process pool, or Dask "
+                   "(needs the optional install skillpulse[dask]).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="With --engine dask: a running 'dask scheduler' (e.g. tcp://10.0.0.5:8786). "
+                   "Default: start a local cluster on 127.0.0.1.")
+@click.option("--bucket-size", "bucket_size", type=click.IntRange(1, 1_000_000), default=None,
+              help="Series per bucket (the unit of work sent to a worker). Default: 500.")
+def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None, engine: str,
+                 scheduler: str | None, bucket_size: int | None) -> None:
     """Forecast every series, backtest the models, and give each skill a status.
 
     \b
@@ -73,9 +83,16 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None) -> 
     ingested before it started and nothing ingested meanwhile is lost.
 
     \b
+    Many series (see README, "More than one machine"): series travel in buckets
+    of whole series; --engine dask runs them on a Dask cluster (a local one, or
+    the 'dask scheduler' given by --scheduler). Statuses are decided once over the
+    whole run, so every engine publishes the same outlook.
+
+    \b
     Examples:
       skillpulse forecast --db skills.duckdb
       skillpulse forecast --db skills.duckdb --horizon 12 --as-of 2019-12
+      skillpulse forecast --db skills.duckdb --engine dask --scheduler tcp://10.0.0.5:8786
       skillpulse export outlook --db skills.duckdb --out outlook.csv
     """
     from skillpulse.data import store
@@ -85,5 +102,6 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None) -> 
     # The whole run holds the writer lock: an ingest started meanwhile waits (and says so)
     # instead of publishing data this run would silently lack.
     with store.exclusive(db, "a forecast run"):
-        run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=True)
+        run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=True,
+                              engine=engine, scheduler=scheduler, bucket_size=bucket_size)
     click.echo(f"forecast run {run_id} written to {db}", err=True)

@@ -1,0 +1,63 @@
+"""Dask connection for the optional engine (``skillpulse[dask]``): one place that imports it.
+
+``dask_client(scheduler, jobs=)`` yields a ``distributed.Client`` — to a running
+``dask scheduler`` when an address is given, else to a new ``LocalCluster`` of ``jobs``
+single-threaded worker processes listening on 127.0.0.1 only (closed on exit). Without the extra
+installed, ``require_dask`` raises a ``UsageError`` naming the install command (exit 2).
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from skillpulse.data.errors import UsageError
+from skillpulse.data.pool import single_thread_env
+from skillpulse.data.settings import Settings, get_settings
+
+
+def require_dask() -> Any:
+    """The ``distributed`` module, or a ``UsageError`` that says how to install it."""
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError("--engine dask needs Dask: pip install 'skillpulse[dask]' "
+                         "(or use --engine local)") from None
+    return distributed
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, *, jobs: int, settings: Settings | None = None
+                ) -> Iterator[Any]:
+    """A ``distributed.Client`` to ``scheduler``, or to a new local cluster of ``jobs`` workers."""
+    distributed = require_dask()
+    if scheduler:
+        timeout = (settings or get_settings()).dask_connect_timeout
+        try:
+            client = distributed.Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"--scheduler {scheduler}: no Dask scheduler answers there ({exc}); "
+                             "start one with 'dask scheduler' or leave --scheduler out") from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    with single_thread_env():
+        cluster = distributed.LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None, silence_logs=logging.ERROR)
+    try:
+        client = distributed.Client(cluster, set_as_default=False)
+        try:
+            yield client
+        finally:
+            client.close()
+    finally:
+        cluster.close()
+
+
+def worker_count(client: Any) -> int:
+    """Worker threads the cluster has now (at least 1)."""
+    return max(1, sum(client.nthreads().values()))
