@@ -36,7 +36,6 @@ EX_TABLE_CSV = "ex-table-csv"
 EX_NOTES = "ex-notes"
 
 # categories
-CAT_URL = "cat-url"
 CAT_NAV = "cat-nav"
 CAT_HEATMAP = "cat-heatmap"
 CAT_TABLE = "cat-table"

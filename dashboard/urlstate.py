@@ -180,10 +180,6 @@ def skills_href(names: Iterable[str]) -> str:
     return "/skills" + explorer_search(ExplorerState(skills=tuple(names)))
 
 
-def run_search(run: int | None) -> str:
-    return f"?{urlencode({'run': run})}" if run is not None else ""
-
-
 def validate_run(requested: int | None, available: Iterable[int], problems: list[str]) -> int | None:
     """``requested`` if it is a stored run, else None (= newest) with a problem."""
     if requested is None or requested == 0:

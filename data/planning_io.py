@@ -29,7 +29,6 @@ from skillpulse.data.text import decode_text, read_bytes
 
 COURSE_REQUIRED = ("course_id", "title", "skills")
 COURSE_OPTIONAL = ("hours", "provider", "last_updated")
-INVENTORY_REQUIRED = ("person", "skill")
 INVENTORY_OPTIONAL = ("proficiency", "team")
 PERSON_SYNONYMS = ("person", "employee", "name", "role", "team")
 

@@ -245,10 +245,6 @@ def exclusive(path: str | Path | None = None, who: str = "write",
         yield
 
 
-def is_versioned(path: Path) -> bool:
-    return path.is_symlink()
-
-
 @contextlib.contextmanager
 def write(path: str | Path | None = None, settings: Settings | None = None
           ) -> Iterator[duckdb.DuckDBPyConnection]:

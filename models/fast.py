@@ -328,15 +328,3 @@ def candidate_paths(z: np.ndarray, origins: np.ndarray, H: int,
             mean[use], sd[use] = part[k].mean, part[k].sd
             out[f"{k}_w{w}"] = Paths(mean, sd)
     return out
-
-
-def ets_params(z: np.ndarray, window: int | None = None) -> dict[str, float]:
-    """Grid-fitted damped-trend ETS parameters for the whole series (for notes and tests)."""
-    origin = np.array([z.size - 1])
-    if window is None or window >= z.size:
-        _, _, ss = _filter(z[None, :], origin)
-    else:
-        _, _, ss = _filter(z[None, z.size - window:], np.array([window - 1]))
-    col = int(np.argmin(ss[0, 0, ETS_COLS]))
-    return {"alpha": float(GRID_ALPHA[col]), "beta": float(GRID_BETA[col]),
-            "phi": float(GRID_PHI[col])}

@@ -28,12 +28,6 @@ class TrendTest:
     inflation: float
 
 
-def sen_slope(x: np.ndarray) -> float:
-    n = x.size
-    i, j = np.triu_indices(n, 1)
-    return float(np.median((x[j] - x[i]) / (j - i))) if n > 1 else 0.0
-
-
 def mann_kendall(x: np.ndarray) -> TrendTest:
     """Hamed-Rao modified Mann-Kendall test on ``x`` (numpy, O(n²); n is a few dozen here)."""
     x = np.asarray(x, dtype=float)

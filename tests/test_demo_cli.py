@@ -1,8 +1,6 @@
 """``skillpulse demo --no-serve`` end to end on a temporary path, and rebuilding over it."""
 from __future__ import annotations
 
-import importlib.util
-import time
 from pathlib import Path
 
 import polars as pl
@@ -13,8 +11,7 @@ from skillpulse.data import store
 from skillpulse.data.demo_samples import sample_paths
 from skillpulse.data.planning_io import read_courses, read_inventory
 
-HAS_FORECAST = importlib.util.find_spec("skillpulse.models.batch") is not None
-pytestmark = pytest.mark.slow if HAS_FORECAST else []
+pytestmark = pytest.mark.slow
 
 
 def _series(db: Path) -> pl.DataFrame:
@@ -29,9 +26,7 @@ def _series(db: Path) -> pl.DataFrame:
 def test_demo_builds_offline_and_rebuilds(tmp_path: Path) -> None:
     db = tmp_path / "demo.duckdb"
     runner = CliRunner()
-    t0 = time.perf_counter()
     res = runner.invoke(cli, ["demo", "--db", str(db), "--no-serve"])
-    elapsed = time.perf_counter() - t0
     assert res.exit_code == 0, res.output
     assert "built" in res.output and "skillpulse serve --db" in res.output
     series = _series(db)
@@ -43,15 +38,12 @@ def test_demo_builds_offline_and_rebuilds(tmp_path: Path) -> None:
     courses, inventory = sample_paths(db)
     assert 35 <= read_courses(courses).height <= 45
     assert read_inventory(inventory)["person"].n_unique() == 25
-    if HAS_FORECAST:
-        with store.read(db) as con:
-            assert store.query(con.cursor(), "latest_run").height == 1
-        res = runner.invoke(cli, ["catalogue", str(courses), "--db", str(db)])
-        assert res.exit_code == 0, res.output
-        actions = {line.split(",")[2] for line in res.stdout.splitlines()[1:] if line.count(",") >= 4}
-        assert {"retire", "refresh", "keep", "build"} <= actions  # the sample shows every action
-    else:
-        assert elapsed < 10
+    with store.read(db) as con:
+        assert store.query(con.cursor(), "latest_run").height == 1
+    res = runner.invoke(cli, ["catalogue", str(courses), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    actions = {line.split(",")[2] for line in res.stdout.splitlines()[1:] if line.count(",") >= 4}
+    assert {"retire", "refresh", "keep", "build"} <= actions  # the sample shows every action
     first = Path(store.resolve(db))
     res = runner.invoke(cli, ["demo", "--db", str(db), "--no-serve"])
     assert res.exit_code == 0, res.output
@@ -85,7 +77,8 @@ def test_demo_serves_through_a_fresh_process(tmp_path: Path, monkeypatch: pytest
 
     calls: list[list[str]] = []
     monkeypatch.setattr(demo, "build_demo", lambda db, **kw: {
-        "timings": {"total": 0.1, "generate": 0.0, "ingest": 0.0}, "courses": "c", "inventory": "i"})
+        "timings": {"total": 0.1, "generate": 0.0, "ingest": 0.0, "forecast": 0.0}, "courses": "c",
+        "inventory": "i"})
     monkeypatch.setattr(demo.os, "execv", lambda exe, argv: calls.append(argv))
     res = CliRunner().invoke(cli, ["demo", "--db", str(tmp_path / "d.duckdb"), "--port", "8123"])
     assert res.exit_code == 0, res.output

@@ -58,3 +58,17 @@ def test_help_teaches(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(["forecast", "--help"]) == 0
     text = capsys.readouterr().out
     assert "--as-of" in text and "Benjamini-Hochberg" in text and "Examples" in text
+
+
+def test_horizon_default_comes_from_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--horizon`` defaults to ``$SKILLPULSE_HORIZON`` (Settings.horizon), else 24."""
+    from skillpulse.models import batch
+
+    seen: list[int] = []
+    monkeypatch.setattr(batch, "run_forecast", lambda db, *, horizon, **_: seen.append(horizon) or 1)
+    db = str(build_db(tmp_path / "h.duckdb"))
+    assert _cli(["forecast", "--db", db]) == 0
+    monkeypatch.setenv("SKILLPULSE_HORIZON", "7")
+    assert _cli(["forecast", "--db", db]) == 0
+    assert _cli(["forecast", "--db", db, "--horizon", "5"]) == 0
+    assert seen == [24, 7, 5]

@@ -1,14 +1,13 @@
 """``skillpulse demo``: build the demo database offline (data, postings, forecast, L&D samples), serve.
 
-Every step is one atomic publish: the demo series (and, when the postings extractor is installed,
-a synthetic postings file run through the real extraction path as source ``demo-postings``) in one
-``store.write``; then the forecast run in another. Rebuilding over an existing demo database
-publishes new versions ("latest batch wins" for the same series and months).
+Every step is one atomic publish: the demo series and a synthetic postings file run through the
+real extraction path (source ``demo-postings``) in one ``store.write``; then the forecast run in
+another. Rebuilding over an existing demo database publishes new versions ("latest batch wins"
+for the same series and months).
 """
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 import sys
 import time
@@ -17,26 +16,20 @@ from pathlib import Path
 import click
 from skillpulse.dashboard.commands.common import db_option
 from skillpulse.data import store
-from skillpulse.data.demo import generate_series, taxonomy_frame
+from skillpulse.data.demo import START, generate_series, taxonomy_frame
+from skillpulse.data.demo_postings import generate_postings
 from skillpulse.data.demo_samples import write_samples
 from skillpulse.data.errors import DatabaseError, UsageError
+from skillpulse.data.ingest.load import ingest_frame
+from skillpulse.data.postings import postings_to_frame
 from skillpulse.data.skills import upsert_taxonomy
+from skillpulse.data.tables import write_table
 from skillpulse.data.taxonomy_io import ensure_default_taxonomy
+from skillpulse.models.batch import run_forecast
 
 POSTINGS_SOURCE = "demo-postings"
 N_POSTINGS = 6_000  # ~45 a month: visible trends, 1–2 s through generation + extraction
 POSTINGS_MONTHS = 132
-
-
-def _optional(module: str, attr: str) -> object | None:
-    """``module.attr`` when that module exists (other parts of skillpulse may not be installed)."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    return getattr(mod, attr, None)
 
 
 def _postings_path(db: Path) -> Path:
@@ -44,21 +37,12 @@ def _postings_path(db: Path) -> Path:
     return db.with_name(f"{stem}_postings.csv")
 
 
-def _ingest_postings(con, db: Path, seed: int, echo) -> dict | None:  # type: ignore[no-untyped-def]
+def _ingest_postings(con, db: Path, seed: int, echo) -> dict:  # type: ignore[no-untyped-def]
     """Generate synthetic postings next to the db and ingest them through the extraction path."""
-    generate = _optional("skillpulse.data.demo_postings", "generate_postings")
-    to_frame = _optional("skillpulse.data.postings", "postings_to_frame")
-    if generate is None or to_frame is None:
-        echo("  postings path: skipped (the postings extractor is not installed in this build)")
-        return None
-    from skillpulse.data.demo import START
-    from skillpulse.data.ingest.load import ingest_frame
-    from skillpulse.data.tables import write_table
-
     path = _postings_path(db)
-    postings = generate(N_POSTINGS, seed, START, POSTINGS_MONTHS)  # type: ignore[operator]
+    postings = generate_postings(N_POSTINGS, seed, START, POSTINGS_MONTHS)
     write_table(postings, str(path), "csv")
-    frame, skipped = to_frame(path, con, source=POSTINGS_SOURCE, progress=False)  # type: ignore[operator]
+    frame, skipped = postings_to_frame(path, con, source=POSTINGS_SOURCE, progress=False)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     stats = ingest_frame(con, frame, source_file=str(path), sha256=digest, fmt="postings")
     echo(f"  postings path: {len(postings):,} postings in {path.name} → {stats['rows']:,} observations in "
@@ -95,8 +79,6 @@ def _refuse_foreign_data(db: Path) -> None:
 def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=click.echo  # type: ignore[no-untyped-def]
                ) -> dict[str, object]:
     """Build (or rebuild) the demo database at ``db``; returns what was built with timings."""
-    from skillpulse.data.ingest.load import ingest_frame
-
     db = Path(db)
     _refuse_foreign_data(db)
     timings: dict[str, float] = {}
@@ -114,15 +96,10 @@ def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=cl
              f"{first!s:.7} to {last!s:.7}")
         postings = _ingest_postings(con, db, seed, echo)
     timings["ingest"] = time.perf_counter() - t1
-    run_forecast = _optional("skillpulse.models.batch", "run_forecast")
-    run_id = None
     t2 = time.perf_counter()
-    if run_forecast is None:
-        echo("  forecast: skipped (the forecast engine is not installed in this build)")
-    else:
-        run_id = run_forecast(str(db), progress=progress)  # type: ignore[operator]
-        timings["forecast"] = time.perf_counter() - t2
-        echo(f"  forecast: run {run_id} in {timings['forecast']:.1f} s")
+    run_id = run_forecast(str(db), progress=progress)
+    timings["forecast"] = time.perf_counter() - t2
+    echo(f"  forecast: run {run_id} in {timings['forecast']:.1f} s")
     courses, inventory = write_samples(db, truth, seed=seed)
     echo(f"  L&D samples: {courses.name} and {inventory.name}")
     timings["total"] = time.perf_counter() - t0
@@ -158,16 +135,13 @@ def demo_cmd(db: str, no_serve: bool, host: str, port: int, seed: int) -> None:
     t: dict[str, float] = built["timings"]  # type: ignore[assignment]
     click.echo(f"built {db} in {t['total']:.1f} s (generate {t['generate']:.2f} s, "
                f"ingest {t['ingest']:.1f} s"
-               + (f", forecast {t['forecast']:.1f} s" if "forecast" in t else "") + ")")
+               f", forecast {t['forecast']:.1f} s)")
     click.echo("try:")
     click.echo(f"  skillpulse export outlook --db {db} --out outlook.csv")
     click.echo(f"  skillpulse catalogue {built['courses']} --db {db}")
     click.echo(f"  skillpulse gaps {built['inventory']} --db {db}")
     if no_serve:
         click.echo(f"serve it with: skillpulse serve --db {db}")
-        return
-    if _optional("skillpulse.dashboard.server", "run_server") is None:
-        click.echo("the dashboard server is not installed in this build; the database is ready")
         return
     serve_fresh(str(db), host, port)  # `serve` prints the one "serving http://…" line
 

@@ -6,6 +6,7 @@ import datetime as dt
 import click
 from skillpulse.dashboard.commands.common import db_option
 from skillpulse.data.errors import UsageError
+from skillpulse.data.settings import get_settings
 
 
 def parse_month(text: str | None) -> dt.date | None:
@@ -24,8 +25,8 @@ def parse_month(text: str | None) -> dt.date | None:
 
 @click.command("forecast")
 @db_option
-@click.option("--horizon", type=click.IntRange(1, 120), default=24, show_default=True,
-              help="Months to forecast.")
+@click.option("--horizon", type=click.IntRange(1, 120), default=lambda: get_settings().horizon,
+              show_default="$SKILLPULSE_HORIZON or 24", help="Months to forecast.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM", default=None,
               help="Use only data up to this month: what the tool would have said then.")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None,

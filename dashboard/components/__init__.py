@@ -149,10 +149,6 @@ def md_link(text: str, href: str) -> str:
     return f"[{safe}]({quote(href, safe='/?=&')})"
 
 
-def fmt_pct(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{value:+.{digits}f}%"
-
-
 NEWEST = 0  # picker value meaning "always the newest run" (run ids start at 1)
 
 

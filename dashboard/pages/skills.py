@@ -205,10 +205,6 @@ def _market_for(market: pl.DataFrame, state: ExplorerState) -> pl.DataFrame | No
     return pick.filter(pl.col("series_id") == sid).select("period", "value", "kind")
 
 
-def _fmt(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}g}"
-
-
 UNITS = {"count": " postings/month", "share": "% of postings", "index": ""}
 
 

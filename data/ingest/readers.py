@@ -270,11 +270,6 @@ def _drop_blank_rows(frame: pl.DataFrame, offset: int = 2) -> pl.DataFrame:
             .with_columns(pl.col(ROW_COL).cast(pl.Int64)))
 
 
-def read_csv_bytes(data: bytes, label: str, path: Path) -> RawTable:
-    """Parse CSV bytes (any supported encoding) into a :class:`RawTable`."""
-    return _read_csv(path, label, data)
-
-
 def _read_csv(path: Path, label: str, data: bytes | None = None,
               numeric: Collection[str] = ()) -> RawTable:
     """Parse a CSV file (or its bytes); only the first 64 KiB are sniffed on the happy path.
