@@ -67,8 +67,8 @@ def test_horizon_default_comes_from_the_settings(tmp_path: Path, monkeypatch: py
     seen: list[int] = []
     monkeypatch.setattr(batch, "run_forecast", lambda db, *, horizon, **_: seen.append(horizon) or 1)
     db = str(build_db(tmp_path / "h.duckdb"))
-    assert _cli(["forecast", "--db", db]) == 0
+    assert run_cli(["forecast", "--db", db]) == 0
     monkeypatch.setenv("SKILLPULSE_HORIZON", "7")
-    assert _cli(["forecast", "--db", db]) == 0
-    assert _cli(["forecast", "--db", db, "--horizon", "5"]) == 0
+    assert run_cli(["forecast", "--db", db]) == 0
+    assert run_cli(["forecast", "--db", db, "--horizon", "5"]) == 0
     assert seen == [24, 7, 5]
