@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from skillpulse.data import postings, store  # noqa: E402
 from skillpulse.data.demo_postings import generate_postings  # noqa: E402
-from skillpulse.data.extract import Matcher, strip_html  # noqa: E402
+from skillpulse.data.extract import Matcher  # noqa: E402
 from skillpulse.data.ingest.load import ingest_frame  # noqa: E402
+from skillpulse.data.posting_text import strip_html  # noqa: E402
 from skillpulse.data.taxonomy_io import project_taxonomy, triples  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval" / "postings_eval.jsonl"

@@ -10,10 +10,8 @@ from skillpulse.data.extract import (
     AliasConflict,
     Matcher,
     alias_mode,
-    clean_text,
-    remove_boilerplate,
-    strip_html,
 )
+from skillpulse.data.posting_text import clean_text, remove_boilerplate, strip_html
 from skillpulse.data.taxonomy_io import project_taxonomy, triples
 
 
