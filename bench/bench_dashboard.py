@@ -64,7 +64,7 @@ def callback_cases(db_path: Path, seed: int = 3) -> Cases:
     picks = [tuple(rng.sample(names, 5)) for _ in range(12)]
     scales = ("share", "count", "index")
     explorer = [(list(p), 24, scales[i % 3], "relative" if i % 4 == 3 else "absolute",
-                 None, None, None, NEWEST) for i, p in enumerate(picks)]
+                 None, None, None, NEWEST, 0) for i, p in enumerate(picks)]
     home, skills, cat, meth = page("home"), page("skills"), page("categories"), page("methodology")
     return {
         "overview run change (callback)": (home.update_overview, [(NEWEST,), *[(r,) for r in runs]]),

@@ -20,7 +20,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Dash, Input, Output, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from flask import Response, request, send_from_directory
 from skillpulse.dashboard import ids, security
 from skillpulse.dashboard.queries import EXTENSION_KEY, Db
@@ -53,9 +53,11 @@ def navbar() -> dbc.Navbar:
     ], className="copy-link-wrap ms-lg-3")
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand([html.Span("skill", style={"fontWeight": 400}), "pulse"], href="/"),
-        dbc.NavbarToggler(id="navbar-toggler"),
+        dbc.NavbarToggler(id=ids.NAV_TOGGLER),
+        # Closed on load: on a phone the open menu pushed every shared link's content a screen
+        # down. From the md breakpoint up Bootstrap shows the links whatever ``is_open`` says.
         dbc.Collapse(dbc.Nav([*links], navbar=True, className="me-auto"), navbar=True,
-                     id="navbar-collapse", is_open=True),
+                     id=ids.NAV_COLLAPSE, is_open=False),
         copy,
     ], fluid=True), color="primary", dark=True, id=ids.NAVBAR, className="mb-0")
 
@@ -128,6 +130,10 @@ def create_app(db_path: str, settings: Settings | None = None) -> dash.Dash:
     app.server.before_request(_plotly_bundle)
     security.install(app, max_upload_bytes=settings.max_upload_bytes)
     app.layout = shell
+    app.clientside_callback(ClientsideFunction("skillpulse", "toggleMenu"),
+                            Output(ids.NAV_COLLAPSE, "is_open"), Input(ids.NAV_TOGGLER, "n_clicks"),
+                            Input(ids.PAGES_LOCATION, "pathname"), State(ids.NAV_COLLAPSE, "is_open"),
+                            prevent_initial_call=True)
     app.clientside_callback(ClientsideFunction("skillpulse", "copyLink"),
                             Output(ids.COPY_LINK, "content"), Input(ids.COPY_LINK, "n_clicks"),
                             prevent_initial_call=True)

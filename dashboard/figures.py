@@ -82,7 +82,8 @@ def empty_figure(message: str, height: int = 320) -> go.Figure:
 
 def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
               changepoints: dict[str, dt.date] | None = None, as_of: dt.date | None = None,
-              actuals: pl.DataFrame | None = None, title: str | None = None) -> go.Figure:
+              actuals: pl.DataFrame | None = None, title: str | None = None,
+              earlier: pl.DataFrame | None = None, earlier_name: str = "earlier run") -> go.Figure:
     """History lines with forecast fans (95% light, 80% darker, mean dashed) per label.
 
     Args:
@@ -91,6 +92,8 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
         changepoints: label → date to mark on the history line.  as_of: forecast origin line.
         actuals: label, period, value observed after ``as_of`` (an earlier run: what happened
             against what the run said), drawn dotted.
+        earlier: another run's forecast (same columns as ``forecast``): its mean and 95% bounds
+            drawn as thin dotted lines named ``earlier_name``, to compare two runs' fans.
     """
     if history.height == 0:
         return empty_figure("No data for this selection")
@@ -125,6 +128,17 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
                              "line": {"color": colour, "width": 2, "dash": "dot"},
                              "legendgroup": label, "showlegend": False,
                              "name": f"{label} actual since", "hovertemplate": "actual %{y:.3g}"})
+        if earlier is not None and earlier.height:
+            e = earlier.filter(pl.col("label") == label).sort("period")
+            if e.height:
+                ex = _dates(e["period"])
+                for col, dash, name in (("upper_95", "dot", "95% upper"), ("mean", "dashdot", "mean"),
+                                        ("lower_95", "dot", "95% lower")):
+                    data.append({"type": "scatter", "x": ex, "y": e[col].to_list(), "mode": "lines",
+                                 "line": {"color": colour, "width": 1.2, "dash": dash},
+                                 "opacity": 0.8, "legendgroup": f"{label} {earlier_name}",
+                                 "showlegend": col == "mean", "name": f"{label}: {earlier_name}",
+                                 "hovertemplate": f"{earlier_name} {name} %{{y:.3g}}<extra></extra>"})
         cp = changepoints.get(label)
         if cp is not None:
             at = h.filter(pl.col("period") == cp)

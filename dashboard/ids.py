@@ -3,6 +3,9 @@ from __future__ import annotations
 
 # shell
 NAVBAR = "navbar"
+NAV_TOGGLER = "navbar-toggler"
+NAV_COLLAPSE = "navbar-collapse"
+PAGES_LOCATION = "_pages_location"  # Dash pages' own dcc.Location
 COPY_LINK = "copy-link"
 
 # overview
@@ -29,6 +32,7 @@ EX_SOURCE = "ex-source"
 EX_REGION = "ex-region"
 EX_OCCUPATION = "ex-occupation"
 EX_RUN = "ex-run"
+EX_COMPARE = "ex-compare"
 EX_FIGURE = "ex-figure"
 EX_BADGES = "ex-badges"
 EX_TABLE = "ex-table"
@@ -50,3 +54,15 @@ METH_SCORECARD = "meth-scorecard"
 METH_SCORECARD_CSV = "meth-scorecard-csv"
 METH_FIGURE = "meth-figure"
 METH_ALERT = "meth-alert"
+
+# changes
+CH_URL = "ch-url"
+CH_FROM = "ch-from"
+CH_TO = "ch-to"
+CH_ALERT = "ch-alert"
+CH_SUMMARY = "ch-summary"
+CH_TABLE = "ch-table"
+CH_TABLE_CSV = "ch-table-csv"
+
+# overview: changes since the previous run
+OV_CHANGES = "ov-changes"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ import duckdb
 import polars as pl
 from skillpulse.data import store
 from skillpulse.data.statuses import DECLINING, GROUP_ALL, GROUP_DECLINING, GROUP_OTHER, GROUP_RISING, RISING
+from skillpulse.services.changes import Changes, compute_changes
 
 EXTENSION_KEY = "skillpulse_db"
 T = TypeVar("T")
@@ -181,6 +183,13 @@ def category_top_skills(db: Db, run_id: int | None, n: int = 5) -> pl.DataFrame:
 def backtest_scorecard(db: Db, run_id: int) -> pl.DataFrame:
     """One row per model: series, median_mase, mean_mase, pct_beats_snaive, coverage_80/95, origins."""
     return db.query("dash_backtest_scorecard", run_id=int(run_id))
+
+
+def changes(db: Db, before: int | None, after: int | None) -> Changes:
+    """What changed between two runs (``services.changes``; defaults: the newest and the one before
+    it), computed once per published version and pair."""
+    return db.cached("changes", lambda con: compute_changes(partial(store.query, con), before, after),
+                     before=before, after=after)
 
 
 def warm_up(db: Db) -> None:

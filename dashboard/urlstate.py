@@ -21,7 +21,8 @@ HORIZONS = (6, 12, 24, 36, 60)
 DEFAULT_HORIZON = 24
 MAX_SKILLS = 8
 MAX_TEXT = 200
-EXPLORER_KEYS = ("skill", "horizon", "scale", "view", "source", "region", "occupation", "run")
+EXPLORER_KEYS = ("skill", "horizon", "scale", "view", "source", "region", "occupation", "run",
+                 "compare")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -37,6 +38,7 @@ class ExplorerState:
     region: str | None = None
     occupation: str | None = None
     run: int | None = None
+    compare: int | None = None  # another run whose forecast fan is drawn too
 
 
 def _values(raw: Any) -> list[Any]:
@@ -141,6 +143,7 @@ def parse_explorer(args: Mapping[str, Any]) -> tuple[ExplorerState, list[str]]:
         occupation=clean_text(_one(args.get("occupation"), "occupation", problems), "occupation",
                               problems),
         run=parse_run(args.get("run"), problems),
+        compare=parse_int(_one(args.get("compare"), "compare", problems), "compare", problems),
     )
     return state, problems
 
@@ -172,12 +175,29 @@ def explorer_search(state: ExplorerState) -> str:
             pairs.append((field, value))
     if state.run is not None:
         pairs.append(("run", str(state.run)))
+    if state.compare is not None:
+        pairs.append(("compare", str(state.compare)))
     return "?" + urlencode(pairs) if pairs else ""
 
 
 def skills_href(names: Iterable[str]) -> str:
     """Link to the explorer showing ``names``."""
     return "/skills" + explorer_search(ExplorerState(skills=tuple(names)))
+
+
+def parse_changes(args: Mapping[str, Any]) -> tuple[int | None, int | None, list[str]]:
+    """``/changes`` state: the earlier (``from``) and later (``to``) run ids, None = default."""
+    problems: list[str] = []
+    report_unknown((k for k in args if k not in ("from", "to")), problems)
+    before = parse_int(_one(args.get("from"), "from", problems), "from", problems)
+    after = parse_int(_one(args.get("to"), "to", problems), "to", problems)
+    return before, after, problems
+
+
+def changes_search(before: int | None, after: int | None) -> str:
+    """The ``/changes`` query string for a pair of runs (either may be left to its default)."""
+    pairs = [(k, str(v)) for k, v in (("from", before), ("to", after)) if v is not None]
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def validate_run(requested: int | None, available: Iterable[int], problems: list[str]) -> int | None:

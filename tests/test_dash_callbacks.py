@@ -34,8 +34,8 @@ def ctx(dash_app: Any) -> Any:
 
 
 def explorer_values(skills: Any, horizon: Any = 24, scale: Any = "share", view: Any = "absolute",
-                    run: Any = NEWEST) -> tuple[Any, ...]:
-    return (skills, horizon, scale, view, None, None, None, run)
+                    run: Any = NEWEST, compare: Any = 0) -> tuple[Any, ...]:
+    return (skills, horizon, scale, view, None, None, None, run, compare)
 
 
 def skill_names(db: queries.Db) -> list[str]:
@@ -43,7 +43,7 @@ def skill_names(db: queries.Db) -> list[str]:
 
 
 def test_overview_callback(ctx: queries.Db) -> None:
-    fresh, cards, risers, decliners, fig = page("home").update_overview(NEWEST)
+    fresh, cards, risers, decliners, fig, _ = page("home").update_overview(NEWEST)
     assert "forecast run 2" in text_of(fresh)
     assert len(cards) == 7
     total = sum(int(json.loads(text_of(c))["props"]["children"]["props"]["children"]["props"]
@@ -82,7 +82,7 @@ def test_overview_header_counts_add_up_with_the_status_cards(ctx: queries.Db) ->
 
 
 def test_movers_are_only_confident_risers_and_decliners(ctx: queries.Db) -> None:
-    _, _, risers, decliners, _ = page("home").update_overview(NEWEST)
+    _, _, risers, decliners, *_ = page("home").update_overview(NEWEST)
     counts = dict(queries.status_counts(ctx, int(queries.runs(ctx)["run_id"][0])).iter_rows())
     assert {r["status"] for r in risers} <= {"rising", "emerging"}
     assert {r["status"] for r in decliners} <= {"declining", "obsolescent"}
@@ -101,7 +101,7 @@ def test_no_riser_gives_a_clear_empty_state(tmp_path: Path) -> None:
     app = create_app(str(db_path))
     with app.server.app_context():
         home = page("home")
-        _, _, risers, decliners, _ = home.update_overview(NEWEST)
+        _, _, risers, decliners, *_ = home.update_overview(NEWEST)
         assert risers == []  # not padded with the stable series that grow a little
         assert {r["status"] for r in decliners} <= {"declining", "obsolescent"}
         layout = text_of(home.layout())
@@ -266,7 +266,7 @@ def test_empty_state_without_a_forecast_run(empty_run_db: Path, dash_app: Any) -
         saved = dash_app.server.extensions[queries.EXTENSION_KEY]
         dash_app.server.extensions[queries.EXTENSION_KEY] = queries.Db(empty_run_db)
         try:
-            fresh, cards, risers, decliners, fig = page("home").update_overview(NEWEST)
+            fresh, cards, risers, decliners, fig, _ = page("home").update_overview(NEWEST)
             assert "run 'skillpulse forecast'" in text_of(fresh) + text_of(cards)
             assert risers == [] and decliners == [] and len(fig.data) >= 1
             name = queries.skill_options(queries.current())["name"][0]

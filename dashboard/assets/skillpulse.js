@@ -21,8 +21,8 @@
         return trig.some(function (t) { return /-url\.search$/.test(t.prop_id); });
     }
     function search(params) { var s = params.toString(); return s ? "?" + s : ""; }
-    function runOf(params, options) {
-        var run = parseInt(params.get("run") || "0", 10);
+    function runOf(params, options, name) {
+        var run = parseInt(params.get(name || "run") || "0", 10);
         var known = (options || []).map(function (o) { return o.value; });
         return (run > 0 && known.indexOf(run) >= 0) ? run : 0;
     }
@@ -36,6 +36,12 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         skillpulse: {
             copyLink: function (n) { return window.location.href; },
+            // The phone menu: the toggler opens/closes it, following a link closes it.
+            toggleMenu: function (n, pathname, open) {
+                var trig = (window.dash_clientside.callback_context || {}).triggered || [];
+                var byToggler = trig.some(function (t) { return /^navbar-toggler\./.test(t.prop_id); });
+                return byToggler ? !open : false;
+            },
             exportCsv: function (n) { return n > 0; },
 
             runSync: function (searchStr, value, options) {
@@ -52,8 +58,8 @@
             },
 
             explorerSync: function (searchStr, skills, horizon, scale, view, source, region,
-                                    occupation, run, skillOptions, runOptions) {
-                var n = 9;
+                                    occupation, run, compare, skillOptions, runOptions) {
+                var n = 10;
                 var keep = Array(n).fill(nu());
                 if (fromUrl()) {
                     if (!popped) { return keep; }
@@ -75,9 +81,11 @@
                         p.has("source") ? p.get("source") : source,
                         p.has("region") ? p.get("region") : region,
                         p.has("occupation") ? p.get("occupation") : occupation,
-                        runOf(p, runOptions)
+                        runOf(p, runOptions),
+                        runOf(p, runOptions, "compare")
                     ];
-                    var current = [skills || [], horizon, scale, view, source, region, occupation, run];
+                    var current = [skills || [], horizon, scale, view, source, region, occupation, run,
+                                   compare];
                     if (JSON.stringify(next) === JSON.stringify(current)) { return keep; }
                     return [nu()].concat(next);
                 }
@@ -91,7 +99,24 @@
                     if (seg[i] !== null && seg[i] !== undefined) { out.set(name, seg[i]); }
                 });
                 if (run) { out.set("run", String(run)); }
-                return [search(out)].concat(Array(8).fill(nu()));
+                if (compare) { out.set("compare", String(compare)); }
+                return [search(out)].concat(Array(9).fill(nu()));
+            },
+
+            // /changes: the two run pickers <-> ?from=&to= (same rules as runSync).
+            changesSync: function (searchStr, before, after, fromOptions, toOptions) {
+                var params = new URLSearchParams(searchStr || "");
+                if (fromUrl()) {
+                    if (!popped) { return [nu(), nu(), nu()]; }
+                    popped = false;
+                    var a = runOf(params, fromOptions, "from") || null;
+                    var b = runOf(params, toOptions, "to") || null;
+                    return [nu(), a === before ? nu() : a, b === after ? nu() : b];
+                }
+                var out = new URLSearchParams();
+                if (before) { out.set("from", String(before)); }
+                if (after) { out.set("to", String(after)); }
+                return [search(out), nu(), nu()];
             }
         }
     });

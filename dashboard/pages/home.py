@@ -29,7 +29,8 @@ from skillpulse.dashboard.transforms import (
     segment_label,
     sparkline,
 )
-from skillpulse.dashboard.urlstate import report_unknown, requested_run, skills_href
+from skillpulse.dashboard.urlstate import changes_search, report_unknown, requested_run, skills_href
+from skillpulse.data.errors import SkillpulseError
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="skillpulse · overview",
                    description="Which skills are rising and which are decaying")
@@ -63,7 +64,7 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
     db = queries.current()
     runs = queries.runs(db)
     run_id = requested_run(run, runs, problems)
-    fresh, cards, risers, decliners, market = overview_content(db, run_id or NEWEST)
+    fresh, cards, risers, decliners, market, changed = overview_content(db, run_id or NEWEST)
     return html.Div([
         dcc.Location(id=ids.OV_URL, refresh=False),
         dbc.Row([
@@ -75,7 +76,8 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                                            value=run_id or NEWEST, clearable=False)]), md=4),
         ], className="align-items-end"),
         alert(problems, id_=ids.OV_ALERT),
-        dcc.Loading(html.Div(fresh, id=ids.OV_FRESHNESS, className="freshness mb-3"), type="dot"),
+        dcc.Loading(html.Div(fresh, id=ids.OV_FRESHNESS, className="freshness mb-1"), type="dot"),
+        html.Div(changed, id=ids.OV_CHANGES, className="freshness mb-3"),
         dcc.Loading(dbc.Row(cards, id=ids.OV_STATUS_CARDS, className="g-2 mb-3"), type="default"),
         dbc.Row([
             dbc.Col(panel(grid(ids.OV_RISERS, ids.OV_RISERS_CSV, MOVER_COLUMNS, risers, height=470,
@@ -153,9 +155,24 @@ def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]
     return rows
 
 
+def changes_line(db: queries.Db, run_id: int, newest: int) -> Any:
+    """"N changes since run M", linking to ``/changes`` for the pair (empty for a first run)."""
+    try:
+        changed = queries.changes(db, None, run_id)
+    except SkillpulseError:
+        return []
+    c, pair = changed.counts(), changed.pair
+    href = "/changes" + changes_search(None, None if run_id == newest else run_id)
+    return [html.Strong(f"{changed.table.height:,} changes", className="changes-count"),
+            f" since run {pair.before} (as of {pair.before_as_of:%b %Y}): {c['status']} status, "
+            f"{c['new']} new, {c['outside']} outside the interval it published · ",
+            dcc.Link("see what changed", href=href)]
+
+
 def overview_content(db: queries.Db, run_value: Any
-                     ) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]], go.Figure]:
-    """Freshness line, status cards, risers, decliners and the market figure for a run."""
+                     ) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]], go.Figure, Any]:
+    """Freshness line, status cards, risers, decliners, the market figure and the changes line
+    for a run."""
     runs = queries.runs(db)
     problems: list[str] = []
     run_id = requested_run(run_value, runs, problems)
@@ -166,22 +183,25 @@ def overview_content(db: queries.Db, run_value: Any
         note = dbc.Col(dbc.Alert("No forecast run yet: run 'skillpulse forecast --db …' to see "
                                  "statuses, risers and decliners. History is shown below.",
                                  color="info", className="mb-0"))
-        return _freshness(db, run), [note], [], [], market
+        return _freshness(db, run), [note], [], [], market, []
     rid = int(run["run_id"][0])
     risers = queries.movers(db, rid, 1)
     decliners = queries.movers(db, rid, -1)
     spark = queries.sparklines(db, [*risers["series_id"].to_list(), *decliners["series_id"].to_list()])
     counts = queries.status_counts(db, rid)
     return (_freshness(db, run, int(counts["n"].sum())), _status_cards(counts),
-            mover_rows(risers, spark), mover_rows(decliners, spark), market)
+            mover_rows(risers, spark), mover_rows(decliners, spark), market,
+            changes_line(db, rid, int(runs["run_id"][0])))
 
 
 # The layout renders the first view itself (one server round trip less on page load); this
 # callback only runs when the "as of" picker changes (or back/forward changes it).
 @callback(Output(ids.OV_FRESHNESS, "children"), Output(ids.OV_STATUS_CARDS, "children"),
           Output(ids.OV_RISERS, "rowData"), Output(ids.OV_DECLINERS, "rowData"),
-          Output(ids.OV_MARKET, "figure"), Input(ids.OV_RUN, "value"), prevent_initial_call=True)
-def update_overview(run_value: Any) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]], go.Figure]:
+          Output(ids.OV_MARKET, "figure"), Output(ids.OV_CHANGES, "children"),
+          Input(ids.OV_RUN, "value"), prevent_initial_call=True)
+def update_overview(run_value: Any
+                    ) -> tuple[Any, Any, list[dict[str, Any]], list[dict[str, Any]], go.Figure, Any]:
     return overview_content(queries.current(), run_value)
 
 

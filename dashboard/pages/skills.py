@@ -38,8 +38,9 @@ dash.register_page(__name__, path="/skills", name="Explorer", order=1, title="sk
                    description="History and forecast of selected skills")
 
 SEGMENT_FIELDS = ("source", "region", "occupation")
+NO_COMPARE = 0  # "compare with" picker value: no second run
 CONTROL_IDS = (ids.EX_SKILLS, ids.EX_HORIZON, ids.EX_SCALE, ids.EX_VIEW, ids.EX_SOURCE,
-               ids.EX_REGION, ids.EX_OCCUPATION, ids.EX_RUN)
+               ids.EX_REGION, ids.EX_OCCUPATION, ids.EX_RUN, ids.EX_COMPARE)
 GROWTH_TIP = ("Forecast at the horizon vs the level now (the model's smoothed last months, not the "
               "raw last month); the 80% interval is the forecast's own over the same level")
 TABLE_COLUMNS: list[dict[str, Any]] = [
@@ -101,8 +102,15 @@ def resolve_state(db: queries.Db, state: ExplorerState, context: Context, proble
                 names.append(name)
     options = {f: context.segment_values(f) for f in SEGMENT_FIELDS}
     state = with_segment_check(state, options, problems)
-    run = validate_run(state.run, context.runs["run_id"].to_list(), problems)
-    return dataclasses.replace(state, skills=tuple(names), run=run)
+    stored = context.runs["run_id"].to_list()
+    run = validate_run(state.run, stored, problems)
+    compare = state.compare
+    if compare is not None and compare not in stored:
+        problems.append(f"There is no forecast run {compare} to compare with.")
+        compare = None
+    if compare is not None and compare == (run or (stored[0] if stored else None)):
+        compare = None  # the same run twice: one fan
+    return dataclasses.replace(state, skills=tuple(names), run=run, compare=compare)
 
 
 def _segment_options(values: list[str]) -> list[dict[str, str]]:
@@ -141,16 +149,20 @@ def controls(state: ExplorerState, context: Context) -> html.Div:
         dbc.Row([
             _control("Source", dcc.Dropdown(id=ids.EX_SOURCE, value=seg.get("source"),
                                             options=_segment_options(context.segment_values("source")),
-                                            clearable=False), {"md": 3}),
+                                            clearable=False), {"sm": 6, "lg": True}),
             _control("Region", dcc.Dropdown(id=ids.EX_REGION, value=seg.get("region"),
                                             options=_segment_options(context.segment_values("region")),
-                                            clearable=False), {"md": 3}),
+                                            clearable=False), {"sm": 6, "lg": True}),
             _control("Occupation", dcc.Dropdown(
                 id=ids.EX_OCCUPATION, value=seg.get("occupation"), clearable=False,
-                options=_segment_options(context.segment_values("occupation"))), {"md": 3}),
+                options=_segment_options(context.segment_values("occupation"))), {"sm": 6, "lg": True}),
             _control("As of (forecast run)", dcc.Dropdown(
                 id=ids.EX_RUN, value=state.run or NEWEST, clearable=False,
-                options=run_options(context.runs)), {"md": 3}),
+                options=run_options(context.runs)), {"sm": 6, "lg": True}),
+            _control("Compare with run", dcc.Dropdown(
+                id=ids.EX_COMPARE, value=state.compare or NO_COMPARE, clearable=False,
+                options=[{"label": "None", "value": NO_COMPARE}, *run_options(context.runs)[1:]]),
+                {"sm": 6, "lg": True}),
         ], className="g-3"),
     ])
 
@@ -177,10 +189,11 @@ def layout(**query: Any) -> html.Div:
 
 
 def _state_from_controls(values: tuple[Any, ...]) -> tuple[ExplorerState, list[str]]:
-    skills, horizon, scale, view, source, region, occupation, run = values
+    skills, horizon, scale, view, source, region, occupation, run, compare = values
     return parse_explorer({"skill": skills, "horizon": horizon, "scale": scale, "view": view,
                            "source": source, "region": region, "occupation": occupation,
-                           "run": None if run in (None, NEWEST) else run})
+                           "run": None if run in (None, NEWEST) else run,
+                           "compare": None if compare in (None, NO_COMPARE) else compare})
 
 
 # Controls ⇄ query string: in the browser (assets/skillpulse.js), so loading a page costs no extra
@@ -378,8 +391,17 @@ def explorer_view(db: queries.Db, context: Context, state: ExplorerState, proble
                          "what happened since.")
     by_sid = {r["series_id"]: r for r in outlook.iter_rows(named=True)} if outlook.height else {}
     cps = {labels[s]: by_sid[s]["changepoint"] for s in sids if s in by_sid and by_sid[s]["changepoint"]}
+    earlier, earlier_name = None, ""
+    if state.compare is not None:
+        other = runs.filter(pl.col("run_id") == state.compare)
+        earlier_name = f"run {state.compare} (as of {other['as_of'][0]:%b %Y})"
+        earlier = scale_series(hist, queries.forecast(db, state.compare, sids), labels,
+                               scale=state.scale, view=state.view, market=market).forecast
+        notes.append(f"Thin dotted lines: the forecast of {earlier_name} with its 95% interval, "
+                     "to compare the two runs.")
     fig = figures.fan_chart(scaled.history, scaled.forecast, y_title=scaled.y_title,
-                            changepoints=cps, as_of=as_of, actuals=actuals)
+                            changepoints=cps, as_of=as_of, actuals=actuals, earlier=earlier,
+                            earlier_name=earlier_name)
     cards = [skill_card(labels[s], by_sid.get(s), state.horizon) for s in sids]
     segment = segment_label(seg.get("source") or "", seg.get("region") or "", seg.get("occupation") or "")
     note_el = html.Div([html.Div(f"Segment: {segment or 'all'}"), *[html.Div(n) for n in notes]])
