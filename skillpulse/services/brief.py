@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 from skillpulse.data.errors import NotFoundError, UsageError
+from skillpulse.data.statuses import DECLINING, RISING
 from skillpulse.data.store import MARKET_CATEGORY
 from skillpulse.services.changes import Changes, Query, compute_changes
 
@@ -23,8 +24,6 @@ CHANGES_SHOWN = 12          # changes listed (the rest counted)
 SERIES_PER_SKILL = 3        # segments charted per chosen skill (highest volume first)
 DEFAULT_CHARTS = 2          # without --skill: this many top risers and as many top decliners
 HISTORY_MONTHS = 96         # history shown before the forecast
-RISING = ("emerging", "rising")
-DECLINING = ("declining", "obsolescent")
 
 
 @dataclass(frozen=True)
