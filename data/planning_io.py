@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 from skillpulse.data import store
 from skillpulse.data.errors import InputError, NotFoundError
+from skillpulse.data.guards import clean_name, is_invisible, shown
 from skillpulse.data.settings import get_settings
 from skillpulse.data.skills import resolve_names
 from skillpulse.data.text import decode_text, read_bytes
@@ -31,6 +32,8 @@ COURSE_REQUIRED = ("course_id", "title", "skills")
 COURSE_OPTIONAL = ("hours", "provider", "last_updated")
 INVENTORY_OPTIONAL = ("proficiency", "team")
 PERSON_SYNONYMS = ("person", "employee", "name", "role", "team")
+MAX_COURSE_HOURS = 10_000  # more is a typing error (1e300 hours), not a course
+
 
 
 def _is_parquet(data: bytes, filename: str) -> bool:
@@ -157,7 +160,11 @@ def _skill_name(value: str, filename: str, row: int, column: str) -> str:
     if len(value) > limit:
         raise InputError(f"skill name is {len(value)} characters long; expected at most {limit}",
                          file=filename, row=row, column=column)
-    return value
+    name = clean_name(value)
+    if is_invisible(name):
+        raise InputError(f"skill name '{shown(value)}' has no visible character", file=filename,
+                         row=row, column=column)
+    return name
 
 
 def parse_courses(data: bytes, filename: str) -> pl.DataFrame:
@@ -191,8 +198,9 @@ def parse_courses(data: bytes, filename: str) -> pl.DataFrame:
                 hours = float(hours_text)
             except ValueError:
                 hours = math.nan
-            if not math.isfinite(hours) or hours < 0:
-                raise InputError(f"'{hours_text}' is not a number of hours; expected a number >= 0",
+            if not math.isfinite(hours) or hours < 0 or hours > MAX_COURSE_HOURS:
+                raise InputError(f"'{hours_text}' is not a number of hours; expected a number >= 0 and "
+                                 f"at most {MAX_COURSE_HOURS:,}",
                                  file=filename, row=row, column="hours")
         out["course_id"].append(cid)
         out["title"].append(title)

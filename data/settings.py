@@ -27,6 +27,8 @@ class Settings:
         alert_backoff: seconds before the first retry; doubled before each next one.
         chromium: the headless browser ``skillpulse report --pdf`` prints with.
         dask_connect_timeout: seconds to wait for a ``--scheduler`` to answer (``--engine dask``).
+        max_table_bytes: largest input file of a format read whole into memory (every format
+            but job postings, which are streamed).
     """
 
     db: str = "skillpulse.duckdb"
@@ -43,6 +45,7 @@ class Settings:
     alert_backoff: float = 2.0
     chromium: str = "/usr/bin/chromium"
     dask_connect_timeout: float = 20.0
+    max_table_bytes: int = 512 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -1,6 +1,8 @@
 """Skill identity: merge a taxonomy into the store and resolve user-given names through aliases.
 
-Names are unique case-insensitively; every skill's own name is also one of its aliases. Names that
+Names are unique case-insensitively; every skill's own name is also one of its aliases. Names and
+aliases are stored and matched in their clean form (``data.guards.clean_name``: NFKC, no
+zero-width or bidi controls), so a look-alike spelling is the same skill, never a new one. Names that
 a file uses but the taxonomy lacks are added with category ``uncategorised`` (never dropped).
 """
 from __future__ import annotations
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+from skillpulse.data.guards import clean_names
 from skillpulse.data.store import execute, query
 
 DEFAULT_TAXONOMY = Path(__file__).parent / "taxonomy" / "skills.csv"
@@ -18,7 +21,8 @@ def _split_aliases(df: pl.DataFrame) -> pl.DataFrame:
     aliases = df.select(
         pl.col("name").alias("skill_name"),
         pl.col("aliases").fill_null("").str.split("|").alias("alias"),
-    ).explode("alias").with_columns(pl.col("alias").str.strip_chars())
+    ).explode("alias")
+    aliases = aliases.with_columns(clean_names(aliases["alias"].cast(pl.String)).alias("alias"))
     own = df.select(pl.col("name").alias("skill_name"), pl.col("name").alias("alias"))
     return pl.concat([own, aliases.filter(pl.col("alias") != "")]).unique(maintain_order=True)
 
@@ -30,7 +34,8 @@ def upsert_taxonomy(con: duckdb.DuckDBPyConnection, taxonomy: pl.DataFrame) -> i
     for col in ("category", "aliases", "description"):
         if col not in df.columns:
             df = df.with_columns(pl.lit(None, dtype=pl.String).alias(col))
-    df = df.with_columns(pl.col("name").str.strip_chars()).filter(pl.col("name") != "")
+    df = df.with_columns(clean_names(df["name"].cast(pl.String)).alias("name"))
+    df = df.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
     df = (df.with_columns(pl.col("name").str.to_lowercase().alias("_k"))
           .unique(subset="_k", keep="first", maintain_order=True).drop("_k"))
     con.register("tmp_taxonomy", df.select("name", "category", "description").to_arrow())
@@ -54,7 +59,9 @@ def resolve_names(con: duckdb.DuckDBPyConnection, names: pl.Series, *,
     Returns a frame ``name, skill_id``. With ``create`` unknown names become new skills in
     ``category``; otherwise their ``skill_id`` is null.
     """
-    distinct = pl.DataFrame({"name": names.unique(maintain_order=True).cast(pl.String)})
+    given = names.unique(maintain_order=True).cast(pl.String)
+    cleaned = clean_names(given)  # look-alikes (zero-width, full-width) resolve as their clean name
+    distinct = pl.DataFrame({"name": cleaned.unique(maintain_order=True)})
     con.register("tmp_names", distinct.to_arrow())
     try:
         resolved = query(con, "skill_resolve")
@@ -69,4 +76,8 @@ def resolve_names(con: duckdb.DuckDBPyConnection, names: pl.Series, *,
             resolved = query(con, "skill_resolve")
         finally:
             con.unregister("tmp_names")
-    return resolved
+    if (cleaned == given).all():
+        return resolved
+    return (pl.DataFrame({"name": given, "_clean": cleaned})
+            .join(resolved.rename({"name": "_clean"}), on="_clean", how="left", nulls_equal=True)
+            .drop("_clean"))

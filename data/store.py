@@ -204,8 +204,8 @@ def _writer_lock(path: Path, timeout: float, who: str = "write") -> Iterator[Non
                 holder = _lock_holder(fd)
                 if time.monotonic() > deadline:
                     raise DatabaseError(
-                        f"{path}: {holder} is still writing this database after {timeout:g} s; "
-                        "nothing was written, retry when it has finished") from None
+                        f"{path}: the database is locked by {holder}, still writing after "
+                        f"{timeout:g} s; nothing was written, retry when it has finished") from None
                 if not told:
                     sys.stderr.write(f"{path}: waiting for {holder} to finish "
                                      f"(up to {timeout:g} s)\n")

@@ -40,6 +40,7 @@ from typing import Any
 import duckdb
 import polars as pl
 from skillpulse.data.errors import InputError
+from skillpulse.data.guards import clean_name, is_invisible, shown
 from skillpulse.data.settings import get_settings
 from skillpulse.data.skills import DEFAULT_TAXONOMY, upsert_taxonomy
 from skillpulse.data.store import MARKET_CATEGORY, execute, query
@@ -66,6 +67,12 @@ def _check(rows: list[tuple[int, str, str, list[str], str]], label: str, *, name
     """Validate (row, name, category, aliases, description) rows; returns the taxonomy frame."""
     max_len = get_settings().max_skill_name
     owner: dict[str, tuple[str, int]] = {}
+    for row, name, _cat, _aliases, _desc in rows:
+        if name and is_invisible(name):
+            raise InputError(f"the skill name '{shown(name)}' has no visible character",
+                             file=label, row=row, column=name_col)
+    rows = [(row, clean_name(name), cat, [a for a in map(clean_name, aliases) if a], desc)
+            for row, name, cat, aliases, desc in rows]
     for row, name, _cat, _aliases, _desc in rows:
         if not name:
             raise InputError("the skill name is empty", file=label, row=row, column=name_col)

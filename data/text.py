@@ -2,7 +2,8 @@
 
 Ingest, catalogues, inventories and taxonomy imports all come through here, so the same file is
 accepted or refused the same way everywhere, with the same sentence naming the file (and, for a
-bad byte, the row and column).
+bad byte, the row and column). The guards of ``data.guards`` that look at bytes (size, NUL
+content) run here, before any parser.
 """
 from __future__ import annotations
 
@@ -14,13 +15,24 @@ from pathlib import Path
 from typing import BinaryIO
 
 from skillpulse.data.errors import InputError
+from skillpulse.data.guards import SNIFF_BYTES, check_size, reject_nul
+from skillpulse.data.settings import get_settings
+
+PARQUET_MAGIC = b"PAR1"
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes, else ``InputError`` naming it (missing, a folder, unreadable)."""
+    """The file's bytes, else ``InputError`` naming it (missing, a folder, unreadable, larger
+    than ``Settings.max_table_bytes``, or binary: a NUL in its first bytes that is not UTF-16/32
+    or Parquet — refused before the rest is read)."""
     p = Path(path)
     try:
-        return p.read_bytes()
+        check_size(p, get_settings().max_table_bytes, str(path))
+        with p.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+            if not head.startswith(PARQUET_MAGIC) and not wide_encoding(head):
+                reject_nul(head, str(path))
+            return head + fh.read()
     except FileNotFoundError:
         raise InputError("no such file", file=str(path)) from None
     except IsADirectoryError:
@@ -85,6 +97,7 @@ def decode_text(data: bytes, label: str) -> str:
     """A whole input file as text: UTF-8 (BOM or not), UTF-16 or UTF-32; any other bytes are an
     ``InputError`` naming the row and column of the first bad byte."""
     data = to_utf8(data, label)
+    reject_nul(data[:SNIFF_BYTES], label)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -139,6 +152,9 @@ def open_utf8(path: str | Path) -> Iterator[BinaryIO | Utf8Stream]:
     """Open ``path`` for reading as UTF-8 bytes: the file itself when it is UTF-8, else a stream
     that decodes UTF-16/32 as it goes (the same encodings ``decode_text`` accepts)."""
     with Path(path).open("rb") as fh:
-        wide = wide_encoding(fh.read(4096))
+        head = fh.read(SNIFF_BYTES)
+        wide = wide_encoding(head)
+        if not wide:
+            reject_nul(head, str(path))
         fh.seek(0)
         yield Utf8Stream(fh, wide, str(path)) if wide else fh

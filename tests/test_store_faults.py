@@ -86,7 +86,7 @@ def test_a_live_writers_files_are_never_touched(db_path: Path) -> None:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         its_file = store.versions_dir(db_path) / "v000002.duckdb"
         its_file.write_bytes(b"being written")  # as if the holder were building its version
-        with pytest.raises(DatabaseError, match=r"a forecast run, pid \d+ is still writing"):
+        with pytest.raises(DatabaseError, match=r"locked by a forecast run, pid \d+, still writing"):
             _add(db_path, "B", Settings(lock_timeout=0.3))
         assert its_file.read_bytes() == b"being written"
     finally:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import polars as pl
 from skillpulse.data.errors import InputError
+from skillpulse.data.guards import clean_names, first_invisible, shown
 from skillpulse.data.ingest import periods
 from skillpulse.data.ingest.readers import RawTable, find_ragged_or_quote
 
@@ -78,7 +79,8 @@ def _ragged_at(raw: RawTable, row: int) -> InputError | None:
 def text_column(raw: RawTable, column: str, *, required: bool, max_len: int | None = None,
                 what: str = "a name") -> pl.Series:
     """A trimmed text column; ``required`` rejects empty cells, ``max_len`` long values; a
-    control character (line break, tab, NUL, …) inside a value is always rejected.
+    control character (line break, tab, NUL, …) inside a value is always rejected. Values come
+    back clean (``data.guards.clean_name``); a required value with nothing visible is rejected.
 
     Trimming, emptiness and length are decided on the distinct values (few) and mapped back.
     """
@@ -113,8 +115,17 @@ def text_column(raw: RawTable, column: str, *, required: bool, max_len: int | No
         raise InputError(f"'{_clip(_visible(str(s[idx]).strip()))}' contains a control character "
                          f"(a line break, tab or similar); expected {what} on one line of text",
                          file=raw.label, row=raw.row_of(idx), column=column)
-    if (stripped != uniq).any():
-        s = s.replace_strict(uniq, stripped, return_dtype=pl.String)
+    cleaned = clean_names(stripped)
+    if required:
+        bad = first_invisible(cleaned)
+        if bad is not None:
+            idx = first_true(s == uniq[bad])
+            assert idx is not None
+            raise InputError(f"'{shown(str(s[idx]))}' has no visible character (only zero-width, "
+                             f"bidi or blank-looking characters); expected {what}",
+                             file=raw.label, row=raw.row_of(idx), column=column)
+    if (cleaned != uniq).any():
+        s = s.replace_strict(uniq, cleaned, return_dtype=pl.String)
     return s
 
 
@@ -235,7 +246,15 @@ def period_column(raw: RawTable, column: str) -> tuple[pl.Series, bool]:
         raise InputError(f"'{_clip(text)}' is not a period{extra}; {PERIOD_HELP}", file=raw.label,
                          row=raw.row_of(idx), column=column)
     monthly = bool((parsed.dt.day() == 1).all())
+    if uniq.str.contains(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}").any():
+        note = periods.slash_note(uniq.to_list(), _as_written_name(raw, column))
+        if note and note not in raw.notes:
+            raw.notes.append(note)
     return _map_periods(s, uniq, parsed).alias("period"), monthly
+
+
+def _as_written_name(raw: RawTable, column: str) -> str:
+    return next((h for h in raw.header if h.lower() == column), column)
 
 
 def _map_periods(s: pl.Series, uniq: pl.Series, parsed: pl.Series) -> pl.Series:

@@ -141,7 +141,8 @@ def _transpose(raw: RawTable, cols: list[str], by_period: list[str]) -> tuple[Ra
     written = {c: _as_written(raw, c) for c in by_period}
     frame = frame.with_columns(pl.col("period").replace_strict(written, return_dtype=pl.String))
     header = [*[_as_written(raw, c) for c in keep], "period", "value"]
-    out = RawTable(path=raw.path, label=raw.label, frame=frame, header=header, kind=raw.kind)
+    out = RawTable(path=raw.path, label=raw.label, frame=frame, header=header, kind=raw.kind,
+                   notes=raw.notes)
     return out, [*keep, "period", "value"]
 
 
@@ -503,7 +504,8 @@ def _strip_percent(raw: RawTable, cols: list[str]) -> tuple[RawTable, bool]:
 
 
 def _with_frame(raw: RawTable, frame: pl.DataFrame) -> RawTable:
-    return RawTable(path=raw.path, label=raw.label, frame=frame, header=raw.header, kind=raw.kind)
+    return RawTable(path=raw.path, label=raw.label, frame=frame, header=raw.header, kind=raw.kind,
+                    notes=raw.notes)
 
 
 def _composition(frame: pl.DataFrame) -> str | None:

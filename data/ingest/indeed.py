@@ -57,7 +57,7 @@ def parse_indeed(raw: RawTable, *, source: str | None, settings: Settings) -> Pa
         if dropped:
             notes.append(f"skipped {int((~keep).sum()):,} rows of variable {', '.join(dropped)}")
     if keep is not None and not keep.all():
-        raw = RawTable(path=raw.path, label=raw.label, header=raw.header, kind=raw.kind,
+        raw = RawTable(path=raw.path, label=raw.label, header=raw.header, kind=raw.kind, notes=raw.notes,
                        frame=raw.frame.with_columns(spreadsheet_rows(raw.frame).alias("_row"))
                        .filter(keep))
     region = checks.text_column(raw, "jobcountry", required=True, what="a country code")

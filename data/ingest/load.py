@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import polars as pl
 from skillpulse.data.errors import InputError
+from skillpulse.data.guards import clean_names, first_absurd, first_invisible, shown
 from skillpulse.data.ingest.frame import FRAME_COLUMNS, MEASURES
 from skillpulse.data.ingest.monthly import SERIES_KEYS
 from skillpulse.data.skills import resolve_names, upsert_taxonomy
@@ -75,6 +76,21 @@ def _normalise(frame: pl.DataFrame, source_file: str) -> pl.DataFrame:
     return out
 
 
+def _refuse_absurd(f: pl.DataFrame, source_file: str) -> None:
+    """A value beyond the modelling scale (``data.guards.first_absurd``, per series) is an error."""
+    absurd = first_absurd(f, ["_key", "_key2"])
+    if absurd is not None:
+        idx, reason = absurd
+        raise InputError(f"value {reason} (skill '{f['skill'][idx]}', {f['period'][idx]:%Y-%m})",
+                         file=source_file, row=_row_at(f, idx), column="value")
+
+
+def _row_at(frame: pl.DataFrame, index: int) -> int | None:
+    """The spreadsheet row of frame row ``index``, when the adapter recorded it."""
+    row = frame["_row"][index] if "_row" in frame.columns else None
+    return None if row is None else int(row)
+
+
 def _with_series_key(f: pl.DataFrame) -> pl.DataFrame:
     """Add ``_key``/``_key2``: two independent 64-bit hashes of the non-constant series columns.
 
@@ -89,10 +105,14 @@ def _with_series_key(f: pl.DataFrame) -> pl.DataFrame:
                           key.hash(seed=_HASH_SEED + 1).alias("_key2"))
 
 
-def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame) -> pl.DataFrame:
+def _series_table(con: duckdb.DuckDBPyConnection, f: pl.DataFrame, source_file: str) -> pl.DataFrame:
     """Distinct series of ``f`` → ``_key, _key2, series_id, skill_id, existed`` + series columns."""
     # one row per key: pick the rows first (integers), then copy only their strings
     distinct = f.filter(pl.col("_key").is_first_distinct()).select([*SERIES_KEYS, "_key", "_key2"])
+    bad = first_invisible(clean_names(distinct["skill"]))
+    if bad is not None:
+        raise InputError(f"skill name '{shown(distinct['skill'][bad])}' has no visible character",
+                         file=source_file, column="skill")
     if distinct["skill"].str.to_lowercase().str.strip_chars().eq(MARKET_SKILL.lower()).any():
         upsert_taxonomy(con, pl.DataFrame({"name": [MARKET_SKILL], "category": [MARKET_CATEGORY]}))
     resolved = resolve_names(con, distinct["skill"])
@@ -138,7 +158,8 @@ def ingest_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, source_
     this batch replaced}``.
     """
     f = _with_series_key(_normalise(frame, source_file))
-    series = _series_table(con, f)
+    _refuse_absurd(f, source_file)
+    series = _series_table(con, f, source_file)
     f = _attach_series(f, series)
     if _has_duplicates(f):
         if merge is None:

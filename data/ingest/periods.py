@@ -92,6 +92,24 @@ def slash_order(values: list[str]) -> str | None:
     return None
 
 
+def slash_note(values: list[str], column: str) -> str | None:
+    """Which order this column's slash dates were read in, and why (``None``: no slash dates,
+    or both orders possible — then they are rejected)."""
+    pairs = [(int(m.group(1)), int(m.group(2))) for v in values if (m := _SLASH.match(v.strip()))]
+    order = slash_order(values)
+    if not pairs or order is None:
+        return None
+    if any(a > 12 for a, _ in pairs):
+        why = "a first number above 12"
+    elif any(b > 12 for _, b in pairs):
+        why = "a second number above 12"
+    else:
+        why = "every date is the first of a month"
+    layout = "day/month/year (DD/MM/YYYY)" if order == "dm" else "month/day/year (MM/DD/YYYY)"
+    return (f"dates in column '{column}' read as {layout}: {why}; write YYYY-MM-DD to say "
+            "it yourself")
+
+
 def parse_slow(values: list[str]) -> tuple[list[dt.date | None], bool]:
     """Dates for distinct period values that the fast path did not parse.
 

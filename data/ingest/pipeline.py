@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 from skillpulse.data import store
 from skillpulse.data.errors import DatabaseError, InputError, UsageError
+from skillpulse.data.guards import check_size
 from skillpulse.data.ingest.detect import FORMATS, GENERAL, LONG_REQUIRED, detect_format
 from skillpulse.data.ingest.frame import Parsed
 from skillpulse.data.ingest.general import parse_general
@@ -119,8 +120,10 @@ def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str
     cols = {h.lower() for h in header}
     # Exact long files: numbers are parsed while reading (the checks then run on floats).
     numeric = ("value", "total") if fmt == "long" and set(LONG_REQUIRED) <= cols else ()
+    check_size(path, settings.max_table_bytes, label)
     raw = read_table(path, numeric=numeric)
     raw = type(raw)(path=raw.path, label=label, frame=raw.frame, header=raw.header, kind=raw.kind)
+    notes = raw.notes
     if fmt == "long" and set(LONG_REQUIRED) <= set(raw.frame.columns):
         parsed = parse_long(raw, source=source, measure=measure, settings=settings)
     elif fmt in ("long", "wide", GENERAL):
@@ -128,6 +131,7 @@ def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str
     else:
         parsed = PARSERS[fmt](raw, source=source, settings=settings)
     parsed.rows_read = raw.frame.height
+    parsed.notes.extend(n for n in notes if n not in parsed.notes)
     return parsed
 
 

@@ -17,14 +17,14 @@ import io
 import json
 import os
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 from skillpulse.data.errors import InputError
-from skillpulse.data.text import decode_wide, utf8_error, whole_units, wide_encoding
+from skillpulse.data.guards import reject_nul
+from skillpulse.data.text import PARQUET_MAGIC, decode_wide, utf8_error, whole_units, wide_encoding
 
-PARQUET_MAGIC = b"PAR1"
 INDEX_COLUMN = "unnamed_index"  # an unnamed FIRST column (a pandas row index); never data
 ROW_COL = "_row"  # optional column: the spreadsheet row of each frame row, when rows were dropped
 _SNIFF_BYTES = 1 << 16
@@ -52,6 +52,8 @@ class RawTable:
             remaining row's spreadsheet row number).
         header: the column names as written in the file (trimmed), in file order.
         kind: ``csv`` or ``parquet``.
+        notes: remarks the checks made while reading (e.g. which date order was used); shared
+            by the tables derived from this one and added to the file's ingest notes.
     """
 
     path: Path
@@ -59,6 +61,7 @@ class RawTable:
     frame: pl.DataFrame
     header: list[str]
     kind: str
+    notes: list[str] = field(default_factory=list, compare=False)
 
     def row_of(self, index: int) -> int:
         """Spreadsheet row (header = 1) of frame row ``index``."""
@@ -292,6 +295,8 @@ def _read_csv(path: Path, label: str, data: bytes | None = None,
     if wide:
         data = decode_wide(data if data is not None else path.read_bytes(), wide, label)
         head = data[:_SNIFF_BYTES]
+    else:
+        reject_nul(head, label)
     skip = preamble_lines(head)
     if skip:
         data = _drop_lines(data if data is not None else path.read_bytes(), skip)
@@ -377,10 +382,13 @@ def read_header(path: str | Path) -> tuple[str, list[str]]:
         raise InputError("is empty; expected a header line and data rows", file=label)
     _reject_binary(head, label)
     if head.lstrip()[:1] == b"{":
+        reject_nul(head, label)
         return "jsonl", _jsonl_keys(head, label)
     wide = wide_encoding(head)
     if wide:
         head = decode_wide(whole_units(head, wide), wide, label)
+    else:
+        reject_nul(head, label)
     skip = preamble_lines(head)
     return "csv", _parse_header(_drop_lines(head, skip) if skip else head, label)
 
