@@ -32,6 +32,13 @@ INVENTORY = "person,skill,proficiency\n"
 SPIKE = "skill,period,value\n" + "".join(f"Go,2020-{m:02d},{5 + m % 3}\n" for m in range(1, 10))
 
 __all__ = ["seeded"]  # the fixture: a database holding one good batch
+
+
+def _broken_utf16(header: str) -> bytes:
+    """UTF-16 with a lone surrogate on the first data row (UTF-16 itself is accepted)."""
+    return codecs.BOM_UTF16_LE + header.encode("utf-16-le") + b"\x00\xd8" + "x\n".encode("utf-16-le")
+
+
 KIND_ARGS = {"long": ["ingest"], "wide": ["ingest"], "hn": ["ingest"], "indeed": ["ingest"],
              "postings": ["ingest", "--format", "postings"], "taxonomy": ["taxonomy", "import"],
              "catalogue": ["catalogue"], "inventory": ["gaps"]}
@@ -79,7 +86,7 @@ CORPUS: list[tuple[str, str, str | bytes, int | None, str | None, str]] = [
      "description", "no 'description' column"),
     ("postings-bad-json", "postings", b'{"id": 1, "posted_at": "2024-01-01", "description": "x"}\n{oops\n',
      2, None, "not valid JSON"),
-    ("postings-utf16", "postings", codecs.BOM_UTF16_LE + POSTINGS.encode("utf-16-le"), None, None,
+    ("postings-utf16-broken", "postings", _broken_utf16(POSTINGS), None, None,
      "UTF-16"),
     # taxonomy
     ("taxonomy-nul", "taxonomy", TAXONOMY.encode() + NULS, 2, None, "NUL byte"),
@@ -89,7 +96,7 @@ CORPUS: list[tuple[str, str, str | bytes, int | None, str | None, str]] = [
      3, "skill", "listed twice"),
     ("taxonomy-full-width-twice", "taxonomy", TAXONOMY + "Go,Languages,\n\uff27\uff4f,Languages,\n",
      3, "skill", "listed twice"),
-    ("taxonomy-utf16", "taxonomy", codecs.BOM_UTF16_LE + TAXONOMY.encode("utf-16-le"), None, None,
+    ("taxonomy-utf16-broken", "taxonomy", _broken_utf16(TAXONOMY), None, None,
      "UTF-16"),
     # catalogue
     ("catalogue-nul", "catalogue", COURSES.encode() + NULS, 2, None, "NUL byte"),
@@ -108,7 +115,7 @@ CORPUS: list[tuple[str, str, str | bytes, int | None, str | None, str]] = [
      INVENTORY + "Ana,Python,3\nAna,\uff30\uff59\uff54\uff48\uff4f\uff4e,4\n", 3, "skill", "already lists"),
     ("inventory-1e300-proficiency", "inventory", INVENTORY + "Ana,Python,1e300\n", 2, "proficiency",
      "not a proficiency"),
-    ("inventory-utf16", "inventory", codecs.BOM_UTF16_LE + INVENTORY.encode("utf-16-le"), None, None,
+    ("inventory-utf16-broken", "inventory", _broken_utf16(INVENTORY), None, None,
      "UTF-16"),
 ]
 
