@@ -16,6 +16,10 @@ from skillpulse.data.errors import UsageError
 from skillpulse.data.pool import single_thread_env
 from skillpulse.data.settings import Settings, get_settings
 
+# The scheduler's HTTP endpoint (health, metrics; the dashboard when bokeh is installed): on the
+# loopback interface and a free port, never on every interface or a fixed one.
+LOOPBACK_ANY_PORT = "127.0.0.1:0"
+
 
 def require_dask() -> Any:
     """The ``distributed`` module, or a ``UsageError`` that says how to install it."""
@@ -47,7 +51,7 @@ def dask_client(scheduler: str | None, *, jobs: int, settings: Settings | None =
     with single_thread_env():
         cluster = distributed.LocalCluster(
             n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None, silence_logs=logging.ERROR)
+            dashboard_address=LOOPBACK_ANY_PORT, silence_logs=logging.ERROR)
     try:
         client = distributed.Client(cluster, set_as_default=False)
         try:

@@ -53,6 +53,7 @@ from __future__ import annotations
 import calendar
 import concurrent.futures as cf
 import datetime as dt
+import functools
 import os
 import sys
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import polars as pl
+from skillpulse.data.cluster import worker_count
 from skillpulse.data.errors import InputError
 from skillpulse.data.extract import Matcher, init_worker, worker_extract
 from skillpulse.data.pool import process_pool
@@ -228,6 +230,17 @@ class _Aggregator:
 
 
 # ---------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=2)
+def _matcher(triples: tuple[tuple[str, str, str], ...]) -> Matcher:
+    return Matcher(triples)
+
+
+def extract_part(triples: tuple[tuple[str, str, str], ...], texts: list[str]) -> list[list[int]]:
+    """Skills found in each text (indices into ``Matcher(triples).skills``): the work a Dask
+    worker does for ``--engine dask`` (one matcher per worker process, built on first use)."""
+    return _matcher(triples).extract_many(texts)
+
+
 class _Extractor:
     """Runs the matcher in this process or, for big files, in a pool of worker processes."""
 
@@ -257,6 +270,26 @@ class _Extractor:
             self.pool.terminate()
 
 
+class _DaskExtractor(_Extractor):
+    """Sends each chunk's texts, split in parts, to the workers of a Dask cluster; the chunks'
+    order and so every count are those of the local path."""
+
+    def __init__(self, triples: list[tuple[str, str, str]], client: Any) -> None:
+        super().__init__(triples, jobs=1)
+        self.client = client
+        # one copy per worker, not one per part (a list of one: scatter spreads collections)
+        self.triples = client.scatter([tuple(map(tuple, triples))], broadcast=True)[0]
+        self.parts = worker_count(client) * 2
+
+    def submit(self, texts: list[str]) -> Any:
+        step = max(1, -(-len(texts) // self.parts))
+        return [self.client.submit(extract_part, self.triples, texts[i:i + step], pure=False)
+                for i in range(0, len(texts), step)]
+
+    def close(self) -> None:
+        self.client.cancel(self.triples)
+
+
 def _progress(enabled: bool, label: str) -> Any:
     if not enabled or not sys.stderr.isatty():
         return None
@@ -271,12 +304,15 @@ def _progress(enabled: bool, label: str) -> Any:
 
 def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, source: str | None = None,
                       progress: bool = False, jobs: int | None = None,
-                      chunk_rows: int = CHUNK_ROWS) -> tuple[pl.DataFrame, dict[str, Any]]:
+                      chunk_rows: int = CHUNK_ROWS, client: Any = None
+                      ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Read a postings file and count monthly skill mentions per segment (see module docstring).
 
     ``con`` is an open connection (normally inside ``store.write``): the taxonomy is read from it
     and seeded with the project's when the store has no skills. ``jobs`` worker processes extract
-    skills (default: 2 on a multi-core machine for files over 32 MB, else in-process).
+    skills (default: 2 on a multi-core machine for files over 32 MB, else in-process); with a
+    Dask ``client`` (``--engine dask``) the cluster's workers extract them instead. Reading,
+    de-duplication and counting stay here, so the counts are the same whoever extracts.
     Returns ``(frame, stats)``.
     """
     path = Path(path)
@@ -289,7 +325,7 @@ def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, sourc
     chunks = read_postings(path, chunk_rows=chunk_rows)
     stats = _Stats()
     agg = _Aggregator()
-    extractor = _Extractor(triples, jobs)
+    extractor = _DaskExtractor(triples, client) if client is not None else _Extractor(triples, jobs)
     bar = _progress(progress, path.name)
     try:
         pending: tuple[pl.DataFrame, Any] | None = None

@@ -17,6 +17,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 from skillpulse.data import store
+from skillpulse.data.cluster import LOOPBACK_ANY_PORT
 from skillpulse.models import batch, bucket, engines
 from skillpulse.models.series import analyse
 
@@ -57,7 +58,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
 def cluster() -> Iterator[str]:
     """A 2-worker LocalCluster on 127.0.0.1; yields the scheduler address."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as lc:
+                                  host="127.0.0.1", dashboard_address=LOOPBACK_ANY_PORT) as lc:
         yield lc.scheduler_address
 
 
@@ -117,11 +118,12 @@ def test_dask_scheduler_and_two_workers_publish_the_same_run(db: tuple[Path, int
     env = dict(os.environ)
     logs = [open(tmp_path / f"dask{i}.log", "wb") for i in range(3)]  # noqa: SIM115
     procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
-                               address.rsplit(":", 1)[1], "--no-dashboard"],
+                               address.rsplit(":", 1)[1], "--dashboard-address", LOOPBACK_ANY_PORT],
                               stdout=logs[0], stderr=subprocess.STDOUT, env=env)]
     try:
         procs += [subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1",
-                                    "--host", "127.0.0.1", "--no-dashboard"],
+                                    "--host", "127.0.0.1", "--dashboard-address", LOOPBACK_ANY_PORT,
+                                    "--no-nanny"],
                                    stdout=logs[i], stderr=subprocess.STDOUT, env=env)
                   for i in (1, 2)]
         with distributed.Client(address, timeout="60s") as client:

@@ -1,10 +1,13 @@
 """``skillpulse ingest``: load demand series from CSV/Parquet files into the database atomically."""
 from __future__ import annotations
 
+import glob
 import sys
+from pathlib import Path
 
 import click
 from skillpulse.dashboard.commands.common import db_option
+from skillpulse.data.errors import UsageError
 from skillpulse.data.ingest import FORMATS, ingest_files
 from skillpulse.data.ingest.readers import file_size
 from skillpulse.data.settings import get_settings
@@ -14,6 +17,21 @@ PROGRESS_MIN_BYTES = 20 * 1024 * 1024  # a bar is noise for files that load in a
 
 SHORT_HELP = ("Load skill-demand files (CSV/Parquet/JSONL) into the database: long, wide, HN, "
               "Indeed or raw postings.")
+
+
+def expand_globs(args: tuple[str, ...]) -> tuple[str, ...]:
+    """Each argument that is not a file but a glob pattern → its matches (sorted); a pattern
+    matching nothing is a usage error."""
+    out: list[str] = []
+    for arg in args:
+        if Path(arg).exists() or not glob.has_magic(arg):
+            out.append(arg)
+            continue
+        matches = sorted(glob.glob(arg))
+        if not matches:
+            raise UsageError(f"{arg}: no file matches this pattern")
+        out.extend(matches)
+    return tuple(out)
 
 
 @click.command("ingest", short_help=SHORT_HELP)
@@ -28,8 +46,13 @@ SHORT_HELP = ("Load skill-demand files (CSV/Parquet/JSONL) into the database: lo
 @click.option("--measure", type=click.Choice(("count", "share", "index")), default=None,
               help="What the values are: count, share (percent 0–100) or index. Default: count "
                    "for long; other shapes infer it from the value column's name and the data.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Who extracts skills from raw postings (--format postings): this machine, or "
+                   "Dask (needs skillpulse[dask]). Counts are identical either way.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="With --engine dask: a running 'dask scheduler'. Default: a local cluster.")
 def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
-               measure: str | None) -> None:
+               measure: str | None, engine: str, scheduler: str | None) -> None:
     """Load skill-demand files (CSV/Parquet/JSONL) into the database: long, wide, HN, Indeed or raw postings.
 
     Every FILE is loaded, or none is (one atomic write); JSON Lines are read as job postings only.
@@ -89,6 +112,12 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
     Bad input exits 2 with the file, row (header = row 1) and column; the database is unchanged.
 
     \b
+    \b
+    FILE may be a quoted glob ('postings/*.parquet'): its matches, in name order.
+    Raw postings at scale: --engine dask extracts skills on a Dask cluster's workers
+    (a local one, or --scheduler ADDRESS); counts are those of the local path.
+
+    \b
     Examples:
       skillpulse ingest terms.csv --db skills.duckdb
       skillpulse ingest languages.csv --db skills.duckdb      # num_pushers, language, year, quarter
@@ -96,11 +125,16 @@ def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
       skillpulse ingest hn_whoishiring_terms_monthly.csv --db skills.duckdb
       skillpulse ingest sectors.csv aggregate.csv --format indeed-postings --db skills.duckdb
       skillpulse ingest counts.parquet --measure share --source survey --db skills.duckdb
+      skillpulse ingest 'postings/*.parquet' --format postings --engine dask --db skills.duckdb
     """
     settings = get_settings()
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    files = expand_globs(files)
     big = sum(file_size(f) for f in files) >= PROGRESS_MIN_BYTES
     progress = settings.progress and big and sys.stderr.isatty()
     summary = ingest_files(list(files), db, fmt=fmt, source=source, measure=measure,
                            progress=progress, settings=settings,
-                           echo=lambda msg: click.echo(msg, err=True))
+                           echo=lambda msg: click.echo(msg, err=True), engine=engine,
+                           scheduler=scheduler)
     click.echo(summary.line())

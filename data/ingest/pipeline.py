@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,6 +22,7 @@ from typing import Any
 import duckdb
 import polars as pl
 from skillpulse.data import store
+from skillpulse.data.cluster import dask_client, require_dask
 from skillpulse.data.errors import DatabaseError, InputError, UsageError
 from skillpulse.data.guards import check_size
 from skillpulse.data.ingest.detect import FORMATS, GENERAL, LONG_REQUIRED, detect_format
@@ -135,7 +137,8 @@ def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str
     return parsed
 
 
-def _postings(path: Path, con: Any, *, source: str | None, progress: bool) -> Parsed:
+def _postings(path: Path, con: Any, *, source: str | None, progress: bool, client: Any = None
+              ) -> Parsed:
     try:
         mod = importlib.import_module("skillpulse.data.postings")
     except ModuleNotFoundError as exc:
@@ -143,7 +146,7 @@ def _postings(path: Path, con: Any, *, source: str | None, progress: bool) -> Pa
             raise
         raise UsageError("the postings format is not available in this installation "
                          "(module data.postings is missing)") from exc
-    frame, stats = mod.postings_to_frame(path, con, source=source, progress=progress)
+    frame, stats = mod.postings_to_frame(path, con, source=source, progress=progress, client=client)
     notes = [", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in stats.items())
              ] if stats else []
     rows_read = stats.get("rows", frame.height) if isinstance(stats, dict) else frame.height
@@ -227,7 +230,8 @@ class _Progress:
 def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "auto",
                  source: str | None = None, measure: str | None = None, progress: bool = False,
                  settings: Settings | None = None,
-                 echo: Callable[[str], None] | None = None) -> IngestSummary:
+                 echo: Callable[[str], None] | None = None, engine: str = "local",
+                 scheduler: str | None = None) -> IngestSummary:
     """Ingest ``paths`` into database ``db`` atomically; returns what was loaded.
 
     Args:
@@ -238,6 +242,8 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
         measure: ``count``/``share``/``index`` for long files (default ``count``).
         progress: show a rich progress bar (the CLI enables it on a terminal for large files).
         echo: where per-file messages go (skipped files, notes); default: nowhere.
+        engine: who extracts skills from raw postings: ``local`` (this machine) or ``dask``
+            (a local Dask cluster, or the running ``dask scheduler`` at ``scheduler``).
     """
     settings = settings or get_settings()
     say = echo or (lambda _msg: None)
@@ -246,6 +252,10 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
         raise UsageError(f"unknown format '{fmt}'; expected auto or one of {', '.join(FORMATS)}")
     if not paths:
         raise UsageError("no input files given")
+    if engine not in ("local", "dask"):
+        raise UsageError(f"unknown engine '{engine}'; expected local or dask")
+    if engine == "dask":
+        require_dask()
     db_path = Path(db)
     files = [(check_path(p), str(p)) for p in paths]
     bar = _Progress(progress and fmt != "postings", total=len(files) * len(STAGES))
@@ -289,14 +299,20 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
         todo = [item for item in todo if not item.result.skipped]
         summary = IngestSummary(files=results, seconds=0.0)
         if todo:
-            _write(db_path, todo, settings, bar, summary, source=source, progress=progress, say=say)
+            with contextlib.ExitStack() as stack:
+                client = None
+                if engine == "dask" and any(item.fmt == "postings" for item in todo):
+                    client = stack.enter_context(dask_client(scheduler, jobs=os.cpu_count() or 1,
+                                                             settings=settings))
+                _write(db_path, todo, settings, bar, summary, source=source, progress=progress,
+                       say=say, client=client)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress,
            summary: IngestSummary, *, source: str | None, progress: bool,
-           say: Callable[[str], None]) -> None:
+           say: Callable[[str], None], client: Any = None) -> None:
     """Load the files in one transaction; fills ``summary``'s call-wide figures (distinct skills,
     and stored values and series when several files were loaded)."""
     batches: dict[int, str] = {}  # batch id → file label, for files of this call
@@ -311,7 +327,7 @@ def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress,
                 bar.advance()
                 continue
             if job.parsed is None:
-                item = _postings(path, con, source=source, progress=progress)
+                item = _postings(path, con, source=source, progress=progress, client=client)
                 bar.advance()
             else:
                 item = job.parsed
