@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 import plotly.utils  # noqa: E402
 
 from tests.browser_support import launch, running_server  # noqa: E402
-from tests.fixtures_app import build_db, page  # noqa: E402
+from tests.fixtures_app import bench_db, page  # noqa: E402
 
 REPEAT = 4
 
@@ -158,13 +158,8 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="reuse (or create) this database file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(args.db) if args.db else Path(tmp) / "bench.duckdb"
-        if not db.exists():
-            t = time.perf_counter()
-            build_db(db, n_skills=args.skills, months=args.months, segments=args.segments, runs=2,
-                     real_forecast=args.real_forecast)
-            print(f"built {db.name}: {args.skills} skills × {args.segments} segments × {args.months} "
-                  f"months in {time.perf_counter() - t:.1f} s", flush=True)
+        db = bench_db(Path(args.db) if args.db else Path(tmp) / "bench.duckdb", n_skills=args.skills,
+                      segments=args.segments, months=args.months, real_forecast=args.real_forecast)
         from skillpulse.dashboard import queries
 
         f = queries.freshness(queries.Db(db, cache_size=0)).row(0, named=True)

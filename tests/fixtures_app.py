@@ -200,6 +200,21 @@ def build_db(path: str | Path, *, n_skills: int = 30, months: int = 120, segment
     return path
 
 
+def bench_db(path: str | Path, *, n_skills: int, segments: int, months: int = 120,
+             real_forecast: bool = False) -> Path:
+    """The benchmarks' scaled-up database at ``path``: built (two runs) unless it exists."""
+    path = Path(path)
+    if not path.exists():
+        import time
+
+        t = time.perf_counter()
+        build_db(path, n_skills=n_skills, months=months, segments=segments, runs=2,
+                 real_forecast=real_forecast)
+        print(f"built {path.name}: {n_skills} skills × {segments} segments × {months} months in "
+              f"{time.perf_counter() - t:.1f} s", flush=True)
+    return path
+
+
 def add_run(path: str | Path, *, as_of: dt.date | None = None, real_forecast: bool = True) -> int:
     """Publish one more forecast run (real batch when asked and available, else synthetic)."""
     if real_forecast:

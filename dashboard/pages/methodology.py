@@ -50,6 +50,30 @@ STATUS_RULES = [
     ("insufficient-history", "Fewer than 24 months of history, or never observed above zero: no "
                              "verdict is claimed."),
 ]
+CHANGES_RULES = [
+    "A status change: the same series has a different status in the later run than in the earlier "
+    "one (the Changes page compares any two runs; by default the newest and the one before it).",
+    "New: the later run has an outlook for a series the earlier run had none for (a skill or "
+    "segment first loaded since).",
+    "Outside the 95% interval: a month the later run has observed, which the earlier run had "
+    "forecast, fell outside the 95% interval that run published. We publish our misses: about one "
+    "month in twenty should miss by chance; many more says the earlier forecast was wrong. The "
+    "latest such month is shown, with how many of the compared months missed.",
+    "Importance = the demand at stake × the size of the move. Demand at stake: the square root of "
+    "the series' average demand over its last 12 months, relative to the largest series of the same "
+    "measure (postings per month where counts or postings totals are known). Size of the move: steps "
+    "on the ladder obsolescent < declining < stable < rising < emerging plus the change of expected "
+    "growth; for a miss, how far beyond the interval (in interval widths) plus the share of months "
+    "that missed.",
+    "Alerts ('skillpulse alerts') post the changes of runs not yet alerted to a Slack or Teams "
+    "webhook, once: deliveries are recorded in the database (by a hash of the webhook URL, never the "
+    "URL itself), and a failed delivery records nothing so the next run retries it.",
+    "The brief ('skillpulse report') is one HTML file with the status counts, top movers, what "
+    "changed, chosen skills' forecasts and the backtest: it opens offline, on a phone or printed "
+    "(--pdf).",
+]
+CRON_LINE = ("skillpulse ingest new.csv --db skills.duckdb && skillpulse forecast --db skills.duckdb "
+             "&& skillpulse alerts --db skills.duckdb --webhook \"$WEBHOOK\"")
 COLUMNS: list[dict[str, Any]] = [
     {"field": "model", "headerName": "Model", "minWidth": 140},
     {"field": "series", "headerName": "Series", "type": "numericColumn"},
@@ -103,6 +127,10 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                      "Market-relative view: the skill's growth against the whole market's, so a "
                      "skill that fell with the market is not called obsolete.", className="mb-0"),
               title="How each status is decided"),
+        panel(html.Ul([html.Li(text, className="mb-2") for text in CHANGES_RULES],
+                      className="mb-2"),
+              html.P(["Each month, after new data: ", html.Code(CRON_LINE), "."], className="mb-0 small"),
+              title="What changed between runs, alerts and the brief"),
         panel(html.Ul([html.Li([html.Strong(name), f" — {what} Licence: {lic}.",
                                 html.Div(attr, className="small text-muted")], className="mb-2")
                        for name, what, lic, attr in SOURCES], className="list-unstyled mb-0"),

@@ -158,21 +158,24 @@ def status_step(before: str, after: str) -> float:
     return float(abs(LADDER[after] - LADDER[before]))
 
 
+_CARRIED = ("status", "growth_pct", "growth_lower_80", "growth_upper_80", "horizon")
+
+
 def _status_rows(pair: RunPair, old: pl.DataFrame, new: pl.DataFrame,
                  weight: dict[int, float]) -> list[dict[str, Any]]:
-    before = {r["series_id"]: r for r in old.iter_rows(named=True)}
+    prev = old.select("series_id", *[pl.col(c).alias(f"{c}_was") for c in _CARRIED])
+    moved = (new.join(prev, on="series_id", how="left")
+             .filter(pl.col("status_was").is_null() | (pl.col("status") != pl.col("status_was"))))
     rows = []
-    for r in new.iter_rows(named=True):
-        was = before.get(r["series_id"])
-        if was is None:
+    for r in moved.iter_rows(named=True):
+        if r["status_was"] is None:
             step = 0.5 + 0.5 * abs(LADDER.get(r["status"], 0))
             reason = (f"{_who(r)} is new in run {pair.after}: {r['status']}, {_growth(r)}; run "
                       f"{pair.before} had no outlook for it.")
             rows.append(_row(r, "new", None, r["status"], r["last_period"], r["last_value"], None,
                              None, reason, weight, step))
             continue
-        if was["status"] == r["status"]:
-            continue
+        was = {c: r[f"{c}_was"] for c in _CARRIED}
         step = status_step(was["status"], r["status"])
         g_new, g_old = r["growth_pct"], was["growth_pct"]
         if g_new is not None and g_old is not None:
@@ -200,8 +203,9 @@ def _outside_rows(pair: RunPair, old: pl.DataFrame, new: pl.DataFrame, compared:
                 pl.col("period").filter(pl.col("outside")).max().alias("period"))
            .filter(pl.col("misses") > 0))
     latest = per.join(flagged, on=["series_id", "period"], how="left")
-    after = {r["series_id"]: r for r in new.iter_rows(named=True)}
-    before = {r["series_id"]: r for r in old.iter_rows(named=True)}
+    missed = latest["series_id"].implode()
+    after = {r["series_id"]: r for r in new.filter(pl.col("series_id").is_in(missed)).iter_rows(named=True)}
+    before = {r["series_id"]: r for r in old.filter(pl.col("series_id").is_in(missed)).iter_rows(named=True)}
     rows = []
     for m in latest.sort("series_id").iter_rows(named=True):
         r = after.get(m["series_id"]) or before.get(m["series_id"])
