@@ -74,7 +74,7 @@ def callback_cases(db_path: Path, seed: int = 3) -> Cases:
         "explorer page (layout + first view)": (lambda p: skills.layout(skill=list(p), horizon="12"),
                                                 [(p,) for p in picks]),
         "categories click → link": (cat.open_category, [({"points": [{"y": c}]},) for c in cats[:12]]),
-        "categories page layout": (lambda: cat.layout(), [()]),
+        "categories page layout": (cat.layout, [()]),
         "methodology scorecard": (meth.update_scorecard, [(NEWEST,), *[(r,) for r in runs]]),
     }
 

@@ -87,8 +87,8 @@ def eval_origin(args: tuple[np.ndarray, int]) -> dict[str, list[np.ndarray]]:
     mat, o = args
     from statsforecast.models import AutoETS
     out: dict[str, list[np.ndarray]] = {f"{m}:{k}": [] for m in METHODS for k in ("err", "in80", "in95")}
-    for hist, actual in scored_series(mat, o):
-        hist = np.where(np.isfinite(hist), hist, np.nan)
+    for raw, actual in scored_series(mat, o):
+        hist = np.where(np.isfinite(raw), raw, np.nan)
         scale = _scale(np.nan_to_num(hist))
         if not scale > 0:
             continue

@@ -165,8 +165,8 @@ class Matcher:
         self.categories: list[str] = []
         index: dict[str, int] = {}
         by_key: dict[str, tuple[int, set[str]]] = {}
-        for skill, category, alias in triples:
-            alias = (alias or "").strip()
+        for skill, category, written in triples:
+            alias = (written or "").strip()
             if not alias:
                 continue
             sk = skill.strip()
@@ -219,46 +219,57 @@ class Matcher:
 
     # -----------------------------------------------------------------------------------------
     def _candidates(self, text: str) -> list[tuple[int, int, _Entry]]:
+        """Every word-bounded mention (rules 2, 4 and 5; overlaps are resolved by ``find``)."""
         out: list[tuple[int, int, _Entry]] = []
-        n = len(text)
         low = _lower_same_length(text)
         if self._has_auto:
-            append = out.append
-            for end, (length, plural, mode, entry) in self._auto.iter(low):
-                start = end - length + 1
-                e = end + 1
-                if start > 0:
-                    p = text[start - 1]
-                    if p.isalnum() or p == "_":
-                        continue
-                if e < n:
-                    q = text[e]
-                    if q == "s" and plural and (e + 1 == n or not text[e + 1].isalnum()):
-                        e += 1   # a plain plural: "data protection impact assessments"
-                    elif (q.isalnum() or q in "_+#"
-                          or (q == "." and e + 1 < n and text[e + 1].isalnum())):
-                        continue
-                if mode != PLAIN:
-                    if text[start:end + 1] not in entry.surfaces:
-                        continue
-                    if mode >= CONTEXT and (_compound(text, start, e)
-                                            or _english_phrase(low, start, e, entry)):
-                        continue
-                append((start, e, entry))
+            self._automaton_candidates(text, low, out)
         if self._short_re is not None:
-            for m in self._short_re.finditer(text):
-                s, e = m.span()
-                if s > 0:
-                    p = text[s - 1]
-                    if p.isalnum() or p in "_.":
-                        continue
-                entry = self._short[m.group()]
-                if entry.mode >= CONTEXT and (_compound(text, s, e) or _english_phrase(low, s, e, entry)):
-                    continue
-                if e + 1 < n and text[e] == "." and text[e + 1].isalnum():
-                    continue
-                out.append((s, e, entry))
+            self._short_candidates(text, low, out)
         return out
+
+    def _automaton_candidates(self, text: str, low: str, out: list[tuple[int, int, _Entry]]) -> None:
+        """Mentions of aliases of three or more characters or with symbols (Aho-Corasick)."""
+        n = len(text)
+        append = out.append
+        for end, (length, plural, mode, entry) in self._auto.iter(low):
+            start = end - length + 1
+            e = end + 1
+            if start > 0:
+                p = text[start - 1]
+                if p.isalnum() or p == "_":
+                    continue
+            if e < n:
+                q = text[e]
+                if q == "s" and plural and (e + 1 == n or not text[e + 1].isalnum()):
+                    e += 1   # a plain plural: "data protection impact assessments"
+                elif (q.isalnum() or q in "_+#"
+                      or (q == "." and e + 1 < n and text[e + 1].isalnum())):
+                    continue
+            if mode != PLAIN:
+                if text[start:end + 1] not in entry.surfaces:
+                    continue
+                if mode >= CONTEXT and (_compound(text, start, e)
+                                        or _english_phrase(low, start, e, entry)):
+                    continue
+            append((start, e, entry))
+
+    def _short_candidates(self, text: str, low: str, out: list[tuple[int, int, _Entry]]) -> None:
+        """Mentions of short alphabetic aliases (one compiled regex)."""
+        n = len(text)
+        assert self._short_re is not None
+        for m in self._short_re.finditer(text):
+            s, e = m.span()
+            if s > 0:
+                p = text[s - 1]
+                if p.isalnum() or p in "_.":
+                    continue
+            entry = self._short[m.group()]
+            if entry.mode >= CONTEXT and (_compound(text, s, e) or _english_phrase(low, s, e, entry)):
+                continue
+            if e + 1 < n and text[e] == "." and text[e + 1].isalnum():
+                continue
+            out.append((s, e, entry))
 
     def find(self, text: str) -> list[int]:
         """Indices of the skills mentioned in already-cleaned text (see ``clean_text``)."""
@@ -360,7 +371,7 @@ _WORKER: Matcher | None = None
 
 
 def init_worker(triples: list[tuple[str, str, str]]) -> None:
-    global _WORKER  # per-process matcher set by the pool initializer
+    global _WORKER  # noqa: PLW0603  (the per-process matcher, set once by the pool initializer)
     _WORKER = Matcher(triples)
 
 

@@ -147,8 +147,9 @@ def remove_boilerplate(text: str) -> str:
         if boiler:
             continue
         if eeo_at and _in_range(eeo_at, start, pos) and _EEO_RE.search(line):
-            line = " ".join(s for s in _SENTENCE_SPLIT.split(line) if not _EEO_RE.search(s))
-        keep.append(line)
+            keep.append(" ".join(s for s in _SENTENCE_SPLIT.split(line) if not _EEO_RE.search(s)))
+        else:
+            keep.append(line)
     return "\n".join(keep)
 
 

@@ -11,7 +11,7 @@ def load_sql(name: str) -> str:
     ref = resources.files("skillpulse.sql")
     for part in name.split("/")[:-1]:
         ref = ref / part
-    return (ref / f"{name.split('/')[-1]}.sql").read_text(encoding="utf-8")
+    return (ref / f"{name.rsplit('/', maxsplit=1)[-1]}.sql").read_text(encoding="utf-8")
 
 
 def migrations() -> list[tuple[int, str]]:

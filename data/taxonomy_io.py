@@ -240,6 +240,71 @@ def loose_key(name: str) -> str:
     return lead + key.translate(_LOOSE_DROP).replace(".", "")
 
 
+class _Stored:
+    """The stored taxonomy's names and aliases, exact and loose (:func:`loose_key`), and the
+    renames decided so far during one import."""
+
+    def __init__(self, stored: pl.DataFrame) -> None:
+        self.names: dict[str, str] = {}
+        self.aliases_of: dict[str, str] = {}
+        self.loose_names: dict[str, set[str]] = defaultdict(set)
+        self.loose_aliases: dict[str, set[str]] = defaultdict(set)
+        for skill, name_key, alias, alias_key in stored.select("skill", "name_key", "alias",
+                                                               "alias_key").iter_rows():
+            self.names[name_key] = skill
+            if alias_key == name_key:
+                self.loose_names[loose_key(alias)].add(skill)
+            else:
+                self.aliases_of[alias_key] = skill
+                self.loose_aliases[loose_key(alias)].add(skill)
+        self.every = {**self.names, **self.aliases_of}
+        self.renamed: dict[str, str] = {}   # stored name (lower) -> the file's name it takes
+
+    @staticmethod
+    def _find(text: str, exact: dict[str, str], loose: dict[str, set[str]]) -> str | None:
+        """The stored skill ``text`` names exactly, else loosely when only one skill matches."""
+        hit = exact.get(text.strip().lower())
+        if hit is not None:
+            return hit
+        cands = loose.get(loose_key(text), set())
+        return next(iter(cands)) if len(cands) == 1 else None
+
+    def by_name(self, text: str) -> str | None:
+        return self._find(text, self.names, self.loose_names)
+
+    def by_alias(self, text: str) -> str | None:
+        return self._find(text, self.aliases_of, self.loose_aliases)
+
+    def current(self, skill: str) -> str:
+        return self.renamed.get(skill.lower(), skill)
+
+    def target(self, name: str, aliases: list[str]) -> tuple[str | None, str, str | None]:
+        """``(stored skill, why, renamed)``: the skill a file's skill merges into and why (rules
+        1-3 of the module docstring, first match wins; ``why`` is empty for the same name);
+        ``renamed`` is the stored name rule 2 renames to ``name``. ``None`` for a new skill."""
+        hit = self.names.get(name.lower())
+        if hit is not None:
+            return hit, "", None
+        hit = self.by_alias(name)
+        if hit is not None:
+            return hit, f"'{name}' is an alias of '{hit}'", None
+        for alias in aliases:
+            hit = self.by_name(alias)
+            if hit is not None and hit.lower() not in self.renamed:
+                self.renamed[hit.lower()] = name
+                return name, (f"the file lists '{alias}' as an alias of '{name}': '{hit}' is "
+                              f"renamed '{name}'"), hit
+        hit = self.by_name(name)
+        return hit, (f"same name as '{hit}'" if hit else ""), None
+
+    def alias_owner(self, alias: str) -> str | None:
+        """The stored skill that already has ``alias`` as a name or alias (after renames)."""
+        other = self.every.get(alias.strip().lower())
+        if other is None:
+            other = self.by_name(alias) or self.by_alias(alias)
+        return None if other is None else self.current(other)
+
+
 def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str) -> dict[str, Any]:
     """Merge a validated taxonomy into the store (inside an open ``store.write``); a summary.
 
@@ -249,34 +314,7 @@ def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str
     it, file's skill)``.
     """
     del label   # every conflict left is within the file, reported by read_taxonomy
-    stored = query(con, "taxonomy_aliases", market="")
-    names: dict[str, str] = {}
-    aliases_of: dict[str, str] = {}
-    loose_names: dict[str, set[str]] = defaultdict(set)
-    loose_aliases: dict[str, set[str]] = defaultdict(set)
-    for skill, name_key, alias, alias_key in stored.select("skill", "name_key", "alias",
-                                                           "alias_key").iter_rows():
-        names[name_key] = skill
-        if alias_key == name_key:
-            loose_names[loose_key(alias)].add(skill)
-        else:
-            aliases_of[alias_key] = skill
-            loose_aliases[loose_key(alias)].add(skill)
-
-    def find(text: str, exact: dict[str, str], loose: dict[str, set[str]]) -> str | None:
-        """The stored skill ``text`` names exactly, else loosely when only one skill matches."""
-        hit = exact.get(text.strip().lower())
-        if hit is not None:
-            return hit
-        cands = loose.get(loose_key(text), set())
-        return next(iter(cands)) if len(cands) == 1 else None
-
-    renamed: dict[str, str] = {}   # stored name (lower) -> the file's name it takes
-
-    def current(skill: str) -> str:
-        return renamed.get(skill.lower(), skill)
-
-    every = {**names, **aliases_of}
+    st = _Stored(query(con, "taxonomy_aliases", market=""))
     merges: list[tuple[str, str, str]] = []
     kept: list[tuple[str, str, str]] = []
     new = updated = 0
@@ -284,46 +322,29 @@ def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str
     for rec in df.iter_rows(named=True):
         name = rec["name"]
         aliases = _split(rec["aliases"] or "")
-        target, why = names.get(name.lower()), ""
-        if target is None:
-            target = find(name, aliases_of, loose_aliases)
-            why = f"'{name}' is an alias of '{target}'" if target else ""
-        if target is None:
-            for alias in aliases:
-                hit = find(alias, names, loose_names)
-                if hit is not None and hit.lower() not in renamed:
-                    renamed[hit.lower()] = name
-                    merges.append((name, hit, f"the file lists '{alias}' as an alias of "
-                                              f"'{name}': '{hit}' is renamed '{name}'"))
-                    target, why = name, "renamed"
-                    break
-        if target is None:
-            target = find(name, names, loose_names)
-            why = f"same name as '{target}'" if target else ""
+        target, why, renamed = st.target(name, aliases)
         if target is None:
             target = name
             new += 1
-        elif why == "renamed":
-            pass
+        elif renamed is not None:   # rule 2: the stored skill takes the file's name
+            merges.append((name, renamed, why))
         elif why:
-            target = current(target)
+            target = st.current(target)
             merges.append((name, target, why))
         else:
-            target = current(target)
+            target = st.current(target)
             updated += 1
         keep = [name] if target.lower() != name.lower() else []
         for alias in aliases:
-            other = every.get(alias.strip().lower())
-            if other is None:
-                other = find(alias, names, loose_names) or find(alias, aliases_of, loose_aliases)
-            if other is not None and current(other).lower() != target.lower():
-                kept.append((alias, current(other), name))   # the stored skill keeps its alias
+            owner = st.alias_owner(alias)
+            if owner is not None and owner.lower() != target.lower():
+                kept.append((alias, owner, name))   # the stored skill keeps its alias
             else:
                 keep.append(alias)
         into = combined.setdefault(target.lower(), {"name": target, "category": rec["category"],
                                                     "aliases": "", "description": rec["description"]})
         into["aliases"] = "|".join(filter(None, [into["aliases"], *keep]))
-    for old, new_name in renamed.items():
+    for old, new_name in st.renamed.items():
         execute(con, "taxonomy_rename_skill", old_name=old, new_name=new_name)
         early = combined.pop(old, None)   # rows merged into the old name before the rename
         if early is not None:
@@ -334,4 +355,5 @@ def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str
     n_alias = sum(len(_split(a or "")) for a in out["aliases"].to_list())
     return {"skills": out.height, "new": new, "updated": updated, "merged": len(merges),
             "aliases": n_alias, "categories": out["category"].n_unique(), "merges": merges,
-            "renamed": [(names.get(old, old), n) for old, n in renamed.items()], "kept_aliases": kept}
+            "renamed": [(st.names.get(old, old), n) for old, n in st.renamed.items()],
+            "kept_aliases": kept}

@@ -270,6 +270,61 @@ def _profile(n: int, cats: int, deep: int, shallow: int, known: int) -> str:
     return "developing: few skills, none deep yet"
 
 
+HeldEvidence = list[tuple[dict[str, Any], Evidence | None]]
+
+
+def _retire_and_deepen(held_ev: HeldEvidence, held_names: set[str],
+                       rising_by_cat: dict[str, list[Evidence]]) -> list[dict[str, Any]]:
+    """A person's held skills to retire (declining) or deepen (rising, held at proficiency <= 2)."""
+    out: list[dict[str, Any]] = []
+    for h, e in held_ev:
+        if e is None:
+            continue
+        prof = h.get("proficiency")
+        if e.cls == "D":
+            reliance = prof / 5 if prof else 0.6
+            succ = sorted((c for c in rising_by_cat.get(e.category, []) if c.skill not in held_names),
+                          key=lambda c: -c.x * c.confidence)
+            level = f"proficiency {prof}/5" if prof else "listed proficiency unknown"
+            reason = f"{e.phrase}; relied on at {level}. Plan to phase it out"
+            reason += f" — a successor in {e.category}: {succ[0].skill}." if succ else "."
+            out.append({"skill": e.skill, "kind": "retire",
+                        "priority": -min(e.x, 0.0) * e.confidence * reliance, "reason": reason,
+                        "status": e.status})
+        elif e.cls == "R" and prof is not None and prof <= 2:
+            out.append({"skill": e.skill, "kind": "deepen",
+                        "priority": max(e.x, 0.0) * e.confidence * 1.2,
+                        "reason": f"{e.phrase}, held at proficiency {prof}/5: deepen it — "
+                                  "it builds on what is already there.",
+                        "status": e.status})
+    return out
+
+
+def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, int],
+             rising_by_cat: dict[str, list[Evidence]]) -> list[dict[str, Any]]:
+    """Rising skills in the categories a person works in, best first (weighted by how much of
+    their work is in the category, more where their skills there are declining)."""
+    declining_cats = {e.category for _, e in held_ev if e is not None and e.cls == "D"}
+    n_known = sum(cat_count.values()) or 1
+    candidates: list[dict[str, Any]] = []
+    for cat, count in cat_count.items():
+        for c in rising_by_cat.get(cat, []):
+            if c.skill in held_names:
+                continue
+            weight = 0.5 + 0.5 * count / n_known + (0.25 if cat in declining_cats else 0.0)
+            near = [h["skill"] for h, e in held_ev if e is not None and e.category == cat][:3]
+            reason = f"{c.phrase} in {cat}, next to {', '.join(near)}"
+            if cat in declining_cats:
+                old = [e.skill for _, e in held_ev if e is not None and e.cls == "D"
+                       and e.category == cat]
+                reason += f"; it can replace the declining {', '.join(old)}"
+            candidates.append({"skill": c.skill, "kind": "acquire",
+                               "priority": max(c.x, 0.0) * c.confidence * weight,
+                               "reason": reason + ".", "status": c.status})
+    candidates.sort(key=lambda r: (-r["priority"], r["skill"]))
+    return candidates
+
+
 def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: int = 5,
               plan_steps: int = 5) -> GapPlan:
     """Acquire / deepen / retire rows per person, with team, breadth-depth and plan views.
@@ -299,46 +354,8 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
         for _, e in held_ev:
             if e is not None:
                 cat_count[e.category] = cat_count.get(e.category, 0) + 1
-        declining_cats = {e.category for _, e in held_ev if e is not None and e.cls == "D"}
-        out: list[dict[str, Any]] = []
-        for h, e in held_ev:
-            if e is None:
-                continue
-            prof = h.get("proficiency")
-            if e.cls == "D":
-                reliance = prof / 5 if prof else 0.6
-                succ = sorted((c for c in rising_by_cat.get(e.category, []) if c.skill not in held_names),
-                              key=lambda c: -c.x * c.confidence)
-                level = f"proficiency {prof}/5" if prof else "listed proficiency unknown"
-                reason = f"{e.phrase}; relied on at {level}. Plan to phase it out"
-                reason += f" — a successor in {e.category}: {succ[0].skill}." if succ else "."
-                out.append({"skill": e.skill, "kind": "retire",
-                            "priority": -min(e.x, 0.0) * e.confidence * reliance, "reason": reason,
-                            "status": e.status})
-            elif e.cls == "R" and prof is not None and prof <= 2:
-                out.append({"skill": e.skill, "kind": "deepen",
-                            "priority": max(e.x, 0.0) * e.confidence * 1.2,
-                            "reason": f"{e.phrase}, held at proficiency {prof}/5: deepen it — "
-                                      "it builds on what is already there.",
-                            "status": e.status})
-        n_known = sum(cat_count.values()) or 1
-        candidates: list[dict[str, Any]] = []
-        for cat, count in cat_count.items():
-            for c in rising_by_cat.get(cat, []):
-                if c.skill in held_names:
-                    continue
-                weight = 0.5 + 0.5 * count / n_known + (0.25 if cat in declining_cats else 0.0)
-                near = [h["skill"] for h, e in held_ev if e is not None and e.category == cat][:3]
-                reason = f"{c.phrase} in {cat}, next to {', '.join(near)}"
-                if cat in declining_cats:
-                    old = [e.skill for _, e in held_ev if e is not None and e.cls == "D"
-                           and e.category == cat]
-                    reason += f"; it can replace the declining {', '.join(old)}"
-                candidates.append({"skill": c.skill, "kind": "acquire",
-                                   "priority": max(c.x, 0.0) * c.confidence * weight,
-                                   "reason": reason + ".", "status": c.status})
-        candidates.sort(key=lambda r: (-r["priority"], r["skill"]))
-        out.extend(candidates[:max_acquire])
+        out = _retire_and_deepen(held_ev, held_names, rising_by_cat)
+        out.extend(_acquire(held_ev, held_names, cat_count, rising_by_cat)[:max_acquire])
         out.sort(key=lambda r: (-r["priority"], r["kind"], r["skill"]))
         for r in out:
             rows.append({"person": person, "team": team_of[person], **r,

@@ -303,26 +303,7 @@ def _read_csv(path: Path, label: str, data: bytes | None = None,
         head = data[:_SNIFF_BYTES]
     try:
         header = _parse_header(head, label)
-        source: Path | io.BytesIO = path if data is None else io.BytesIO(data)
-        typed = {h: pl.Float64 for h in header if h.lower() in numeric}
-        frame = None
-        if typed:
-            try:
-                frame = pl.read_csv(source, infer_schema=False, has_header=True, quote_char='"',
-                                    schema_overrides=typed)
-            except (pl.exceptions.PolarsError, OSError):
-                frame = None  # a cell that is not a number, or a broken file: read as text
-                if isinstance(source, io.BytesIO):
-                    source.seek(0)
-        try:
-            if frame is None:
-                frame = pl.read_csv(source, infer_schema=False, has_header=True, quote_char='"')
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            raise _diagnose(data if data is not None else path.read_bytes(), header, label,
-                            exc) from exc
-        if frame.width != len(header):
-            raise _diagnose(data if data is not None else path.read_bytes(), header, label,
-                            ValueError("column count differs from the header"))
+        frame = _parse_frame(path, data, header, label, numeric)
     except InputError as exc:
         if not skip or exc.row is None:
             raise
@@ -332,6 +313,33 @@ def _read_csv(path: Path, label: str, data: bytes | None = None,
     if frame.height == 0:
         raise InputError("has a header but no data rows", file=label)
     return RawTable(path=path, label=label, frame=frame, header=header, kind="csv")
+
+
+def _parse_frame(path: Path, data: bytes | None, header: list[str], label: str,
+                 numeric: Collection[str]) -> pl.DataFrame:
+    """The CSV (``data`` when given, else the file) parsed by polars after the header checked
+    out; a failed parse is diagnosed line by line (``_diagnose``)."""
+    source: Path | io.BytesIO = path if data is None else io.BytesIO(data)
+    typed = {h: pl.Float64 for h in header if h.lower() in numeric}
+    frame = None
+    if typed:
+        try:
+            frame = pl.read_csv(source, infer_schema=False, has_header=True, quote_char='"',
+                                schema_overrides=typed)
+        except (pl.exceptions.PolarsError, OSError):
+            frame = None  # a cell that is not a number, or a broken file: read as text
+            if isinstance(source, io.BytesIO):
+                source.seek(0)
+    try:
+        if frame is None:
+            frame = pl.read_csv(source, infer_schema=False, has_header=True, quote_char='"')
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise _diagnose(data if data is not None else path.read_bytes(), header, label,
+                        exc) from exc
+    if frame.width != len(header):
+        raise _diagnose(data if data is not None else path.read_bytes(), header, label,
+                        ValueError("column count differs from the header"))
+    return frame
 
 
 def _read_parquet(path: Path, label: str) -> RawTable:

@@ -154,9 +154,9 @@ def build_payload(batches: list[Changes], watch: Watchlist | None = None) -> dic
     the newest run's changes first, each run's most important first."""
     rows: list[dict[str, Any]] = []
     heads, runs = [], []
-    for c in sorted(batches, key=lambda b: -b.pair.after):
-        if watch is not None:
-            c = Changes(c.pair, filter_watchlist(c.table, set(watch.skills), set(watch.categories)))
+    for batch in sorted(batches, key=lambda b: -b.pair.after):
+        c = batch if watch is None else Changes(
+            batch.pair, filter_watchlist(batch.table, set(watch.skills), set(watch.categories)))
         counts = c.counts()
         heads.append(f"run {c.pair.before} (as of {c.pair.before_as_of:%b %Y}) → run {c.pair.after} "
                      f"(as of {c.pair.after_as_of:%b %Y}): {counts['status']} status change(s), "
