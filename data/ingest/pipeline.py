@@ -146,7 +146,8 @@ def _postings(path: Path, con: Any, *, source: str | None, progress: bool, clien
             raise
         raise UsageError("the postings format is not available in this installation "
                          "(module data.postings is missing)") from exc
-    frame, stats = mod.postings_to_frame(path, con, source=source, progress=progress, client=client)
+    extra = {"client": client} if client is not None else {}  # --engine dask only
+    frame, stats = mod.postings_to_frame(path, con, source=source, progress=progress, **extra)
     notes = [", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in stats.items())
              ] if stats else []
     rows_read = stats.get("rows", frame.height) if isinstance(stats, dict) else frame.height
