@@ -66,3 +66,31 @@ CH_TABLE_CSV = "ch-table-csv"
 
 # overview: changes since the previous run
 OV_CHANGES = "ov-changes"
+
+# catalogue
+CG_URL = "cg-url"
+CG_UPLOAD = "cg-upload"
+CG_STORE = "cg-store"
+CG_ALERT = "cg-alert"
+CG_ACTION = "cg-action"
+CG_SOURCE = "cg-source"
+CG_CARDS = "cg-cards"
+CG_TABLE = "cg-table"
+CG_TABLE_CSV = "cg-table-csv"
+
+# gaps
+GP_URL = "gp-url"
+GP_UPLOAD = "gp-upload"
+GP_STORE = "gp-store"
+GP_ALERT = "gp-alert"
+GP_SOURCE = "gp-source"
+GP_PERSON = "gp-person"
+GP_KIND = "gp-kind"
+GP_PLAN = "gp-plan"
+GP_TABLE = "gp-table"
+GP_TABLE_CSV = "gp-table-csv"
+GP_PEOPLE = "gp-people"
+GP_PEOPLE_CSV = "gp-people-csv"
+GP_TEAM = "gp-team"
+GP_TEAM_CSV = "gp-team-csv"
+GP_FIGURE = "gp-breadth"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from skillpulse.dashboard import ids
 
 from tests.browser_support import chromium_available, launch, running_server
 from tests.fixtures_app import add_run, build_db
@@ -78,15 +79,15 @@ def skill_names(db: Path) -> list[str]:
 
 
 def selected_skills(pg: Any) -> list[str]:
-    return [s.strip() for s in pg.locator("#ex-skills .dash-dropdown-value-item").all_inner_texts()]
+    return [s.strip() for s in pg.locator(f"#{ids.EX_SKILLS} .dash-dropdown-value-item").all_inner_texts()]
 
 
 def legend(pg: Any) -> list[str]:
-    return pg.locator("#ex-figure .legendtext").all_text_contents()
+    return pg.locator(f"#{ids.EX_FIGURE} .legendtext").all_text_contents()
 
 
 def choose_skill(pg: Any, name: str) -> None:
-    pg.click("#ex-skills")
+    pg.click(f"#{ids.EX_SKILLS}")
     pg.fill(".dash-dropdown-search", name)
     pg.locator(".dash-dropdown-option", has_text=name).first.click()
     pg.keyboard.press("Escape")
@@ -95,26 +96,26 @@ def choose_skill(pg: Any, name: str) -> None:
 def test_every_page_renders_with_data(base: str, strict_page: Any, db: Path) -> None:
     page = strict_page
     page.goto(base + "/")
-    page.wait_for_selector("#ov-risers .ag-row")
-    assert page.locator("#ov-status-cards .kpi-card").count() == 7
-    assert page.locator("#ov-decliners .ag-row").count() > 0
-    page.wait_for_selector("#ov-market .scatterlayer .trace")
-    assert "forecast run 2" in page.inner_text("#ov-freshness")
-    nav = page.locator("#navbar .nav-link").all_inner_texts()
+    page.wait_for_selector(f"#{ids.OV_RISERS} .ag-row")
+    assert page.locator(f"#{ids.OV_STATUS_CARDS} .kpi-card").count() == 7
+    assert page.locator(f"#{ids.OV_DECLINERS} .ag-row").count() > 0
+    page.wait_for_selector(f"#{ids.OV_MARKET} .scatterlayer .trace")
+    assert "forecast run 2" in page.inner_text(f"#{ids.OV_FRESHNESS}")
+    nav = page.locator(f"#{ids.NAVBAR} .nav-link").all_inner_texts()
     assert {"Overview", "Explorer", "Categories", "Methodology"} <= set(nav)
 
     name = skill_names(db)[0]
     page.goto(base + "/skills?skill=" + name.replace(" ", "+"))
-    page.wait_for_selector("#ex-figure .scatterlayer .trace")
+    page.wait_for_selector(f"#{ids.EX_FIGURE} .scatterlayer .trace")
     assert legend(page) == [name]
-    assert page.locator("#ex-badges .backtest-badge").count() == 1
+    assert page.locator(f"#{ids.EX_BADGES} .backtest-badge").count() == 1
 
     page.goto(base + "/categories")
-    page.wait_for_selector("#cat-heatmap .heatmaplayer .hm, #cat-heatmap .heatmaplayer image")
-    assert page.locator("#cat-table .ag-row").count() > 0
+    page.wait_for_selector(f"#{ids.CAT_HEATMAP} .heatmaplayer .hm, #{ids.CAT_HEATMAP} .heatmaplayer image")
+    assert page.locator(f"#{ids.CAT_TABLE} .ag-row").count() > 0
 
     page.goto(base + "/methodology")
-    page.wait_for_selector("#meth-scorecard .ag-row")
+    page.wait_for_selector(f"#{ids.METH_SCORECARD} .ag-row")
     body = page.inner_text("body")
     assert "O*NET 29.3 Database" in body and "Indeed Hiring Lab" in body and "hiringtrends" in body
     assert not [e for e in page.errors if "Content Security Policy" in e or "Refused" in e], page.errors
@@ -124,58 +125,58 @@ def test_every_page_renders_with_data(base: str, strict_page: Any, db: Path) -> 
 def test_selection_goes_into_the_url_and_comes_back(base: str, page: Any, browser: Any, db: Path) -> None:
     a, b = skill_names(db)[2:4]
     page.goto(base + "/skills")
-    page.wait_for_selector("#ex-badges .alert")
+    page.wait_for_selector(f"#{ids.EX_BADGES} .alert")
     choose_skill(page, a)
     page.wait_for_function(f"location.search.includes({a.replace(' ', '+')!r})")
     choose_skill(page, b)
     page.wait_for_function("new URLSearchParams(location.search).getAll('skill').length === 2")
-    page.click("#ex-scale label:has-text('Index')")
+    page.click(f"#{ids.EX_SCALE} label:has-text('Index')")
     page.wait_for_function("location.search.includes('scale=index')")
     url = page.url
-    page.wait_for_function("document.querySelectorAll('#ex-figure .legendtext').length === 2")
+    page.wait_for_function(f"document.querySelectorAll('#{ids.EX_FIGURE} .legendtext').length === 2")
 
     fresh = new_context(browser)
     other = fresh.new_page()
     other.set_default_timeout(TIMEOUT)
     other.goto(url)
-    other.wait_for_function("document.querySelectorAll('#ex-figure .legendtext').length === 2")
-    other.wait_for_selector("#ex-skills .dash-dropdown-value-item")  # the dropdown renders lazily
+    other.wait_for_function(f"document.querySelectorAll('#{ids.EX_FIGURE} .legendtext').length === 2")
+    other.wait_for_selector(f"#{ids.EX_SKILLS} .dash-dropdown-value-item")  # the dropdown renders lazily
     assert selected_skills(other) == [a, b]
     assert legend(other) == [a, b]
-    assert "Index" in other.text_content("#ex-figure .ytitle")
+    assert "Index" in other.text_content(f"#{ids.EX_FIGURE} .ytitle")
     fresh.close()
 
     page.go_back()  # scale=index undone
     page.wait_for_function("!location.search.includes('scale=index')")
     page.wait_for_function(
-        "((document.querySelector('#ex-figure .ytitle') || {}).textContent || '').includes('Share')")
+        f"((document.querySelector('#{ids.EX_FIGURE} .ytitle') || {{}}).textContent || '').includes('Share')")
     page.go_back()  # second skill undone
-    page.wait_for_function("document.querySelectorAll('#ex-figure .legendtext').length === 1")
+    page.wait_for_function(f"document.querySelectorAll('#{ids.EX_FIGURE} .legendtext').length === 1")
     assert selected_skills(page) == [a]
     page.go_forward()
-    page.wait_for_function("document.querySelectorAll('#ex-figure .legendtext').length === 2")
+    page.wait_for_function(f"document.querySelectorAll('#{ids.EX_FIGURE} .legendtext').length === 2")
 
 
 def test_heatmap_click_opens_the_category_in_the_explorer(base: str, page: Any) -> None:
     page.goto(base + "/categories")
-    page.wait_for_selector("#cat-heatmap .heatmaplayer")
-    box = page.locator("#cat-heatmap .nsewdrag").first.bounding_box()
+    page.wait_for_selector(f"#{ids.CAT_HEATMAP} .heatmaplayer")
+    box = page.locator(f"#{ids.CAT_HEATMAP} .nsewdrag").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     page.wait_for_url("**/skills?skill=**")
-    page.wait_for_selector("#ex-figure .legendtext")
+    page.wait_for_selector(f"#{ids.EX_FIGURE} .legendtext")
     assert len(legend(page)) >= 1
 
 
 def test_csv_export_downloads(base: str, page: Any) -> None:
     page.goto(base + "/")
-    page.wait_for_selector("#ov-risers .ag-row")
+    page.wait_for_selector(f"#{ids.OV_RISERS} .ag-row")
     with page.expect_download() as info:
-        page.click("#ov-risers-csv")
+        page.click(f"#{ids.OV_RISERS_CSV}")
     download = info.value
     assert download.suggested_filename == "skillpulse-top-risers.csv"
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert rows[0][:3] == ["Skill", "Status", "Growth %"]
-    assert len(rows) == page.locator("#ov-risers .ag-row").count() + 1
+    assert len(rows) == page.locator(f"#{ids.OV_RISERS} .ag-row").count() + 1
     assert not rows[1][0].startswith("[")  # plain names, not markdown links
 
 
@@ -191,13 +192,14 @@ def test_malformed_url_shows_friendly_message(base: str, page: Any) -> None:
 
 def test_new_run_shows_without_restart(base: str, page: Any, db: Path) -> None:
     page.goto(base + "/")
-    page.wait_for_selector("#ov-freshness strong")
-    assert "forecast run 2" in page.inner_text("#ov-freshness")
+    page.wait_for_selector(f"#{ids.OV_FRESHNESS} strong")
+    assert "forecast run 2" in page.inner_text(f"#{ids.OV_FRESHNESS}")
     add_run(db)
     page.reload()
     page.wait_for_function(
-        "((document.querySelector('#ov-freshness') || {}).innerText || '').includes('forecast run 3')")
-    options = page.locator("#ov-run").inner_text()
+        f"((document.querySelector('#{ids.OV_FRESHNESS}') || {{}}).innerText || '')"
+        ".includes('forecast run 3')")
+    options = page.locator(f"#{ids.OV_RUN}").inner_text()
     assert "Newest run" in options
 
 
@@ -209,13 +211,13 @@ def test_copy_link_copies_the_current_url_with_the_full_state(base: str, browser
     pg.set_default_timeout(TIMEOUT)
     try:
         pg.goto(base + "/skills?skill=" + a.replace(" ", "+") + "&horizon=12&run=1")
-        pg.wait_for_selector("#ex-figure .legendtext")
+        pg.wait_for_selector(f"#{ids.EX_FIGURE} .legendtext")
         choose_skill(pg, b)  # state changed in the browser after the page loaded
         pg.wait_for_function("new URLSearchParams(location.search).getAll('skill').length === 2")
-        pg.click("#ex-view label:has-text('vs market')")
+        pg.click(f"#{ids.EX_VIEW} label:has-text('vs market')")
         pg.wait_for_function("location.search.includes('view=relative')")
         pg.evaluate("navigator.clipboard.writeText('stale')")
-        pg.click("#copy-link")
+        pg.click(f"#{ids.COPY_LINK}")
         copied = "stale"
         for _ in range(50):  # dcc.Clipboard copies after its content callback has run
             copied = pg.evaluate("navigator.clipboard.readText()")

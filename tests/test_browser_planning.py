@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dash
 import pytest
+from skillpulse.dashboard import ids
 from skillpulse.data.demo import generate_series
 from skillpulse.data.demo_samples import write_samples
 
@@ -203,14 +204,14 @@ def test_catalogue_page_upload_and_shared_filter(server, browser, planning_db, t
     page.wait_for_url("**/catalogue?action=retire", timeout=10000)
     file = tmp_path / "my courses.csv"
     file.write_bytes(UPLOAD_COURSES % picks["D"].encode())
-    page.set_input_files("#cg-upload input[type=file]", str(file))
+    page.set_input_files(f"#{ids.CG_UPLOAD} input[type=file]", str(file))
     page.wait_for_selector("text=your upload my courses.csv", timeout=20000)
     page.wait_for_selector("text=My legacy course", timeout=10000)
-    assert "Nonexistent skill" in page.inner_text("#cg-alert")
+    assert "Nonexistent skill" in page.inner_text(f"#{ids.CG_ALERT}")
     assert "My legacy course" not in page.url  # uploaded data never in the link
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"course_id,title,skills\nC1,T,Go\nC1,U,Go\n")
-    page.set_input_files("#cg-upload input[type=file]", str(bad))
+    page.set_input_files(f"#{ids.CG_UPLOAD} input[type=file]", str(bad))
     page.wait_for_selector(".upload-error", timeout=10000)
     assert "bad.csv, row 3, column 'course_id'" in page.inner_text(".upload-error")
     page.close()
@@ -223,27 +224,27 @@ def test_gaps_page_upload_and_person_link(server, browser, planning_db, tmp_path
     page = ctx.new_page()
     page.goto(f"{server}/gaps?kind=acquire")
     page.wait_for_selector("text=demo sample inventory", timeout=20000)
-    page.wait_for_selector("#gp-table .ag-row", timeout=20000)
-    kinds = page.locator("#gp-table .ag-center-cols-container [col-id=kind]").all_inner_texts()
+    page.wait_for_selector(f"#{ids.GP_TABLE} .ag-row", timeout=20000)
+    kinds = page.locator(f"#{ids.GP_TABLE} .ag-center-cols-container [col-id=kind]").all_inner_texts()
     assert kinds and set(kinds) == {"acquire"}
     # a shared link with a person from the demo sample reproduces that person's view
     fresh = browser.new_context().new_page()
     fresh.goto(f"{server}/gaps?person=Ada+A.")
-    fresh.wait_for_selector("#gp-plan h3", timeout=20000)
-    assert fresh.locator("#gp-plan h3").all_inner_texts() == ["Ada A."]
+    fresh.wait_for_selector(f"#{ids.GP_PLAN} h3", timeout=20000)
+    assert fresh.locator(f"#{ids.GP_PLAN} h3").all_inner_texts() == ["Ada A."]
     fresh.context.close()
     file = tmp_path / "team.csv"
     file.write_bytes(UPLOAD_INVENTORY % (picks["D"].encode(), picks["R"].encode()))
-    page.set_input_files("#gp-upload input[type=file]", str(file))
+    page.set_input_files(f"#{ids.GP_UPLOAD} input[type=file]", str(file))
     page.wait_for_selector("text=your upload team.csv", timeout=20000)
     page.get_by_label("all", exact=True).check()
-    page.wait_for_selector(f"#gp-table .ag-row:has-text('{picks['R']}')", timeout=10000)
+    page.wait_for_selector(f"#{ids.GP_TABLE} .ag-row:has-text('{picks['R']}')", timeout=10000)
     body = " ".join(_rows(page))
     assert "Pat" in body and "retire" in body and "deepen" in body
     assert "Pat" not in page.url
     bad = tmp_path / "bad team.csv"
     bad.write_bytes(b"person,skill,proficiency\nPat,SQL,7\n")
-    page.set_input_files("#gp-upload input[type=file]", str(bad))
+    page.set_input_files(f"#{ids.GP_UPLOAD} input[type=file]", str(bad))
     page.wait_for_selector(".upload-error", timeout=10000)
     assert "row 2, column 'proficiency'" in page.inner_text(".upload-error")
     ctx.close()

@@ -50,3 +50,16 @@ def test_click_only_in_cli_modules() -> None:
     users = {p for folder in ("skillpulse", "data", "models", "dashboard") for p in _modules(folder)
              if "click" in {n.split(".")[0] for n in _imports(p)}}
     assert users - allowed == set()
+
+
+def test_component_ids_are_defined_once_in_ids() -> None:
+    """Every page takes its component ids from dashboard/ids.py (tests use the same constants)."""
+    from skillpulse.dashboard import ids
+
+    values = [v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)]
+    assert len(values) == len(set(values))
+    for path in _modules("dashboard/pages"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        literal_ids = [kw.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+                       for kw in node.keywords if kw.arg == "id" and isinstance(kw.value, ast.Constant)]
+        assert literal_ids == [], (path.name, literal_ids)

@@ -13,7 +13,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
-from skillpulse.dashboard import queries
+from skillpulse.dashboard import ids, queries
 from skillpulse.dashboard.components import (
     alert,
     grid,
@@ -32,15 +32,6 @@ dash.register_page(__name__, path="/catalogue", name="Catalogue", order=5,
                    title="skillpulse · catalogue triage",
                    description="Which courses to retire, refresh, keep or build")
 
-URL = "cg-url"
-UPLOAD = "cg-upload"
-STORE = "cg-store"
-ALERT = "cg-alert"
-ACTION = "cg-action"
-SOURCE = "cg-source"
-CARDS = "cg-cards"
-TABLE = "cg-table"
-TABLE_CSV = "cg-table-csv"
 ALL = "all"
 ACTION_CHOICES = (ALL, *ACTIONS)
 
@@ -68,23 +59,23 @@ def layout(action: Any = None, **extra: Any) -> html.Div:
     chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
     demo = demo_payload()  # triaged once per published version; callbacks only filter it
     return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        dcc.Store(id=STORE, storage_type="memory", data=demo),
+        dcc.Location(id=ids.CG_URL, refresh=False),
+        dcc.Store(id=ids.CG_STORE, storage_type="memory", data=demo),
         page_header("Course catalogue triage",
                     "Which courses to retire, refresh or keep, and which rising skills no course "
                     "teaches yet — from the newest forecast run."),
         alert(problems),
-        upload_zone(UPLOAD, "your catalogue", "course_id, title, skills ('|'-separated), optional "
+        upload_zone(ids.CG_UPLOAD, "your catalogue", "course_id, title, skills ('|'-separated), optional "
                     "hours, provider, last_updated", get_settings().max_upload_bytes),
-        html.Div(id=ALERT),
+        html.Div(id=ids.CG_ALERT),
         dbc.Row([
-            dbc.Col(html.Div(id=SOURCE, className="text-muted small"), md=7),
-            dbc.Col(dbc.RadioItems(id=ACTION, value=chosen, inline=True,
+            dbc.Col(html.Div(id=ids.CG_SOURCE, className="text-muted small"), md=7),
+            dbc.Col(dbc.RadioItems(id=ids.CG_ACTION, value=chosen, inline=True,
                                    options=[{"label": a, "value": a} for a in ACTION_CHOICES]),
                     md=5, className="text-md-end"),
         ], className="align-items-center mb-2"),
-        dcc.Loading(dbc.Row(id=CARDS, className="g-2 mb-3"), type="default"),
-        panel(grid(TABLE, TABLE_CSV, COLUMNS, height=560, filename="skillpulse-catalogue.csv",
+        dcc.Loading(dbc.Row(id=ids.CG_CARDS, className="g-2 mb-3"), type="default"),
+        panel(grid(ids.CG_TABLE, ids.CG_TABLE_CSV, COLUMNS, height=560, filename="skillpulse-catalogue.csv",
                    title="Triage, highest score first"),
               help_text="Score = expected change in demand behind the action (log scale) × "
                         "confidence (narrow 80% interval, good backtest). Hover a column header "
@@ -92,7 +83,7 @@ def layout(action: Any = None, **extra: Any) -> html.Div:
     ])
 
 
-wire_csv_export(TABLE, TABLE_CSV)
+wire_csv_export(ids.CG_TABLE, ids.CG_TABLE_CSV)
 
 
 def _error_box(message: str) -> dbc.Alert:
@@ -147,25 +138,26 @@ def render(store: dict[str, Any] | None, action: str | None) -> tuple[list[dict]
     return shown, cards, source, (_error_box(str(error)[:500]) if error else no_update)
 
 
-@callback(Output(STORE, "data"), Output(ALERT, "children"),
-          Input(UPLOAD, "contents"), State(UPLOAD, "filename"), prevent_initial_call=True)
+@callback(Output(ids.CG_STORE, "data"), Output(ids.CG_ALERT, "children"),
+          Input(ids.CG_UPLOAD, "contents"), State(ids.CG_UPLOAD, "filename"), prevent_initial_call=True)
 def _on_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
     return triage_upload(contents, filename)
 
 
-@callback(Output(TABLE, "rowData"), Output(CARDS, "children"), Output(SOURCE, "children"),
-          Output(ALERT, "children", allow_duplicate=True),
-          Input(STORE, "data"), Input(ACTION, "value"), prevent_initial_call="initial_duplicate")
+@callback(Output(ids.CG_TABLE, "rowData"), Output(ids.CG_CARDS, "children"),
+          Output(ids.CG_SOURCE, "children"), Output(ids.CG_ALERT, "children", allow_duplicate=True),
+          Input(ids.CG_STORE, "data"), Input(ids.CG_ACTION, "value"),
+          prevent_initial_call="initial_duplicate")
 def _render(store: dict[str, Any] | None, action: str | None) -> tuple[Any, ...]:
     return render(store, action)
 
 
-@callback(Output(URL, "search"), Output(ACTION, "value"),
-          Input(URL, "search"), Input(ACTION, "value"), prevent_initial_call=True)
+@callback(Output(ids.CG_URL, "search"), Output(ids.CG_ACTION, "value"),
+          Input(ids.CG_URL, "search"), Input(ids.CG_ACTION, "value"), prevent_initial_call=True)
 def _sync_url(search: str | None, value: str | None) -> tuple[Any, Any]:
     """The action filter ⇄ ``?action=`` (back/forward included)."""
     problems: list[str] = []
-    if ctx.triggered_id == URL:
+    if ctx.triggered_id == ids.CG_URL:
         chosen = parse_choice(query_args(search).get("action"), "action", ACTION_CHOICES,
                               problems) or ALL
         return no_update, (chosen if chosen != value else no_update)

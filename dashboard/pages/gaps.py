@@ -15,7 +15,7 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.io as pio
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
-from skillpulse.dashboard import queries
+from skillpulse.dashboard import ids, queries
 from skillpulse.dashboard.components import (
     alert,
     graph,
@@ -34,21 +34,6 @@ from skillpulse.services import planning
 dash.register_page(__name__, path="/gaps", name="Gaps", order=6, title="skillpulse · skill gaps",
                    description="Who should acquire, deepen or retire which skills")
 
-URL = "gp-url"
-UPLOAD = "gp-upload"
-STORE = "gp-store"
-ALERT = "gp-alert"
-SOURCE = "gp-source"
-PERSON = "gp-person"
-KIND = "gp-kind"
-PLAN = "gp-plan"
-TABLE = "gp-table"
-TABLE_CSV = "gp-table-csv"
-PEOPLE = "gp-people"
-PEOPLE_CSV = "gp-people-csv"
-TEAM = "gp-team"
-TEAM_CSV = "gp-team-csv"
-FIGURE = "gp-breadth"
 ALL = "all"
 KIND_CHOICES = (ALL, *KINDS)
 
@@ -86,46 +71,47 @@ def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
     demo = demo_payload()  # planned once per published version; callbacks only filter it
     names = sorted({str(p.get("person")) for p in demo.get("people", [])})
     return html.Div([
-        dcc.Location(id=URL, refresh=False),
-        dcc.Store(id=STORE, storage_type="memory", data=demo),
+        dcc.Location(id=ids.GP_URL, refresh=False),
+        dcc.Store(id=ids.GP_STORE, storage_type="memory", data=demo),
         page_header("Skill-gap planning",
                     "Who should acquire which rising skills, deepen shallow ones, and move away "
                     "from declining ones — with a development plan per person."),
         alert(problems),
-        upload_zone(UPLOAD, "your team's skill inventory", "person (or role/team), skill, "
+        upload_zone(ids.GP_UPLOAD, "your team's skill inventory", "person (or role/team), skill, "
                     "optional proficiency (1–5) and team", get_settings().max_upload_bytes),
-        html.Div(id=ALERT),
-        html.Div(id=SOURCE, className="text-muted small mb-2"),
+        html.Div(id=ids.GP_ALERT),
+        html.Div(id=ids.GP_SOURCE, className="text-muted small mb-2"),
         dbc.Row([
             # the linked person is an option from the start, so the dropdown keeps the value
-            dbc.Col(dcc.Dropdown(id=PERSON, value=chosen_person, placeholder="All people",
+            dbc.Col(dcc.Dropdown(id=ids.GP_PERSON, value=chosen_person, placeholder="All people",
                                  clearable=True,
                                  options=names or ([chosen_person] if chosen_person else [])),
                     md=4),
-            dbc.Col(dbc.RadioItems(id=KIND, value=chosen_kind, inline=True,
+            dbc.Col(dbc.RadioItems(id=ids.GP_KIND, value=chosen_kind, inline=True,
                                    options=[{"label": k, "value": k} for k in KIND_CHOICES]), md=8),
         ], className="align-items-center mb-2"),
-        panel(dcc.Loading(html.Div(id=PLAN), type="default"), title="Development plan",
+        panel(dcc.Loading(html.Div(id=ids.GP_PLAN), type="default"), title="Development plan",
               help_text="The next microcompetencies to work on, highest priority first."),
-        panel(grid(TABLE, TABLE_CSV, ROW_COLUMNS, height=460, filename="skillpulse-gaps.csv",
+        panel(grid(ids.GP_TABLE, ids.GP_TABLE_CSV, ROW_COLUMNS, height=460, filename="skillpulse-gaps.csv",
                    title="Recommendations"),
               help_text="acquire: rising skills in the categories the person works in · deepen: "
                         "rising skills held at proficiency ≤ 2 · retire: declining skills relied on."),
         dbc.Row([
-            dbc.Col(panel(graph(FIGURE, filename="skillpulse-breadth-depth", min_height=300),
+            dbc.Col(panel(graph(ids.GP_FIGURE, filename="skillpulse-breadth-depth", min_height=300),
                           title="Breadth vs depth",
                           help_text="Categories covered against mean proficiency per person."), lg=5),
-            dbc.Col(panel(grid(PEOPLE, PEOPLE_CSV, PEOPLE_COLUMNS, height=330,
+            dbc.Col(panel(grid(ids.GP_PEOPLE, ids.GP_PEOPLE_CSV, PEOPLE_COLUMNS, height=330,
                                filename="skillpulse-people.csv", title="People")), lg=7),
         ]),
-        panel(grid(TEAM, TEAM_CSV, TEAM_COLUMNS, height=380, filename="skillpulse-team.csv",
+        panel(grid(ids.GP_TEAM, ids.GP_TEAM_CSV, TEAM_COLUMNS, height=380, filename="skillpulse-team.csv",
                    title="Team view"),
               help_text="Per team and skill: who holds it and how many plans say acquire, deepen "
                         "or retire."),
     ])
 
 
-for _grid, _button in ((TABLE, TABLE_CSV), (PEOPLE, PEOPLE_CSV), (TEAM, TEAM_CSV)):
+for _grid, _button in ((ids.GP_TABLE, ids.GP_TABLE_CSV), (ids.GP_PEOPLE, ids.GP_PEOPLE_CSV),
+                       (ids.GP_TEAM, ids.GP_TEAM_CSV)):
     wire_csv_export(_grid, _button)
 
 
@@ -227,16 +213,16 @@ def render(store: dict[str, Any] | None, person: str | None, kind: str | None) -
             _plan_view(_records(store, "plan"), who), source, options)
 
 
-@callback(Output(STORE, "data"), Output(ALERT, "children"),
-          Input(UPLOAD, "contents"), State(UPLOAD, "filename"), prevent_initial_call=True)
+@callback(Output(ids.GP_STORE, "data"), Output(ids.GP_ALERT, "children"),
+          Input(ids.GP_UPLOAD, "contents"), State(ids.GP_UPLOAD, "filename"), prevent_initial_call=True)
 def _on_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
     return plan_upload(contents, filename)
 
 
-@callback(Output(TABLE, "rowData"), Output(PEOPLE, "rowData"), Output(TEAM, "rowData"),
-          Output(FIGURE, "figure"), Output(PLAN, "children"), Output(SOURCE, "children"),
-          Output(PERSON, "options"),
-          Input(STORE, "data"), Input(PERSON, "value"), Input(KIND, "value"))
+@callback(Output(ids.GP_TABLE, "rowData"), Output(ids.GP_PEOPLE, "rowData"), Output(ids.GP_TEAM, "rowData"),
+          Output(ids.GP_FIGURE, "figure"), Output(ids.GP_PLAN, "children"), Output(ids.GP_SOURCE, "children"),
+          Output(ids.GP_PERSON, "options"),
+          Input(ids.GP_STORE, "data"), Input(ids.GP_PERSON, "value"), Input(ids.GP_KIND, "value"))
 def _render(store: dict[str, Any] | None, person: str | None, kind: str | None) -> tuple[Any, ...]:
     return render(store, person, kind)
 
@@ -251,15 +237,16 @@ def state_search(person: str | None, kind: str | None, uploaded: bool) -> str:
     return f"?{urlencode(args)}" if args else ""
 
 
-@callback(Output(URL, "search"), Output(PERSON, "value"), Output(KIND, "value"),
-          Input(URL, "search"), Input(PERSON, "value"), Input(KIND, "value"), State(STORE, "data"),
+@callback(Output(ids.GP_URL, "search"), Output(ids.GP_PERSON, "value"), Output(ids.GP_KIND, "value"),
+          Input(ids.GP_URL, "search"), Input(ids.GP_PERSON, "value"), Input(ids.GP_KIND, "value"),
+          State(ids.GP_STORE, "data"),
           prevent_initial_call=True)
 def _sync_url(search: str | None, person: str | None, kind: str | None,
               store: dict[str, Any] | None) -> tuple[Any, Any, Any]:
     """Filters ⇄ query string (back/forward included)."""
     problems: list[str] = []
     uploaded = bool(store and store.get("uploaded"))
-    if ctx.triggered_id == URL:
+    if ctx.triggered_id == ids.GP_URL:
         args = query_args(search)
         k = parse_choice(args.get("kind"), "kind", KIND_CHOICES, problems) or ALL
         p = None if uploaded else (clean_text(args.get("person"), "person", problems) or None)
