@@ -30,7 +30,9 @@ from skillpulse.models import batch
 
 HN = (Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real" / "hn_whoishiring"
       / "hn_whoishiring_terms_monthly.csv")
-TERMS = ["TypeScript", "Rust", "AngularJS", "jQuery", "AI", "Rails", "Java", "Ruby"]
+TERMS = ["TypeScript", "Rust", "AngularJS", "jQuery", "AI", "Rails", "Java", "Ruby", "JavaScript",
+         "iOS", "Android", "Agile", "Meteor", "Data Mining", "GPT"]
+MIN_MENTIONS = 2.0  # mentions a month below which an up call stands on count noise
 STATUSES = ["emerging", "rising", "stable", "declining", "obsolescent", "uncertain", "insufficient-history"]
 pl.Config.set_tbl_rows(60)
 pl.Config.set_tbl_width_chars(400)
@@ -109,6 +111,7 @@ def hn_verdicts(tmp: Path) -> None:
               + ", ".join(f"{s} {n}" for s, n in out.group_by("status").len().sort("len", descending=True)
                           .iter_rows()))
         print("  " + directional(out, wide, as_of))
+        print("  " + volume_checks(out, frame, as_of))
         moving = out.filter(pl.col("status").is_in(["rising", "declining"]))
         level = pl.col("forecast") / (1 + pl.col("growth_pct") / 100)
         inside = moving.filter((pl.col("lower_80") <= level) & (level <= pl.col("upper_80"))).height
@@ -162,6 +165,28 @@ def directional(out: pl.DataFrame, wide: pl.DataFrame, as_of: dt.date) -> str:
     n = up.height + down.height
     return (f"directional verdicts {n} (up {up.height}, down {down.height}): right direction "
             f"{right} ({100 * right / max(n, 1):.0f}%), wrong by >10% {wrong}")
+
+
+def volume_checks(out: pl.DataFrame, frame: pl.DataFrame, as_of: dt.date) -> str:
+    """Up calls on fewer than ``MIN_MENTIONS`` mentions a month (last 6 months, mentions = share ×
+    postings, from the file itself) and obsolescent calls among the top quarter of terms by their
+    mean share over the last 12 months."""
+    six = dt.date(as_of.year - (1 if as_of.month <= 5 else 0), (as_of.month - 6) % 12 + 1, 1)
+    year_before = dt.date(as_of.year - 1, as_of.month, 1)
+    hist = frame.filter(pl.col("period") <= as_of)
+    rate = (hist.filter(pl.col("period") >= six).group_by("skill")
+            .agg((pl.col("value") * pl.col("total") / 100).round().mean().alias("rate")))
+    level = (hist.filter(pl.col("period") > year_before).group_by("skill")
+             .agg(pl.col("value").mean().alias("level")))
+    j = out.select("skill", "status").join(rate, on="skill").join(level, on="skill")
+    up = j.filter(pl.col("status").is_in(["rising", "emerging"]))
+    thin = up.filter(pl.col("rate") < MIN_MENTIONS)
+    cut = j["level"].quantile(0.75)
+    top = j.filter(pl.col("level") >= cut)
+    obs = top.filter(pl.col("status") == "obsolescent")
+    return (f"up calls on < {MIN_MENTIONS:.0f} mentions/month: {thin.height} of {up.height} "
+            f"{sorted(thin['skill'].to_list())}; top-quarter terms obsolescent: {obs.height} of "
+            f"{top.height} {sorted(obs['skill'].to_list())}")
 
 
 def _r(x: float | None, nd: int = 1) -> float | None:

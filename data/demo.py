@@ -196,7 +196,7 @@ def _log_curves(life: np.ndarray, pairs: list[tuple[int, int]], months: int,
     tau = t / 12.0
     T = months - 1
     end_tau = T / 12.0
-    log_level = rng.uniform(np.log(0.002), np.log(0.06), n)  # share at the end (or the peak)
+    log_level = rng.uniform(*np.log(LEVEL_RANGE), n)  # share at the end (or the peak)
     out = np.empty((n, months))
     first = np.zeros(n, dtype=int)
     for k in range(n):
@@ -230,7 +230,7 @@ def _log_curves(life: np.ndarray, pairs: list[tuple[int, int]], months: int,
             span = max(6.0, flat_from - peak)
             drop = np.clip((t - peak) / span, 0, 1) * np.log(end_ratio)
             rise = -0.15 * np.clip((peak - t) / 12.0, 0, None)
-            out[k] = log_level[k] + 0.8 + drop + rise
+            out[k] = _obsolete_peak(log_level[k]) + drop + rise
         else:  # noisy: a handful of postings a month; level fixed later against the market
             out[k] = rng.normal(0, 0.002, months).cumsum()
     for old, new in pairs:  # the new technology takes most of the old one's share
@@ -238,11 +238,24 @@ def _log_curves(life: np.ndarray, pairs: list[tuple[int, int]], months: int,
         width = rng.uniform(2.0, 5.0)
         take = rng.uniform(0.85, 0.95)
         f = 1 / (1 + np.exp(-(t - tb) / width))
-        base = log_level[old] + 0.3
+        base = _obsolete_peak(log_level[old]) - 0.5
         out[old] = base + np.log1p(-take * f)
         out[new] = base + np.log(np.maximum(take * f, 1e-9)) + 0.04 * np.clip(tau - tb / 12, 0, None)
         first[new] = int(max(0, tb - 5 * width))
     return out, first
+
+
+LEVEL_RANGE = (0.002, 0.06)  # shares of postings at the end of a life cycle (or at its peak)
+OBSOLETE_PEAK_MAX = 0.04
+
+
+def _obsolete_peak(log_level: float) -> float:
+    """Log share at the peak of an obsolescent skill: the level range mapped onto
+    ``[e^0.8 × min, OBSOLETE_PEAK_MAX]``, so after the collapse (5–15% of the peak) the skill
+    is marginal — the market moved on (a skill still large after a fall is only declining)."""
+    lo, hi = (float(np.log(v)) for v in LEVEL_RANGE)
+    top = float(np.log(OBSOLETE_PEAK_MAX))
+    return lo + 0.8 + (log_level - lo) * (top - lo - 0.8) / (hi - lo)
 
 
 def _market(months: int, rng: np.random.Generator, scale: float) -> np.ndarray:

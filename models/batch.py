@@ -186,7 +186,7 @@ class Spool:
         self.rows[idx] = ev.num_rows
         self.gathered[idx] = (
             ev.column("p_value").to_numpy(zero_copy_only=False).astype(float),
-            ev.column("ev_kind").to_pylist(),
+            runwide.level_groups(ev),
             ev.column("ev_level_now").to_numpy(zero_copy_only=False).astype(float),
             ev.column("is_market").to_numpy(zero_copy_only=False).astype(bool))
         if ev.num_rows:
@@ -344,7 +344,8 @@ def run_statuses(results: list[SeriesResult], is_market: list[bool], *, min_hist
     series, and each series' ``(status, reason)`` (``models.runwide``, the same step a run takes)."""
     pvals = np.array([r.evidence.p_value if r.evidence is not None and r.n_months >= min_history
                       else np.nan for r in results])
-    run = runwide.gather(pvals, [r.evidence.kind if r.evidence is not None else None for r in results],
+    run = runwide.gather(pvals, [runwide.group_key(r.evidence.kind, None, r.evidence.basis)
+                                 if r.evidence is not None else None for r in results],
                          np.array([r.evidence.level_now if r.evidence is not None else np.nan
                                    for r in results]), is_market)
     verdicts = [runwide.verdict(r.evidence, q, run, min_history=min_history)

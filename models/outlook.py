@@ -2,16 +2,26 @@
 
 Rules, applied in order (the analysed quantity is the share of postings for count series with
 totals, the series itself otherwise; "trend" is the modified Mann-Kendall test over the last
-36 months, significant when its Benjamini-Hochberg ``q_value`` across all series of the run is
-below ``FDR``):
+36 months — for series with mentions, together with the GLM of the mention counts, see
+``models.series`` — significant when its Benjamini-Hochberg ``q_value`` across all series of the
+run is below ``FDR``; "marginal" = the current level is at most the ``MARGINAL_QUANTILE``
+quantile of current levels of comparable series of the run: same kind, source and measure):
 
 1. ``insufficient-history``: fewer than ``min_history`` months, or never observed above zero
    (an all-zero history holds no evidence about demand, e.g. a skill that did not exist yet).
 2. ``stable``: a constant (non-zero) series.
 3. ``obsolescent`` (collapse): the 12-month mean fell below ``COLLAPSE_RATIO`` of its peak, the
    peak is at least ``COLLAPSE_MONTHS`` ago, the fall since the peak is a significant decline
-   (Mann-Kendall p < 0.01 from the peak on) and there is no significant recovery (the recent
-   trend is not significantly upward). Flat-at-the-bottom still counts: the market moved on.
+   (Mann-Kendall p < 0.01 from the peak on), there is no significant recovery (the recent
+   trend is not significantly upward) and the series is marginal. Flat-at-the-bottom still
+   counts: the market moved on. The same collapse of a series that is not marginal (JavaScript
+   after its peak is still in the top quarter of skills) is ``declining``, with the fall from
+   the peak and the half-life in the reason.
+Volume gate: a series with mentions averaging fewer than ``MIN_MENTIONS`` a month over the last
+6 months is never ``emerging`` or ``rising`` (count noise cannot be told from a change): where
+those rules would apply it is ``uncertain``, and the reason gives the mentions. Declines stay
+callable.
+
 4. ``emerging``: significant upward trend, low base (the level at the start of the trend window
    was at most ``1/EMERGING_BASE_RATIO`` of today's and below the run's ``LOW_BASE_QUANTILE``
    quantile of current levels of comparable series) and significant acceleration (quadratic term
@@ -33,7 +43,8 @@ below ``FDR``):
    spans a factor of 2 and a 24-month random-walk interval a factor of 3–4, which would call
    every real, steady trend "uncertain". So an exported monthly interval may still contain
    today's level when the verdict is rising or declining.
-   A declining series whose half-life is at most ``SHORT_HALF_LIFE`` months is ``obsolescent``.
+   A declining, marginal series whose half-life is at most ``SHORT_HALF_LIFE`` months is
+   ``obsolescent`` (a large one stays ``declining``, its half-life in the reason).
 6. ``uncertain``: the evidence disagrees (a significant, material trend whose interval reaches
    "no change" or that the headline forecast does not carry; or a material forecast change
    whose level interval — the headline's prediction interval without the one-month noise —
@@ -45,6 +56,7 @@ from __future__ import annotations
 
 import math
 
+from skillpulse.models import trend
 from skillpulse.models.series import Evidence
 
 FDR = 0.05
@@ -57,15 +69,20 @@ COLLAPSE_MONTHS = 12
 COLLAPSE_P = 0.01
 EMERGING_BASE_RATIO = 4.0
 LOW_BASE_QUANTILE = 0.25
+MARGINAL_QUANTILE = 0.5
+MIN_MENTIONS = 2.0
 ACCEL_T = 2.0
 
 
 def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 24,
-             low_base_level: float | None = None) -> tuple[str, str]:
+             low_base_level: float | None = None, marginal_level: float | None = None
+             ) -> tuple[str, str]:
     """Return (status, reason) for one series given its evidence and its BH q-value.
 
     ``low_base_level``: the run's ``LOW_BASE_QUANTILE`` of current levels among comparable
     series (same kind); a base above it is not "low" whatever the growth. None = not used.
+    ``marginal_level``: the run's ``MARGINAL_QUANTILE`` of current levels among comparable
+    series; only a series at or below it can be ``obsolescent``. None = not used.
     """
     if ev is None or ev.n_months < min_history:
         return "insufficient-history", f"fewer than {min_history} months"
@@ -76,21 +93,38 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     q = q_value if q_value is not None and math.isfinite(q_value) else 1.0
     up = q < FDR and ev.slope > 0
     down = q < FDR and ev.slope < 0
+    few = math.isfinite(ev.mentions_rate) and ev.mentions_rate < MIN_MENTIONS
+    marginal = marginal_level is None or not math.isfinite(ev.level_now) or (
+        ev.level_now <= marginal_level)
+    basis = f"{ev.basis} of postings" if ev.basis == "share" else ev.basis or "level"
+    counted = (f", {ev.mentions_12m:,.0f} mentions in 12 months" if math.isfinite(ev.mentions_12m)
+               else "")
+    hl = ev.half_life[0]
+    hl_text = f"half-life {hl:.0f} months, " if hl is not None else ""
     if (math.isfinite(ev.peak_ratio) and ev.peak_ratio < COLLAPSE_RATIO
             and ev.months_since_peak >= COLLAPSE_MONTHS
             and math.isfinite(ev.collapse_p) and ev.collapse_p < COLLAPSE_P and ev.collapse_slope < 0
             and not up):
-        return "obsolescent", (f"12-month level at {100 * ev.peak_ratio:.0f}% of its peak "
-                               f"{ev.months_since_peak} months ago, no significant recovery")
+        fell = (f"12-month {basis} at {100 * ev.peak_ratio:.0f}% of its peak "
+                f"{ev.months_since_peak} months ago")
+        if marginal:
+            return "obsolescent", f"{fell}, no significant recovery, marginal today{counted}"
+        return "declining", (f"{hl_text}{fell}, no significant recovery; still among the larger "
+                             f"skills of the run (not obsolescent){counted}")
+    gate = (f"too few mentions to call a rise: {ev.mentions_rate:.1f} a month over the last "
+            f"{trend.VOLUME_MONTHS} months (fewer than {MIN_MENTIONS:.0f})")
     low_base = ev.base_ratio >= EMERGING_BASE_RATIO and (
         low_base_level is None or ev.start_level <= low_base_level)
+    judged = (f"expected level ({basis}) {100 * ev.growth:+.0f}% (80%: {100 * ev.judged_lo80:+.0f}% to "
+              f"{100 * ev.judged_hi80:+.0f}%), trend line {100 * ev.trend_growth:+.0f}%, q={q:.3g}"
+              f"{' (count model)' if ev.counted else ''}{counted}")
+    if up and few:
+        return "uncertain", f"{gate}; {judged}"
     if up and low_base and ev.quad_t >= ACCEL_T:
         return "emerging", (f"×{ev.base_ratio:.1f} over the trend window, accelerating "
-                            f"(t={ev.quad_t:.1f}), q={q:.3g}")
+                            f"(t={ev.quad_t:.1f}), q={q:.3g}{counted}")
     material_up = ev.growth >= MATERIAL
     material_down = ev.growth <= -MATERIAL
-    judged = (f"expected level {100 * ev.growth:+.0f}% (80%: {100 * ev.judged_lo80:+.0f}% to "
-              f"{100 * ev.judged_hi80:+.0f}%), trend line {100 * ev.trend_growth:+.0f}%, q={q:.3g}")
     # Material: the trend line OR the headline moves demand by MATERIAL, the other agrees by at
     # least AGREE (a steady +11% headline with a +9.96% trend line is one rise, not two opinions).
     material_rise = max(ev.trend_growth, ev.growth) >= MATERIAL and min(ev.trend_growth, ev.growth) >= AGREE
@@ -98,10 +132,12 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     if up and material_rise and ev.judged_lo80 > 0:
         return "rising", judged
     if down and material_fall and ev.judged_hi80 < 0:
-        hl = ev.half_life[0]
         if hl is not None and hl <= SHORT_HALF_LIFE:
-            return "obsolescent", f"declining with half-life {hl:.0f} months; {judged}"
-        return "declining", judged
+            if marginal:
+                return "obsolescent", f"declining with half-life {hl:.0f} months; {judged}"
+            return "declining", (f"half-life {hl:.0f} months but still among the larger skills "
+                                 f"of the run (not obsolescent); {judged}")
+        return "declining", f"{hl_text}{judged}"
     if (up or down) and abs(ev.trend_growth) >= MATERIAL:
         return "uncertain", f"significant trend the forecast does not carry: {judged}"
     if (material_up and ev.growth_lo80 > 0) or (material_down and ev.growth_hi80 < 0):

@@ -4,8 +4,9 @@ The per-series work (``models.bucket``) can run anywhere; these steps need the w
 run once, on the gathered evidence, whatever engine ran the buckets:
 
 * ``q_value``: Benjamini-Hochberg across every series' trend-test p-value (``models.trend``);
-* the low-base level per scale kind: the ``outlook.LOW_BASE_QUANTILE`` quantile of current
-  levels among comparable (same kind, non-market) series;
+* the low-base and marginal levels per group of comparable series (same scale kind, source and
+  basis — ``group_key``; non-market): the ``outlook.LOW_BASE_QUANTILE`` and
+  ``outlook.MARGINAL_QUANTILE`` quantiles of their current levels;
 * the market's growth per (source, region), for the market-relative view;
 * the verdict of each series: ``models.outlook.classify`` with its q-value and low base.
 
@@ -33,36 +34,55 @@ class RunWide:
 
     q_values: np.ndarray
     low_base: dict[str, float] = field(default_factory=dict)
+    marginal: dict[str, float] = field(default_factory=dict)
     market_growth: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
-def gather(p_values: np.ndarray, kinds: Sequence[str | None], levels: np.ndarray,
+def group_key(kind: str | None, source: str | None, basis: str | None) -> str:
+    """Which series' levels compare: the same scale kind, source and basis (share | count | index)."""
+    return f"{kind or ''}|{source or ''}|{basis or ''}"
+
+
+def level_groups(evidence: pa.Table) -> list[str]:
+    """``group_key`` of every row of a bucket's evidence table."""
+    return [group_key(k, s, b) for k, s, b in zip(
+        evidence.column("ev_kind").to_pylist(), evidence.column("source").to_pylist(),
+        evidence.column("ev_basis").to_pylist(), strict=True)]
+
+
+def gather(p_values: np.ndarray, groups: Sequence[str | None], levels: np.ndarray,
            is_market: Sequence[bool]) -> RunWide:
-    """Benjamini-Hochberg over every p-value (NaN = not judged) and the low-base quantiles.
+    """Benjamini-Hochberg over every p-value (NaN = not judged) and the level quantiles.
 
     Args:
         p_values: each series' trend-test p-value (NaN when too short or without evidence).
-        kinds: each series' modelling-scale kind (``log`` / ``logit``; None without evidence).
+        groups: each series' ``group_key`` (None without evidence).
         levels: each series' current demand level (``Evidence.level_now``).
-        is_market: whole-market series (left out of the low-base quantiles).
+        is_market: whole-market series (left out of the quantiles).
     """
     q = trend.benjamini_hochberg(np.asarray(p_values, dtype=float))
     levels = np.asarray(levels, dtype=float)
-    kinds_arr = np.asarray([k or "" for k in kinds], dtype=object)
+    groups_arr = np.asarray([g or "" for g in groups], dtype=object)
     usable = ~np.asarray(is_market, dtype=bool) & np.isfinite(levels)
     low_base: dict[str, float] = {}
-    for kind in ("logit", "log"):
-        lv = levels[usable & (kinds_arr == kind)]
-        if lv.size:
-            low_base[kind] = float(np.quantile(lv, outlook.LOW_BASE_QUANTILE))
-    return RunWide(q_values=q, low_base=low_base)
+    marginal: dict[str, float] = {}
+    for g in sorted(set(groups_arr[usable].tolist())):
+        lv = levels[usable & (groups_arr == g)]
+        low_base[g] = float(np.quantile(lv, outlook.LOW_BASE_QUANTILE))
+        marginal[g] = float(np.quantile(lv, outlook.MARGINAL_QUANTILE))
+    return RunWide(q_values=q, low_base=low_base, marginal=marginal)
 
 
-def verdict(ev: Evidence | None, q: float, run: RunWide, *, min_history: int) -> tuple[str, str]:
-    """(status, reason) of one series from its evidence and the run-wide facts."""
+def verdict(ev: Evidence | None, q: float, run: RunWide, *, min_history: int,
+            group: str | None = None) -> tuple[str, str]:
+    """(status, reason) of one series from its evidence and the run-wide facts (``group``: its
+    ``group_key``; by default the key without a source)."""
     q_value = None if q is None or not math.isfinite(q) else float(q)
+    if ev is None:
+        return outlook.classify(ev, q_value, min_history=min_history)
+    g = group if group is not None else group_key(ev.kind, None, ev.basis)
     return outlook.classify(ev, q_value, min_history=min_history,
-                            low_base_level=run.low_base.get(ev.kind) if ev is not None else None)
+                            low_base_level=run.low_base.get(g), marginal_level=run.marginal.get(g))
 
 
 OUTLOOK_SCHEMA = {
@@ -73,7 +93,8 @@ OUTLOOK_SCHEMA = {
     "q_value": pl.Float64, "half_life_months": pl.Float64, "half_life_lower": pl.Float64,
     "half_life_upper": pl.Float64, "changepoint": pl.Date, "peak_ratio": pl.Float64,
     "market_relative_growth_pct": pl.Float64, "model": pl.String, "backtest_mase": pl.Float64,
-    "coverage_80": pl.Float64, "coverage_95": pl.Float64, "note": pl.String}
+    "coverage_80": pl.Float64, "coverage_95": pl.Float64, "note": pl.String,
+    "growth_basis": pl.String, "mentions_12m": pl.Float64}
 
 
 def _none(x: float | None) -> float | None:
@@ -102,9 +123,11 @@ def outlook_frame(evidence: pa.Table, q_values: np.ndarray, run: RunWide, *, hor
         "last_value", "forecast", "lower_80", "upper_80", "lower_95", "upper_95", "growth_pct",
         "p_value", "model", "backtest_mase", "coverage_80", "coverage_95", "notes"]).to_pydict()
     rows: list[dict] = []
+    groups = level_groups(evidence)
     for i, ev in enumerate(evidence_records(evidence)):
-        status, reason = verdict(ev, float(q_values[i]), run, min_history=min_history)
-        growth = cols["growth_pct"][i]
+        status, reason = verdict(ev, float(q_values[i]), run, min_history=min_history,
+                                 group=groups[i])
+        growth = cols["growth_pct"][i]  # of the published series (counts for counts)
         row = {"series_id": cols["series_id"][i], "status": status,
                "last_period": _month(cols["last_month"][i]), "last_value": _none(cols["last_value"][i]),
                "horizon": horizon, "growth_pct": growth, "growth_lower_80": None,
@@ -114,7 +137,11 @@ def outlook_frame(evidence: pa.Table, q_values: np.ndarray, run: RunWide, *, hor
                "peak_ratio": None, "market_relative_growth_pct": None, "model": cols["model"][i],
                "backtest_mase": cols["backtest_mase"][i], "coverage_80": cols["coverage_80"][i],
                "coverage_95": cols["coverage_95"][i],
-               "note": "; ".join([reason, cols["notes"][i]]) if cols["notes"][i] else reason}
+               "note": "; ".join([reason, cols["notes"][i]]) if cols["notes"][i] else reason,
+               "growth_basis": (ev.basis or None) if ev is not None else None,
+               "mentions_12m": _none(ev.mentions_12m) if ev is not None else None}
+        if ev is not None and ev.relative and growth is not None:
+            row["growth_pct"] = _none(100 * ev.growth)  # on the basis judged: share of postings
         for c in ("forecast", "lower_80", "upper_80", "lower_95", "upper_95"):
             row[c] = cols[c][i]
         judged = ev is not None and cols["n_months"][i] >= min_history and not ev.constant
@@ -133,7 +160,7 @@ def outlook_frame(evidence: pa.Table, q_values: np.ndarray, run: RunWide, *, hor
                 if ev.peak_index is not None:
                     row["changepoint"] = _month(cols["first_month"][i] + ev.peak_index)
         mg = run.market_growth.get((cols["source"][i], cols["region"][i]))
-        if mg is not None and growth is not None and not cols["is_market"][i]:
+        if mg is not None and growth is not None and not cols["is_market"][i]:  # counts vs market
             row["market_relative_growth_pct"] = growth - mg
         rows.append(row)
     return pl.DataFrame(rows, schema=OUTLOOK_SCHEMA)

@@ -32,6 +32,16 @@ Rules:
   Mann-Kendall autocorrelation factor). It brackets the headline growth and is published as
   ``growth_lower_80``/``growth_upper_80``. ``trend_growth`` is the trend line's own change to the
   horizon (materiality of the trend).
+* **Counts are evidence.** When the series carries mentions (counts; or a share with the month's
+  postings, mentions = share × postings) the trend over the window is also fitted as a GLM of the
+  mentions (``trend.count_trend``: binomial with the postings, else Poisson; HAC-robust errors).
+  The trend's p-value is the larger of the GLM's and the Mann-Kendall test's (both must hold: a
+  handful of mentions, or one burst of them, cannot make a trend significant), the trend line is
+  the GLM's slope and the judged interval uses the wider of the two slope standard errors.
+  ``mentions_12m`` and the mean mentions a month over the last 6 months (the volume gate of
+  ``models.outlook``) come from the same counts.
+* **Basis.** ``basis`` is what growth and the verdict are on: ``share`` (shares, and counts with
+  the month's postings), ``count`` or ``index``.
 """
 from __future__ import annotations
 
@@ -84,6 +94,10 @@ class Evidence:
     start_level: float = math.nan       # the same at the start of the trend window
     kind: str = ""                      # ``logit`` (shares) or ``log``: levels compare within a kind
     relative: bool = False              # a count series judged as its share of postings
+    basis: str = ""                     # share | count | index: what growth and the verdict are on
+    mentions_12m: float = math.nan      # postings mentioning the skill, last 12 months (NaN: no counts)
+    mentions_rate: float = math.nan     # mean mentions per month over the last 6 observed months
+    counted: bool = False               # trend test and judged interval from the GLM of the counts
 
 
 @dataclass
@@ -158,11 +172,37 @@ def _headline(prep: Prepared, H: int, notes: list[str]
     return mean, hw, "+".join(choice.members), choice
 
 
-def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> Evidence:
+def _counts(values: np.ndarray, totals: np.ndarray | None, measure: str, prep: Prepared,
+            is_market: bool) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Monthly mentions and, when known, the month's postings (exposure); (None, None) when the
+    series carries no counts (an index, or a share without the month's total)."""
+    if measure == "index" or is_market:
+        return None, None
+    tot = None if totals is None else np.asarray(totals, dtype=float)
+    if measure == "share":
+        if tot is None or not np.isfinite(tot[np.isfinite(values)]).any():
+            return None, None
+        return np.round(values * tot / 100.0), tot
+    return values, (tot if prep.relative else None)
+
+
+def _basis(measure: str, prep: Prepared) -> str:
+    return "share" if prep.relative or measure == "share" else measure
+
+
+def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray],
+              counts: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
+              basis: str = "") -> Evidence:
     z = prep.z
     n = z.size
     ev = Evidence(n_months=n, constant=prep.constant, kind=prep.kind, relative=prep.relative,
-                  all_zero=prep.all_zero)
+                  all_zero=prep.all_zero, basis=basis)
+    k, exposure = counts
+    ct = None
+    if k is not None:
+        window = slice(max(0, k.size - TREND_WINDOW), k.size)
+        ct = trend.count_trend(k[window], None if exposure is None else exposure[window])
+        ev.mentions_12m, ev.mentions_rate = ct.mentions_12m, ct.mentions_rate
     zl = float(np.mean(z[-LEVEL_MONTHS:]))
     ratio = _ratio_fn(prep)
     d = min(z_mean.size, DECISION_HORIZON) - 1
@@ -188,6 +228,14 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray]) -> 
     hl = trend.half_life(log_y, mk.inflation)
     ev.half_life = (hl.months, hl.lower, hl.upper)
     tb, tse = trend.ols_slope(log_y, mk.inflation)
+    if ct is not None and math.isfinite(ct.se):
+        # Counts are evidence: the trend must hold in the GLM of the mentions (a handful of
+        # mentions cannot make it significant) and in the rank test of the share (one burst of
+        # mentions cannot either); its interval is the wider of the two standard errors.
+        ev.counted = True
+        ev.p_value = max(mk.p_value, ct.p_value)
+        tb, tse = ct.slope, max(tse, ct.se)
+        ev.slope = ct.slope
     if math.isfinite(tse) and ev.growth > -1:  # a flat trend window has no trend to judge
         ev.trend_growth = math.exp(min(tb * (d + 1), 700.0)) - 1
         half = backtest.Z[80] * tse * (d + 1)
@@ -295,10 +343,16 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
         f_lo = np.where(hw[top] > 0, np.minimum(1.0, (z_mean - lo_c) / hw[top]), 1.0)
     f_hi, f_lo = np.clip(f_hi, 0.0, 1.0), np.clip(f_lo, 0.0, 1.0)
     zb = {lv: (z_mean - f_lo * hw[lv], z_mean + f_hi * hw[lv]) for lv in backtest.LEVELS}
+    counts = _counts(values, totals, measure, prep, is_market)
     if n >= min_history or prep.constant:
-        res.evidence = _evidence(prep, z_mean, {lv: hw[lv] for lv in backtest.LEVELS})
+        res.evidence = _evidence(prep, z_mean, {lv: hw[lv] for lv in backtest.LEVELS}, counts,
+                                 _basis(measure, prep))
     else:
-        res.evidence = Evidence(n_months=n, constant=False)
+        res.evidence = Evidence(n_months=n, constant=False, basis=_basis(measure, prep))
+        if counts[0] is not None:
+            ct = trend.count_trend(counts[0][-TREND_WINDOW:], None if counts[1] is None
+                                   else counts[1][-TREND_WINDOW:])
+            res.evidence.mentions_12m, res.evidence.mentions_rate = ct.mentions_12m, ct.mentions_rate
     zl = float(np.mean(prep.z[-LEVEL_MONTHS:]))
     floor = prep.floor
     if prep.relative:

@@ -9,10 +9,14 @@ References:
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import statsmodels.api as sm
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
 _Z975 = float(stats.norm.ppf(0.975))
 
@@ -61,21 +65,79 @@ def mann_kendall(x: np.ndarray) -> TrendTest:
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """BH-adjusted q-values (NaN stays NaN; monotone; capped at 1)."""
+    """BH-adjusted q-values (statsmodels ``multipletests``, ``fdr_bh``; NaN stays NaN)."""
     p = np.asarray(p, dtype=float)
     q = np.full(p.shape, np.nan)
     ok = np.isfinite(p)
-    m = int(ok.sum())
-    if m == 0:
+    if not ok.any():
         return q
-    pv = p[ok]
-    order = np.argsort(pv, kind="stable")
-    ranked = pv[order] * m / np.arange(1, m + 1)
-    adj = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(adj, 1.0)
-    q[ok] = out
+    q[ok] = multipletests(p[ok], method="fdr_bh")[1]
     return q
+
+
+@dataclass(frozen=True)
+class CountTrend:
+    """Trend of mention counts from a GLM: ``slope`` per month on the log-odds (binomial, with
+    the month's postings) or log (Poisson) scale, its robust standard error ``se`` and the
+    two-sided ``p_value``; ``mentions_rate``: mean mentions per month over the last
+    ``VOLUME_MONTHS`` observed months; ``mentions_12m``: mentions over the last 12 months."""
+
+    p_value: float
+    slope: float
+    se: float
+    mentions_rate: float
+    mentions_12m: float
+
+
+VOLUME_MONTHS = 6
+
+
+def count_trend(counts: np.ndarray, exposure: np.ndarray | None) -> CountTrend:
+    """Log-linear trend of monthly mention counts (statsmodels GLM).
+
+    With ``exposure`` (postings that month) a binomial GLM of mentions out of postings, else a
+    Poisson GLM. Standard errors are heteroskedasticity-and-autocorrelation robust (HAC sandwich,
+    Newey-West lags ``floor(4 (n/100)^(2/9))``, small-sample corrected, t reference): they absorb
+    over-dispersion (mentions cluster by employer and month) and serial correlation, so a count
+    series is not "significant" just because it has many postings. Months without a count
+    (NaN) are left out. No mention at all, or every posting a mention: p = 1 (no trend to test).
+    """
+    k = np.asarray(counts, dtype=float)
+    ok = np.isfinite(k)
+    if exposure is not None:
+        e = np.asarray(exposure, dtype=float)
+        ok &= np.isfinite(e) & (e > 0)
+    t = np.arange(k.size, dtype=float)
+    kk = np.maximum(k[ok], 0.0)
+    recent = kk[-VOLUME_MONTHS:]
+    rate = float(recent.mean()) if recent.size else math.nan
+    last12 = k[-12:]
+    m12 = float(np.nansum(np.maximum(last12, 0.0)))
+    n = int(ok.sum())
+    nothing = CountTrend(1.0, 0.0, math.inf, rate, m12)
+    if n < 6 or kk.sum() <= 0:
+        return nothing
+    X = np.column_stack([np.ones(n), (t[ok] - t[ok].mean()) / 12.0])
+    lags = max(1, int(4 * (n / 100.0) ** (2.0 / 9.0)))
+    if exposure is not None:
+        ee = np.maximum(np.asarray(exposure, dtype=float)[ok], kk)
+        if np.all(kk >= ee):
+            return nothing
+        model = sm.GLM(np.column_stack([kk, ee - kk]), X, family=sm.families.Binomial())
+    else:
+        model = sm.GLM(kk, X, family=sm.families.Poisson())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
+                            use_t=True)
+        b, se = float(fit.params[1]) / 12.0, float(fit.bse[1]) / 12.0
+        p = float(fit.pvalues[1])
+    except (ValueError, np.linalg.LinAlgError, PerfectSeparationError):
+        return nothing
+    if not (math.isfinite(b) and math.isfinite(se) and math.isfinite(p)):
+        return nothing
+    return CountTrend(min(1.0, p), b, se, rate, m12)
 
 
 @dataclass(frozen=True)

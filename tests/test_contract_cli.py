@@ -31,7 +31,8 @@ from tests.conftest import real_file
 OUTLOOK_COLUMNS = ["skill", "category", "source", "region", "occupation", "status", "last_period",
                    "last_value", "horizon", "forecast", "lower_80", "upper_80", "lower_95",
                    "upper_95", "growth_pct", "p_value", "q_value", "half_life_months",
-                   "changepoint", "model", "backtest_mase", "coverage_80"]
+                   "changepoint", "model", "backtest_mase", "coverage_80", "growth_basis",
+                   "growth_lower_80", "growth_upper_80", "mentions_12m"]
 FORECAST_COLUMNS = ["skill", "source", "region", "occupation", "period", "mean", "lower_80",
                     "upper_80", "lower_95", "upper_95"]
 SERIES_COLUMNS = ["skill", "category", "source", "region", "occupation", "measure", "period",

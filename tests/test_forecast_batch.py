@@ -55,7 +55,12 @@ def test_market_relative_growth_is_skill_minus_market(run_db: tuple[Path, int]) 
     out = _outlook(path, run_id)
     market = out.filter(pl.col("skill") == store.MARKET_SKILL)["growth_pct"][0]
     row = out.filter(pl.col("skill") == "Flatskill")
-    assert row["market_relative_growth_pct"][0] == pytest.approx(row["growth_pct"][0] - market)
+    # growth_pct of a count series with totals is on its share of postings; in counts the skill
+    # grows by (1 + share growth)(1 + market growth) − 1, minus the market's growth
+    g = row["growth_pct"][0] / 100
+    assert row["growth_basis"][0] == "share"
+    assert row["market_relative_growth_pct"][0] == pytest.approx(100 * g * (1 + market / 100),
+                                                                 abs=1.0)
 
 
 def test_as_of_uses_only_data_up_to_that_month(tmp_path: Path) -> None:

@@ -7,11 +7,8 @@ import polars as pl
 import pytest
 
 from tests.forecast_fixtures import build_db, run_cli
+from tests.test_contract_cli import OUTLOOK_COLUMNS
 
-OUTLOOK_COLUMNS = ["skill", "category", "source", "region", "occupation", "status", "last_period",
-                   "last_value", "horizon", "forecast", "lower_80", "upper_80", "lower_95", "upper_95",
-                   "growth_pct", "p_value", "q_value", "half_life_months", "changepoint", "model",
-                   "backtest_mase", "coverage_80"]
 FORECAST_COLUMNS = ["skill", "source", "region", "occupation", "period", "mean", "lower_80",
                     "upper_80", "lower_95", "upper_95"]
 
