@@ -200,7 +200,7 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray],
     k, exposure = counts
     ct = None
     if k is not None:
-        window = slice(max(0, k.size - TREND_WINDOW), k.size)
+        window = slice(max(0, k.size - fast.TREND_WINDOW), k.size)
         ct = trend.count_trend(k[window], None if exposure is None else exposure[window])
         ev.mentions_12m, ev.mentions_rate = ct.mentions_12m, ct.mentions_rate
     zl = float(np.mean(z[-LEVEL_MONTHS:]))
@@ -350,8 +350,8 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
     else:
         res.evidence = Evidence(n_months=n, constant=False, basis=_basis(measure, prep))
         if counts[0] is not None:
-            ct = trend.count_trend(counts[0][-TREND_WINDOW:], None if counts[1] is None
-                                   else counts[1][-TREND_WINDOW:])
+            ct = trend.count_trend(counts[0][-fast.TREND_WINDOW:], None if counts[1] is None
+                                   else counts[1][-fast.TREND_WINDOW:])
             res.evidence.mentions_12m, res.evidence.mentions_rate = ct.mentions_12m, ct.mentions_rate
     zl = float(np.mean(prep.z[-LEVEL_MONTHS:]))
     floor = prep.floor

@@ -150,7 +150,8 @@ def test_levels_compare_within_groups_only() -> None:
     subject = _collapsed(level_now=0.06)
     others = [_rising(n_months=12, level_now=(i + 1) / 1000) for i in range(100)]
     groups = ["a"] + ["b"] * 100
-    assert statuses([subject, *others], groups)[0] == "obsolescent"  # alone in its group: nothing larger to compare with
+    # alone in its group: nothing larger to compare with
+    assert statuses([subject, *others], groups)[0] == "obsolescent"
 
 
 @pytest.mark.parametrize("name", ["FDR", "MATERIAL", "AGREE", "SHORT_HALF_LIFE", "WIDE_RATIO",
