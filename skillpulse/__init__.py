@@ -4,7 +4,7 @@ One import package assembled from the repository's top-level folders:
 
     skillpulse.data        settings, DuckDB store, SQL loader, ingest adapters, taxonomy, demo data
     skillpulse.models      forecasting, backtests, outlook, batch runs, L&D planning (never imports Dash)
-    skillpulse.services    use cases both faces call (catalogue triage, gap plans, extraction)
+    skillpulse.services    use cases both faces call (triage, gap plans, extraction, changes, alerts, brief)
     skillpulse.dashboard   the Dash app and the ``skillpulse`` command line
     skillpulse.sql         every SQL statement, loaded by name
 """
