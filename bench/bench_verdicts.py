@@ -58,7 +58,7 @@ def demo_confusion(tmp: Path) -> None:
         upsert_taxonomy(con, demo.taxonomy_frame(truth).with_columns(
             pl.lit("").alias("aliases"), pl.lit("").alias("description")))
         ingest_frame(con, frame, source_file="demo", sha256="verdicts", fmt="demo")
-    run = batch.run_forecast(db, horizon=24, jobs=2, progress=False)
+    run = batch.run_forecast(db, horizon=24, jobs=2)
     out = outlook(db, run).join(truth.select("skill", "lifecycle"), on="skill", how="inner")
     cm = (out.group_by("lifecycle", "status").len()
           .pivot(on="status", index="lifecycle", values="len").fill_null(0))
@@ -105,7 +105,7 @@ def hn_verdicts(tmp: Path) -> None:
     wide = frame.select("skill", "period", "value")
     for as_of in (dt.date(2017, 12, 1), dt.date(2019, 12, 1), dt.date(2021, 12, 1),
                   dt.date(2024, 5, 1)):
-        run = batch.run_forecast(db, horizon=24, as_of=as_of, jobs=2, progress=False)
+        run = batch.run_forecast(db, horizon=24, as_of=as_of, jobs=2)
         out = outlook(db, run)
         print(f"\nHN who-is-hiring shares as of {as_of:%Y-%m} ({out.height} terms): "
               + ", ".join(f"{s} {n}" for s, n in out.group_by("status").len().sort("len", descending=True)

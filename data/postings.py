@@ -55,7 +55,6 @@ import concurrent.futures as cf
 import datetime as dt
 import functools
 import os
-import sys
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -69,6 +68,7 @@ from skillpulse.data.errors import InputError
 from skillpulse.data.extract import Matcher, init_worker, worker_extract
 from skillpulse.data.pool import process_pool
 from skillpulse.data.postings_read import CHUNK_ROWS, EXTRACT_REQUIRED, read_postings
+from skillpulse.data.progress import Progress
 from skillpulse.data.store import MARKET_SKILL
 from skillpulse.data.taxonomy_io import db_triples, ensure_default_taxonomy
 
@@ -290,20 +290,8 @@ class _DaskExtractor(_Extractor):
         self.client.cancel(self.triples)
 
 
-def _progress(enabled: bool, label: str) -> Any:
-    if not enabled or not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"),
-                   TextColumn("{task.completed:,} rows"), TimeElapsedColumn(), transient=True)
-    bar.start()
-    bar.add_task(f"extracting skills from {label}", total=None)
-    return bar
-
-
 def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, source: str | None = None,
-                      progress: bool = False, jobs: int | None = None,
+                      progress: Progress | None = None, jobs: int | None = None,
                       chunk_rows: int = CHUNK_ROWS, client: Any = None
                       ) -> tuple[pl.DataFrame, dict[str, Any]]:
     """Read a postings file and count monthly skill mentions per segment (see module docstring).
@@ -313,6 +301,7 @@ def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, sourc
     skills (default: 2 on a multi-core machine for files over 32 MB, else in-process); with a
     Dask ``client`` (``--engine dask``) the cluster's workers extract them instead. Reading,
     de-duplication and counting stay here, so the counts are the same whoever extracts.
+    ``progress`` is called with the postings read so far (the total is unknown while streaming).
     Returns ``(frame, stats)``.
     """
     path = Path(path)
@@ -326,7 +315,6 @@ def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, sourc
     stats = _Stats()
     agg = _Aggregator()
     extractor = _DaskExtractor(triples, client) if client is not None else _Extractor(triples, jobs)
-    bar = _progress(progress, path.name)
     try:
         pending: tuple[pl.DataFrame, Any] | None = None
         for chunk in chunks:
@@ -335,14 +323,12 @@ def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, sourc
             if pending is not None:
                 agg.add(pending[0], extractor.result(pending[1]), stats)
             pending = (df.drop("_text"), handle) if handle is not None else None
-            if bar is not None:
-                bar.update(bar.task_ids[0], completed=stats.rows)
+            if progress is not None:
+                progress(stats.rows, None)
         if pending is not None:
             agg.add(pending[0], extractor.result(pending[1]), stats)
     finally:
         extractor.close()
-        if bar is not None:
-            bar.stop()
     if stats.rows and stats.skipped_bad_date > MAX_BAD_DATE_SHARE * stats.rows:
         raise InputError(f"{stats.skipped_bad_date:,} of {stats.rows:,} postings have a missing or "
                          "unparseable date; expected YYYY-MM-DD, an ISO date-time or YYYY-MM",

@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 from skillpulse.data import store
 from skillpulse.data.cluster import dask_client
 from skillpulse.data.errors import UsageError
+from skillpulse.data.progress import Progress
 from skillpulse.data.settings import Settings, get_settings
 from skillpulse.data.sqlfiles import load_sql
 from skillpulse.models import engines, runwide
@@ -206,12 +207,6 @@ class Spool:
                               np.concatenate([p[3] for p in parts]))
 
 
-def _progress(enabled: bool):  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-    return Progress(TextColumn("forecasting"), BarColumn(), MofNCompleteColumn(), TextColumn("buckets"),
-                    TimeRemainingColumn(), disable=not enabled, transient=True)
-
-
 def _engine_results(buckets: Iterator[tuple[int, pa.Table]], *, engine: str, jobs: int,
                     scheduler: str | None, serial: bool, horizon: int, settings: Settings
                     ) -> Iterator[tuple[int, BucketOutput]]:
@@ -272,7 +267,7 @@ def publish(db_path: str | Path, spool: Spool, run: runwide.RunWide, *, as_of: d
 
 
 def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | None = None,
-                 jobs: int | None = None, progress: bool = True, settings: Settings | None = None,
+                 jobs: int | None = None, progress: Progress | None = None, settings: Settings | None = None,
                  engine: str = "local", scheduler: str | None = None,
                  bucket_size: int | None = None) -> int:
     """Forecast, backtest and classify every series; publish one run. Returns its run_id.
@@ -283,7 +278,8 @@ def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | Non
         as_of: use only observations up to this month (the "what would we have said then" view).
         jobs: worker processes (default: CPU count; 1 = in this process). With ``dask`` and no
             scheduler: the LocalCluster's workers.
-        progress: show a progress bar (over buckets) on a terminal.
+        progress: called with (buckets done, buckets) as buckets finish (``data.progress.Bar``
+            draws it; the model itself never draws).
         engine: ``local`` (this machine) or ``dask`` (``skillpulse[dask]``).
         scheduler: a running ``dask scheduler``'s address (default: start a LocalCluster).
         bucket_size: series per bucket (default ``BUCKET_SIZE``).
@@ -312,14 +308,14 @@ def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | Non
                     paths, growth = market_paths(out.evidence)
                 rest = meta.filter(~is_mkt)
                 serial = engine == "local" and (jobs <= 1 or rest.height < IN_PROCESS_BELOW)
-                with _progress(progress and settings.progress) as bar:
-                    task = bar.add_task("forecast", total=-(-rest.height // size))
-                    buckets = iter_buckets(cur, rest, as_of=as_of, bucket_size=size, market=paths)
-                    for idx, out in _engine_results(buckets, engine=engine, jobs=jobs,
-                                                    scheduler=scheduler, serial=serial,
-                                                    horizon=horizon, settings=settings):
-                        spool.put(idx, out)
-                        bar.advance(task)
+                total = -(-rest.height // size)
+                buckets = iter_buckets(cur, rest, as_of=as_of, bucket_size=size, market=paths)
+                results = _engine_results(buckets, engine=engine, jobs=jobs, scheduler=scheduler,
+                                          serial=serial, horizon=horizon, settings=settings)
+                for done, (idx, out) in enumerate(results, start=1):
+                    spool.put(idx, out)
+                    if progress:
+                        progress(done, total)
             finally:
                 cur.close()
         if not spool.rows or sum(spool.rows.values()) == 0:

@@ -220,7 +220,7 @@ def bench_db(path: str | Path, *, n_skills: int, segments: int, months: int = 12
 def add_run(path: str | Path, *, as_of: dt.date | None = None, real_forecast: bool = True) -> int:
     """Publish one more forecast run (real batch when asked and available, else synthetic)."""
     if real_forecast:
-        return int(run_forecast(str(path), horizon=24, as_of=as_of, progress=False))
+        return int(run_forecast(str(path), horizon=24, as_of=as_of))
     with store.write(path) as con:
         return synthesize_run(con, as_of=as_of)
 

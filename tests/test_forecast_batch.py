@@ -16,7 +16,7 @@ from tests.forecast_fixtures import build_db, read_table
 @pytest.fixture(scope="module")
 def run_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     path = build_db(tmp_path_factory.mktemp("fc") / "fc.duckdb")
-    run_id = batch.run_forecast(path, horizon=12, jobs=1, progress=False)
+    run_id = batch.run_forecast(path, horizon=12, jobs=1)
     return path, run_id
 
 
@@ -65,7 +65,7 @@ def test_market_relative_growth_is_skill_minus_market(run_db: tuple[Path, int]) 
 
 def test_as_of_uses_only_data_up_to_that_month(tmp_path: Path) -> None:
     path = build_db(tmp_path / "asof.duckdb")
-    run_id = batch.run_forecast(path, horizon=6, as_of=dt.date(2019, 6, 1), jobs=1, progress=False)
+    run_id = batch.run_forecast(path, horizon=6, as_of=dt.date(2019, 6, 1), jobs=1)
     out = _outlook(path, run_id)
     assert out["last_period"].max() == dt.date(2019, 6, 1)
     fc = read_table(path, "SELECT min(period) AS p FROM forecast WHERE run_id = $r", r=run_id)
@@ -90,7 +90,7 @@ def test_failed_run_leaves_the_database_unchanged(tmp_path: Path, monkeypatch: p
 
     monkeypatch.setattr(store, "execute", fail_on_backtest)
     with pytest.raises(RuntimeError, match="simulated"):
-        batch.run_forecast(path, horizon=6, jobs=1, progress=False)
+        batch.run_forecast(path, horizon=6, jobs=1)
     assert calls["n"] >= 3  # run, forecast and outlook rows were inserted before the failure
     assert Path(store.resolve(path)) == before
     n = read_table(path, "SELECT (SELECT count(*) FROM forecast_run) + (SELECT count(*) FROM forecast)"
@@ -100,9 +100,14 @@ def test_failed_run_leaves_the_database_unchanged(tmp_path: Path, monkeypatch: p
 
 def test_pool_and_in_process_runs_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = build_db(tmp_path / "pool.duckdb")
-    serial = batch.run_forecast(path, horizon=6, jobs=1, progress=False)
+    serial = batch.run_forecast(path, horizon=6, jobs=1)
     monkeypatch.setattr(batch, "IN_PROCESS_BELOW", 0)
-    pooled = batch.run_forecast(path, horizon=6, jobs=2, bucket_size=2, progress=False)
+    reported: list[tuple[int, int | None]] = []
+    pooled = batch.run_forecast(path, horizon=6, jobs=2, bucket_size=2,
+                                progress=lambda done, total: reported.append((done, total)))
+    # the model reports progress through the callback: one call per finished bucket
+    assert reported and [d for d, _ in reported] == list(range(1, len(reported) + 1))
+    assert {t for _, t in reported} == {len(reported)}
     for sql in ("SELECT * EXCLUDE (run_id) FROM forecast WHERE run_id = $r ORDER BY ALL",
                 "SELECT * EXCLUDE (run_id) FROM outlook WHERE run_id = $r ORDER BY ALL",
                 "SELECT * EXCLUDE (run_id) FROM backtest WHERE run_id = $r ORDER BY ALL"):
@@ -130,7 +135,7 @@ def test_as_of_before_any_data_is_a_usage_error(tmp_path: Path) -> None:
 
     path = build_db(tmp_path / "early.duckdb")
     with pytest.raises(UsageError, match="no observations up to 2001-01"):
-        batch.run_forecast(path, as_of=dt.date(2001, 1, 1), jobs=1, progress=False)
+        batch.run_forecast(path, as_of=dt.date(2001, 1, 1), jobs=1)
 
 
 def test_status_agrees_with_the_stored_growth_interval(run_db: tuple[Path, int]) -> None:

@@ -51,7 +51,7 @@ def _latest_run(path: Path) -> int:
 def db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """A small database and its reference run (in this process, one series per bucket)."""
     path = build_db(tmp_path_factory.mktemp("engines") / "engines.duckdb")
-    return path, batch.run_forecast(path, horizon=6, jobs=1, bucket_size=1, progress=False)
+    return path, batch.run_forecast(path, horizon=6, jobs=1, bucket_size=1)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_bucket_function_is_pure_and_keeps_the_evidence(db: tuple[Path, int]) ->
 def test_local_pool_publishes_the_same_run(db: tuple[Path, int], monkeypatch: pytest.MonkeyPatch) -> None:
     path, reference = db
     monkeypatch.setattr(batch, "IN_PROCESS_BELOW", 0)
-    pooled = batch.run_forecast(path, horizon=6, jobs=2, bucket_size=2, progress=False)
+    pooled = batch.run_forecast(path, horizon=6, jobs=2, bucket_size=2)
     _assert_same_run(path, reference, pooled)
 
 
@@ -170,8 +170,7 @@ def test_a_failing_bucket_publishes_nothing(db: tuple[Path, int], cluster: str,
     before = (store.resolve(path), _latest_run(path))
     monkeypatch.setattr(bucket, "forecast_bucket", functools.partial(_fail_for, series_id=_some_series(path)))
     with pytest.raises(engines.BucketFailed, match="simulated"):
-        batch.run_forecast(path, horizon=6, engine="dask", scheduler=cluster, bucket_size=2,
-                           progress=False)
+        batch.run_forecast(path, horizon=6, engine="dask", scheduler=cluster, bucket_size=2)
     assert (store.resolve(path), _latest_run(path)) == before
 
 
@@ -180,8 +179,7 @@ def test_a_lost_workers_bucket_is_run_again(db: tuple[Path, int], cluster: str, 
     path, reference = db
     marker = tmp_path / "died"
     monkeypatch.setattr(bucket, "forecast_bucket", functools.partial(_die_once, marker=str(marker)))
-    run = batch.run_forecast(path, horizon=6, engine="dask", scheduler=cluster, bucket_size=2,
-                             progress=False)
+    run = batch.run_forecast(path, horizon=6, engine="dask", scheduler=cluster, bucket_size=2)
     assert marker.exists()  # a worker did die
     _assert_same_run(path, reference, run)
 

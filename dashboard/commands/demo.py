@@ -22,6 +22,7 @@ from skillpulse.data.demo_samples import write_samples
 from skillpulse.data.errors import DatabaseError, UsageError
 from skillpulse.data.ingest.load import ingest_frame
 from skillpulse.data.postings import postings_to_frame
+from skillpulse.data.progress import Bar
 from skillpulse.data.skills import upsert_taxonomy
 from skillpulse.data.tables import write_table
 from skillpulse.data.taxonomy_io import ensure_default_taxonomy
@@ -42,7 +43,7 @@ def _ingest_postings(con, db: Path, seed: int, echo) -> dict:  # type: ignore[no
     path = _postings_path(db)
     postings = generate_postings(N_POSTINGS, seed, START, POSTINGS_MONTHS)
     write_table(postings, str(path), "csv")
-    frame, skipped = postings_to_frame(path, con, source=POSTINGS_SOURCE, progress=False)
+    frame, skipped = postings_to_frame(path, con, source=POSTINGS_SOURCE)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     stats = ingest_frame(con, frame, source_file=str(path), sha256=digest, fmt="postings")
     echo(f"  postings path: {len(postings):,} postings in {path.name} → {stats['rows']:,} observations in "
@@ -97,7 +98,8 @@ def build_demo(db: str | Path, *, seed: int = 7, progress: bool = False, echo=cl
         postings = _ingest_postings(con, db, seed, echo)
     timings["ingest"] = time.perf_counter() - t1
     t2 = time.perf_counter()
-    run_id = run_forecast(str(db), progress=progress)
+    with Bar("forecasting", enabled=progress, unit="buckets", total=0) as bar:
+        run_id = run_forecast(str(db), progress=bar)
     timings["forecast"] = time.perf_counter() - t2
     echo(f"  forecast: run {run_id} in {timings['forecast']:.1f} s")
     courses, inventory = write_samples(db, truth, seed=seed)

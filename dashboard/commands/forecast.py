@@ -6,6 +6,7 @@ import datetime as dt
 import click
 from skillpulse.dashboard.commands.common import db_option
 from skillpulse.data.errors import UsageError
+from skillpulse.data.progress import Bar
 from skillpulse.data.settings import get_settings
 
 
@@ -102,7 +103,8 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None, eng
     month = parse_month(as_of)
     # The whole run holds the writer lock: an ingest started meanwhile waits (and says so)
     # instead of publishing data this run would silently lack.
-    with store.exclusive(db, "a forecast run"):
-        run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=True,
+    with store.exclusive(db, "a forecast run"), \
+            Bar("forecasting", enabled=get_settings().progress, unit="buckets", total=0) as bar:
+        run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=bar,
                               engine=engine, scheduler=scheduler, bucket_size=bucket_size)
     click.echo(f"forecast run {run_id} written to {db}", err=True)

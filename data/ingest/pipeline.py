@@ -9,10 +9,10 @@ all-duplicate call publishes nothing, and again inside the transaction).
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
+import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +33,8 @@ from skillpulse.data.ingest.indeed import parse_indeed
 from skillpulse.data.ingest.load import add_aliases, already_ingested, ingest_frame, known_hashes
 from skillpulse.data.ingest.long import parse_long
 from skillpulse.data.ingest.readers import check_path, read_header, read_table, sha256_file
+from skillpulse.data.postings import postings_to_frame
+from skillpulse.data.progress import Bar
 from skillpulse.data.settings import Settings, get_settings
 from skillpulse.data.skills import resolve_names, upsert_taxonomy
 from skillpulse.data.store import query
@@ -139,15 +141,9 @@ def _parse(path: Path, label: str, fmt: str, *, source: str | None, measure: str
 
 def _postings(path: Path, con: Any, *, source: str | None, progress: bool, client: Any = None
               ) -> Parsed:
-    try:
-        mod = importlib.import_module("skillpulse.data.postings")
-    except ModuleNotFoundError as exc:
-        if exc.name != "skillpulse.data.postings":
-            raise
-        raise UsageError("the postings format is not available in this installation "
-                         "(module data.postings is missing)") from exc
-    extra = {"client": client} if client is not None else {}  # --engine dask only
-    frame, stats = mod.postings_to_frame(path, con, source=source, progress=progress, **extra)
+    with Bar(f"extracting skills from {path.name}", enabled=progress and sys.stderr.isatty(),
+             unit="rows") as bar:
+        frame, stats = postings_to_frame(path, con, source=source, progress=bar, client=client)
     notes = [", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in stats.items())
              ] if stats else []
     rows_read = stats.get("rows", frame.height) if isinstance(stats, dict) else frame.height
@@ -193,41 +189,6 @@ def _check_measure(fmt: str, measure: str | None, label: str) -> None:
                          f"values are {article} {fixed}; drop --measure or pass --format long")
 
 
-class _Progress:
-    """A rich progress bar on a terminal (one step per stage per file), silent otherwise."""
-
-    def __init__(self, enabled: bool, total: int) -> None:
-        self._bar: Any = None
-        self._task: Any = None
-        if enabled:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                                 transient=True)
-            self._task = self._bar.add_task("ingest", total=total)
-
-    @contextlib.contextmanager
-    def running(self) -> Iterator[_Progress]:
-        if self._bar is None:
-            yield self
-            return
-        with self._bar:
-            yield self
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-
-    def step(self, description: str) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, description=description)
-
-    def advance(self) -> None:
-        if self._bar is not None:
-            self._bar.advance(self._task)
-
-
 def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "auto",
                  source: str | None = None, measure: str | None = None, progress: bool = False,
                  settings: Settings | None = None,
@@ -259,10 +220,10 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
         require_dask()
     db_path = Path(db)
     files = [(check_path(p), str(p)) for p in paths]
-    bar = _Progress(progress and fmt != "postings", total=len(files) * len(STAGES))
+    bar = Bar("ingest", enabled=progress and fmt != "postings", total=len(files) * len(STAGES))
     results: list[FileResult] = []
     todo: list[_Todo] = []
-    with bar.running(), ThreadPoolExecutor(max_workers=1) as hasher:
+    with bar, ThreadPoolExecutor(max_workers=1) as hasher:
         live = _live_hashes(db_path)
         # Hashing runs in the background while files are parsed (hashlib releases the GIL). When
         # the store already holds batches, each file's hash is awaited before parsing it, so a
@@ -277,7 +238,7 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
                                  f"posted_at, description); found keys {', '.join(header[:8])}; "
                                  "save demand series as CSV or Parquet", file=label, row=1)
             if file_fmt == "postings":
-                bar.close()  # data.postings shows its own bar; two rich live displays cannot nest
+                bar.stop()  # data.postings shows its own bar; two rich live displays cannot nest
             _check_measure(file_fmt, measure, label)
             result.fmt = file_fmt
             todo.append(_Todo(path, label, "", file_fmt, result, hasher.submit(sha256_file, path),
@@ -289,7 +250,7 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
                 bar.advance()
                 continue
             if item.fmt != "postings":  # postings are read inside the write (taxonomy needed)
-                bar.step(f"reading {item.path.name}")
+                bar.describe(f"reading {item.path.name}")
                 item.parsed = _parse(item.path, item.label, item.fmt, source=source,
                                      measure=measure, settings=settings, header=item.header)
                 item.result.fmt = item.parsed.fmt
@@ -311,7 +272,7 @@ def ingest_files(paths: Sequence[str | Path], db: str | Path, *, fmt: str = "aut
     return summary
 
 
-def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress,
+def _write(db: Path, todo: list[_Todo], settings: Settings, bar: Bar,
            summary: IngestSummary, *, source: str | None, progress: bool,
            say: Callable[[str], None], client: Any = None) -> None:
     """Load the files in one transaction; fills ``summary``'s call-wide figures (distinct skills,
@@ -321,7 +282,7 @@ def _write(db: Path, todo: list[_Todo], settings: Settings, bar: _Progress,
         ensure_default_taxonomy(con)
         for job in todo:
             path, label, sha, result = job.path, job.label, job.sha, job.result
-            bar.step(f"writing {path.name}")
+            bar.describe(f"writing {path.name}")
             if already_ingested(con, sha):
                 result.skipped = "already ingested"
                 say(f"{label}: already ingested (same content); skipped")
