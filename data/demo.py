@@ -196,7 +196,8 @@ def _log_curves(life: np.ndarray, pairs: list[tuple[int, int]], months: int,
     tau = t / 12.0
     T = months - 1
     end_tau = T / 12.0
-    log_level = rng.uniform(*np.log(LEVEL_RANGE), n)  # share at the end (or the peak)
+    lo, hi = np.log(LEVEL_RANGE)
+    log_level = rng.uniform(float(lo), float(hi), n)  # share at the end (or the peak)
     out = np.empty((n, months))
     first = np.zeros(n, dtype=int)
     for k in range(n):
