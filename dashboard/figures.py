@@ -34,7 +34,33 @@ _PUOR = list(plotly.colors.diverging.PuOr)
 _DIVERGING = [[i / (len(_PUOR) - 1), c] for i, c in enumerate(_PUOR)]
 
 
+# Trace properties that hold data (skill, category, person names), never our own markup. plotly.js
+# renders a subset of HTML in them (links, styles), so ``<``, ``>`` and ``&`` are escaped; plotly
+# shows the entities as the characters, so names look the same. Hover templates and titles that
+# embed a name escape it where they are built (``escape_markup``).
+_DATA_KEYS = ("name", "legendgroup", "x", "y", "text", "hovertext", "customdata", "labels", "ids")
+
+
+def escape_markup(text: str) -> str:
+    """``text`` with ``&``, ``<`` and ``>`` as entities: shown as written, never as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape_markup(value) if any(c in value for c in "&<>") else value
+    if isinstance(value, list | tuple):
+        return [_escaped(v) for v in value]
+    return value
+
+
+def safe_traces(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The traces with every data-derived string escaped (see ``_DATA_KEYS``)."""
+    return [{k: (_escaped(v) if k in _DATA_KEYS else v) for k, v in trace.items()} for trace in data]
+
+
 def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    data = safe_traces(data)
     try:
         return go.Figure({"data": data, "layout": layout}, _validate=False)
     except TypeError:  # a plotly without the private switch: validate (slower, same figure)
@@ -51,8 +77,8 @@ def _layout(*, title: str | None = None, y_title: str | None = None, height: int
         "xaxis": dict(_AXIS),
         "yaxis": {**_AXIS, **({"title": {"text": y_title}} if y_title else {})},
     }
-    if title:
-        layout["title"] = {"text": title, "x": 0.01, "font": {"size": 17}}
+    if title:  # titles may name skills
+        layout["title"] = {"text": escape_markup(title), "x": 0.01, "font": {"size": 17}}
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(layout.get(key), dict):
             layout[key] = {**layout[key], **value}
@@ -76,7 +102,7 @@ def empty_figure(message: str, height: int = 320) -> go.Figure:
     """A blank figure that says why it is blank."""
     return _figure([], _layout(
         height=height, xaxis={"visible": False}, yaxis={"visible": False},
-        annotations=[{"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
+        annotations=[{"text": escape_markup(message), "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
                       "yref": "paper", "font": {"size": 16, "color": "#555"}}]))
 
 
@@ -138,7 +164,8 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
                                  "line": {"color": colour, "width": 1.2, "dash": dash},
                                  "opacity": 0.8, "legendgroup": f"{label} {earlier_name}",
                                  "showlegend": col == "mean", "name": f"{label}: {earlier_name}",
-                                 "hovertemplate": f"{earlier_name} {name} %{{y:.3g}}<extra></extra>"})
+                                 "hovertemplate": f"{escape_markup(earlier_name)} {name} %{{y:.3g}}"
+                                                  "<extra></extra>"})
         cp = changepoints.get(label)
         if cp is not None:
             at = h.filter(pl.col("period") == cp)
@@ -148,7 +175,7 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
                     "legendgroup": label, "showlegend": False, "name": f"{label} changepoint",
                     "marker": {"symbol": "diamond", "size": 12, "color": colour,
                                "line": {"color": "white", "width": 1.5}},
-                    "hovertemplate": f"changepoint {cp:%Y-%m}<extra>{label}</extra>"})
+                    "hovertemplate": f"changepoint {cp:%Y-%m}<extra>{escape_markup(label)}</extra>"})
     extra: dict[str, Any] = {"yaxis": {"rangemode": "tozero"}}
     if as_of is not None and forecast.height:
         iso = as_of.isoformat()

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 if TYPE_CHECKING:
     import polars as pl
@@ -177,7 +177,8 @@ def explorer_search(state: ExplorerState) -> str:
         pairs.append(("run", str(state.run)))
     if state.compare is not None:
         pairs.append(("compare", str(state.compare)))
-    return "?" + urlencode(pairs) if pairs else ""
+    # %20, not "+": a link is often embedded again (markdown cells), where "+" is ambiguous
+    return "?" + urlencode(pairs, quote_via=quote) if pairs else ""
 
 
 def skills_href(names: Iterable[str]) -> str:

@@ -29,6 +29,8 @@ class Settings:
         dask_connect_timeout: seconds to wait for a ``--scheduler`` to answer (``--engine dask``).
         max_table_bytes: largest input file of a format read whole into memory (every format
             but job postings, which are streamed).
+        max_upload_rows: most rows a dashboard upload (catalogue, inventory) may have.
+        upload_wait: seconds an upload waits for another one in the same server process.
     """
 
     db: str = "skillpulse.duckdb"
@@ -46,6 +48,8 @@ class Settings:
     chromium: str = "/usr/bin/chromium"
     dask_connect_timeout: float = 20.0
     max_table_bytes: int = 512 * 1024 * 1024
+    max_upload_rows: int = 5_000
+    upload_wait: float = 20.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
 
 import plotly.graph_objects as go
 import polars as pl
@@ -116,8 +117,9 @@ def test_market_context_heatmap_scorecard() -> None:
                            "idx": [90.0, 100, 110, 100, 100, 100]})
     postings = pl.DataFrame({"period": months(3), "postings": [1e4, 2e4, 3e4]})
     fig = figures.market_context(groups, postings)
-    assert [t.name for t in fig.data] == ["All job postings (right axis)", "Rising & emerging",
-                                          "Stable & other"]
+    # names reach plotly escaped (it renders them as HTML) and are shown as written
+    assert [unescape(t.name) for t in fig.data] == ["All job postings (right axis)", "Rising & emerging",
+                                                    "Stable & other"]
     assert fig.data[0].yaxis == "y2"
     growth = pl.DataFrame({"category": ["A", "A", "B", "B"], "year": [2020, 2021, 2020, 2021],
                            "growth_pct": [None, 12.0, None, -8.0]})

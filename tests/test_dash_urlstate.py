@@ -12,7 +12,7 @@ def test_defaults_and_round_trip() -> None:
     full = u.ExplorerState(skills=("Python", "Rust & Go"), horizon=12, scale="index", view="relative",
                            source="demo", region="", occupation="Data", run=3)
     search = u.explorer_search(full)
-    assert search.startswith("?skill=Python&skill=Rust+%26+Go&horizon=12")
+    assert search.startswith("?skill=Python&skill=Rust%20%26%20Go&horizon=12")
     again, problems = u.parse_explorer(u.query_args(search))
     assert problems == []
     assert again == full

@@ -27,6 +27,15 @@
         return (run > 0 && known.indexOf(run) >= 0) ? run : 0;
     }
 
+    var FORMULA_START = ["=", "+", "-", "@", "\t", "\r"];
+    function safeCsvCell(p) {
+        var v = p.value;
+        if (typeof v === "string" && v.length && FORMULA_START.indexOf(v.charAt(0)) >= 0) {
+            return "'" + v;
+        }
+        return v;
+    }
+
     // ag-grid cell/overlay components named in Python (a plain text element: no HTML parsing).
     var gridComponents = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
     gridComponents.NoRowsOverlay = function (props) {
@@ -42,7 +51,34 @@
                 var byToggler = trig.some(function (t) { return /^navbar-toggler\./.test(t.prop_id); });
                 return byToggler ? !open : false;
             },
-            exportCsv: function (n) { return n > 0; },
+            // "Download CSV": the grid's export with every text cell a spreadsheet would run as a
+            // formula (= + - @ tab CR first) prefixed with ', as the CLI export does
+            // (data/tables.py _FORMULA_START). Called on the grid's API, so the rule is ours, not
+            // a function string the grid would have to evaluate.
+            // An upload's size, checked before anything is sent: a refusal is said at once, in
+            // text (never HTML); an accepted file goes on to the server (which checks again).
+            uploadGuard: function (contents, filename, limit) {
+                if (!contents) { return [nu(), nu()]; }
+                var comma = contents.indexOf(",");
+                var bytes = Math.floor((contents.length - comma - 1) * 3 / 4);
+                if (limit && bytes > limit) {
+                    var kb = function (b) { return Math.ceil(b / 1024).toLocaleString("en"); };
+                    return [nu(), String(filename || "The file") + " is " + kb(bytes) +
+                            " KB, over the " + kb(limit) + " KB upload limit; nothing was sent. " +
+                            "Use the command line (skillpulse catalogue / gaps) for larger files."];
+                }
+                return [{contents: contents, filename: filename}, ""];
+            },
+            exportCsv: function (n, params) {
+                var out = (window.dash_clientside.callback_context || {}).outputs_list || {};
+                var id = out.id;
+                var grids = window.dash_ag_grid;
+                if (!n || !id || !grids || !grids.getApiAsync) { return nu(); }
+                grids.getApiAsync(id).then(function (api) {
+                    api.exportDataAsCsv(Object.assign({}, params || {}, {processCellCallback: safeCsvCell}));
+                });
+                return nu();
+            },
 
             runSync: function (searchStr, value, options) {
                 var params = new URLSearchParams(searchStr || "");

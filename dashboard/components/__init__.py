@@ -3,7 +3,9 @@ alerts, status badges and KPI cards. Pure layout, no queries; ``wire_csv_export`
 generic browser-side CSV export and is called once when a page module is imported."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -11,9 +13,13 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html, no_update
+from flask import current_app
 from skillpulse.dashboard.transforms import STATUS_COLOURS, STATUS_SYMBOLS
-from skillpulse.data.errors import SkillpulseError
+from skillpulse.data.errors import InputError, SkillpulseError, UsageError
 from skillpulse.data.planning_io import decode_upload
+from skillpulse.data.settings import get_settings
+
+UPLOAD_SLOTS_KEY = "skillpulse.upload_slots"  # Flask extension: the per-process upload semaphore
 
 GRAPH_CONFIG: dict[str, Any] = {
     "displaylogo": False,
@@ -69,10 +75,11 @@ def grid(id_: str, csv_id: str, columns: list[dict[str, Any]], rows: Sequence[di
 
 
 def wire_csv_export(grid_id: str, button_id: str) -> None:
-    """Register (once, at page import) the browser-side CSV export of a grid."""
+    """Register (once, at page import) the browser-side CSV export of a grid: formulas are
+    neutralised like the CLI export's (``assets/skillpulse.js`` ``safeCsvCell``)."""
     clientside_callback(ClientsideFunction("skillpulse", "exportCsv"),
                         Output(grid_id, "exportDataAsCsv"), Input(button_id, "n_clicks"),
-                        prevent_initial_call=True)
+                        State(grid_id, "csvExportParams"), prevent_initial_call=True)
 
 
 def alert(problems: Sequence[str], *, id_: str | None = None, color: str = "warning") -> html.Div:
@@ -102,17 +109,74 @@ def kpi_card(title: str, value: str, *, colour: str | None = None, note: str | N
     ]), className="kpi-card h-100", style={"borderTop": f"5px solid {colour}"} if colour else None)
 
 
-def upload_zone(id_: str, what: str, columns: str, max_bytes: int) -> dcc.Upload:
-    """Drag-and-drop CSV/Parquet upload; the server checks ``max_bytes`` again on receipt."""
-    return dcc.Upload(
-        id=id_, multiple=False, max_size=max_bytes, accept=".csv,.parquet,text/csv",
-        className="upload-zone",
-        children=html.Div([
-            html.Strong(f"Drop {what} here"), " or click to choose a file — CSV or Parquet up to "
-            f"{max_bytes // 1024:,} KB with columns {columns}. It stays in this browser tab and is "
-            "never stored."]),
-        style={"border": "2px dashed #98a2b3", "borderRadius": "8px", "padding": "14px",
-               "textAlign": "center", "cursor": "pointer", "marginBottom": "12px"})
+def upload_ok_id(upload_id: str) -> str:
+    """The store an upload reaches the server through, once the browser has checked its size."""
+    return f"{upload_id}-ok"
+
+
+def upload_zone(id_: str, what: str, columns: str, max_bytes: int) -> html.Div:
+    """Drag-and-drop CSV/Parquet upload. The browser checks the size first and says so at once
+    (``assets/skillpulse.js`` ``uploadGuard``: a refused file is never sent); only a file within
+    ``max_bytes`` reaches the server, through ``upload_ok_id(id_)``, and is checked again there.
+    (``dcc.Upload(max_size)`` would drop a larger file without a word.)"""
+    return html.Div([
+        dcc.Upload(
+            id=id_, multiple=False, max_size=-1, accept=".csv,.parquet,text/csv",
+            className="upload-zone",
+            children=html.Div([
+                html.Strong(f"Drop {what} here"), " or click to choose a file — CSV or Parquet up to "
+                f"{max_bytes // 1024:,} KB with columns {columns}. It stays in this browser tab and "
+                "is never stored."]),
+            style={"border": "2px dashed #98a2b3", "borderRadius": "8px", "padding": "14px",
+                   "textAlign": "center", "cursor": "pointer", "marginBottom": "12px"}),
+        dcc.Store(id=f"{id_}-limit", data=int(max_bytes)),
+        dcc.Store(id=upload_ok_id(id_)),
+        html.Div(id=f"{id_}-refused", role="alert", className="upload-refused text-danger small"),
+    ])
+
+
+def wire_upload_guard(id_: str) -> None:
+    """Register (once, at page import) the browser-side size check of ``upload_zone(id_)``."""
+    clientside_callback(ClientsideFunction("skillpulse", "uploadGuard"),
+                        Output(upload_ok_id(id_), "data"), Output(f"{id_}-refused", "children"),
+                        Input(id_, "contents"), State(id_, "filename"), State(f"{id_}-limit", "data"),
+                        prevent_initial_call=True)
+
+
+def upload_args(ok: Any) -> tuple[str | None, str | None]:
+    """``(contents, filename)`` from the ``upload_ok_id`` store (any JSON can be posted)."""
+    if not isinstance(ok, dict):
+        return None, None
+    contents, filename = ok.get("contents"), ok.get("filename")
+    return (contents if isinstance(contents, str) else None,
+            filename if isinstance(filename, str) else None)
+
+
+def _upload_rows(data: bytes, filename: str) -> int:
+    """Rows of an upload (CSV: lines after the header; Parquet: from its footer)."""
+    if data[:4] == b"PAR1":
+        import io
+
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(io.BytesIO(data)).metadata.num_rows)
+        except Exception:  # unreadable: the parser says why
+            return 0
+    return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
+
+
+@contextmanager
+def _upload_slot(timeout: float) -> Iterator[None]:
+    """One upload at a time per server process: an upload is CPU-bound work in a request thread,
+    and two at once starved every other user's callbacks of the interpreter."""
+    slots = current_app.extensions.setdefault(UPLOAD_SLOTS_KEY, threading.BoundedSemaphore(1))
+    if not slots.acquire(timeout=timeout):
+        raise UsageError("the server is busy with other uploads; try again in a few seconds")
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def handle_upload(contents: str | None, filename: str | None, max_bytes: int,
@@ -120,14 +184,24 @@ def handle_upload(contents: str | None, filename: str | None, max_bytes: int,
                   payload: Callable[[Any, str], dict[str, Any]]) -> tuple[Any, Any]:
     """Upload → (store payload or no_update, alert): decode (size-checked on the server), run,
     and turn a typed error (naming file, row and column) or unmatched skill names into an alert.
+    Uploads are processed one at a time per process and capped at ``max_upload_rows`` rows (the
+    whole result travels to the browser; larger files belong to the CLI).
 
     ``run(data, name)`` returns a result with ``unmatched``; ``payload(result, name)`` the store.
     """
     if contents is None:
         return no_update, no_update
+    settings = get_settings()
     try:
         data, name = decode_upload(contents, filename, max_bytes)
-        result = run(data, name)
+        rows = _upload_rows(data, name)
+        if rows > settings.max_upload_rows:
+            raise InputError(f"has {rows:,} rows; the dashboard takes up to "
+                             f"{settings.max_upload_rows:,} (setting SKILLPULSE_MAX_UPLOAD_ROWS): "
+                             "use 'skillpulse catalogue' or 'skillpulse gaps' for larger files",
+                             file=name)
+        with _upload_slot(settings.upload_wait):
+            result = run(data, name)
     except SkillpulseError as exc:
         return no_update, dbc.Alert(str(exc), color="danger", className="upload-error")
     note = None
@@ -144,9 +218,11 @@ def page_header(title: str, subtitle: str | None = None) -> html.Div:
 
 
 def md_link(text: str, href: str) -> str:
-    """A markdown link for grid cells, with the text escaped and the target percent-encoded."""
+    """A markdown link for grid cells, with the text escaped and the target percent-encoded
+    (an already encoded ``%XX`` is kept: encoding it again made "LLM evaluation" an unknown
+    "LLM+evaluation")."""
     safe = "".join("\\" + c if c in "[]()\\*_`<>#!|" else c for c in text)
-    return f"[{safe}]({quote(href, safe='/?=&')})"
+    return f"[{safe}]({quote(href, safe='/?=&%')})"
 
 
 NEWEST = 0  # picker value meaning "always the newest run" (run ids start at 1)

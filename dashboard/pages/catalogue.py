@@ -12,7 +12,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, callback, ctx, dcc, html, no_update
 from skillpulse.dashboard import ids, queries
 from skillpulse.dashboard.components import (
     alert,
@@ -20,8 +20,11 @@ from skillpulse.dashboard.components import (
     handle_upload,
     page_header,
     panel,
+    upload_args,
+    upload_ok_id,
     upload_zone,
     wire_csv_export,
+    wire_upload_guard,
 )
 from skillpulse.dashboard.urlstate import parse_choice, query_args, report_unknown
 from skillpulse.data.settings import get_settings
@@ -84,6 +87,7 @@ def layout(action: Any = None, **extra: Any) -> html.Div:
 
 
 wire_csv_export(ids.CG_TABLE, ids.CG_TABLE_CSV)
+wire_upload_guard(ids.CG_UPLOAD)
 
 
 def _error_box(message: str) -> dbc.Alert:
@@ -139,9 +143,9 @@ def render(store: dict[str, Any] | None, action: str | None) -> tuple[list[dict]
 
 
 @callback(Output(ids.CG_STORE, "data"), Output(ids.CG_ALERT, "children"),
-          Input(ids.CG_UPLOAD, "contents"), State(ids.CG_UPLOAD, "filename"), prevent_initial_call=True)
-def _on_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
-    return triage_upload(contents, filename)
+          Input(upload_ok_id(ids.CG_UPLOAD), "data"), prevent_initial_call=True)
+def _on_upload(ok: Any) -> tuple[Any, Any]:
+    return triage_upload(*upload_args(ok))
 
 
 @callback(Output(ids.CG_TABLE, "rowData"), Output(ids.CG_CARDS, "children"),

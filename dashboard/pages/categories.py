@@ -2,6 +2,7 @@
 cell opens the explorer with that category's top skills."""
 from __future__ import annotations
 
+from html import unescape
 from typing import Any
 
 import dash
@@ -73,7 +74,7 @@ def open_category(click: Any) -> Any:
     except (TypeError, KeyError, IndexError):
         return no_update
     problems: list[str] = []
-    category = clean_text(raw, "category", problems)
+    category = clean_text(unescape(raw) if isinstance(raw, str) else raw, "category", problems)
     if not category:
         return no_update
     return category_hrefs(queries.current()).get(category, no_update)

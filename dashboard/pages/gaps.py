@@ -15,7 +15,7 @@ import dash
 import dash_bootstrap_components as dbc
 import plotly.io as pio
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
-from skillpulse.dashboard import ids, queries
+from skillpulse.dashboard import figures, ids, queries
 from skillpulse.dashboard.components import (
     alert,
     graph,
@@ -23,8 +23,11 @@ from skillpulse.dashboard.components import (
     handle_upload,
     page_header,
     panel,
+    upload_args,
+    upload_ok_id,
     upload_zone,
     wire_csv_export,
+    wire_upload_guard,
 )
 from skillpulse.dashboard.urlstate import clean_text, parse_choice, query_args, report_unknown
 from skillpulse.data.settings import get_settings
@@ -113,6 +116,7 @@ def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
 for _grid, _button in ((ids.GP_TABLE, ids.GP_TABLE_CSV), (ids.GP_PEOPLE, ids.GP_PEOPLE_CSV),
                        (ids.GP_TEAM, ids.GP_TEAM_CSV)):
     wire_csv_export(_grid, _button)
+wire_upload_guard(ids.GP_UPLOAD)
 
 
 def plan_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
@@ -164,7 +168,7 @@ def breadth_figure(people: list[dict[str, Any]], person: str | None) -> dict[str
                    "color": ["#d55e00" if p.get("person") == person else "#0072b2" for p in pts],
                    "line": {"width": 1, "color": "white"}},
     }
-    return {"data": [trace], "layout": {
+    return {"data": figures.safe_traces([trace]), "layout": {
         "margin": {"l": 50, "r": 10, "t": 10, "b": 45}, "template": pio.templates["plotly_white"],
         "xaxis": {"title": {"text": "Categories covered (breadth)"}},
         "yaxis": {"title": {"text": "Mean proficiency (depth)"}, "range": [0.5, 5.5]},
@@ -214,9 +218,9 @@ def render(store: dict[str, Any] | None, person: str | None, kind: str | None) -
 
 
 @callback(Output(ids.GP_STORE, "data"), Output(ids.GP_ALERT, "children"),
-          Input(ids.GP_UPLOAD, "contents"), State(ids.GP_UPLOAD, "filename"), prevent_initial_call=True)
-def _on_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
-    return plan_upload(contents, filename)
+          Input(upload_ok_id(ids.GP_UPLOAD), "data"), prevent_initial_call=True)
+def _on_upload(ok: Any) -> tuple[Any, Any]:
+    return plan_upload(*upload_args(ok))
 
 
 @callback(Output(ids.GP_TABLE, "rowData"), Output(ids.GP_PEOPLE, "rowData"), Output(ids.GP_TEAM, "rowData"),
