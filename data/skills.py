@@ -29,16 +29,18 @@ def _split_aliases(df: pl.DataFrame) -> pl.DataFrame:
 
 def upsert_taxonomy(con: duckdb.DuckDBPyConnection, taxonomy: pl.DataFrame) -> int:
     """Merge skills (columns ``name, category`` and optional ``aliases`` ``|``-separated,
-    ``description``) into the store. Returns the number of skills given."""
+    ``description``, ``successors`` ``|``-separated names of what replaces the skill) into the
+    store. Returns the number of skills given."""
     df = taxonomy
-    for col in ("category", "aliases", "description"):
+    for col in ("category", "aliases", "description", "successors"):
         if col not in df.columns:
             df = df.with_columns(pl.lit(None, dtype=pl.String).alias(col))
     df = df.with_columns(clean_names(df["name"].cast(pl.String)).alias("name"))
     df = df.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
     df = (df.with_columns(pl.col("name").str.to_lowercase().alias("_k"))
           .unique(subset="_k", keep="first", maintain_order=True).drop("_k"))
-    con.register("tmp_taxonomy", df.select("name", "category", "description").to_arrow())
+    con.register("tmp_taxonomy", df.select("name", "category", "description",
+                                           pl.col("successors").replace("", None)).to_arrow())
     try:
         execute(con, "skill_upsert_taxonomy")
     finally:

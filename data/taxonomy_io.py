@@ -2,7 +2,9 @@
 
 Formats, detected from the header:
 
-- **skills CSV**: columns ``skill, category, aliases`` (+ optional ``description``); aliases are
+- **skills CSV**: columns ``skill, category, aliases`` (+ optional ``description`` and
+  ``successors``: ``|``-separated names of the skills that replace it, e.g. AngularJS →
+  ``Angular|React|TypeScript``, used by the plans); aliases are
   ``|``-separated. Column names are case-insensitive; ``name`` is accepted for ``skill``.
 - **O*NET Technology Skills** (tab-separated, as ``Technology Skills.txt`` of the O*NET database):
   skill = ``Example``, category = ``Commodity Title``. An example listed under several commodity
@@ -123,8 +125,10 @@ def _read_csv(text: str, label: str) -> pl.DataFrame:
     if name_col is None:
         raise InputError("no 'skill' column; expected a skills CSV (skill, category, aliases) or "
                          "an O*NET Technology Skills file", file=label, row=1, column="skill")
-    idx = {c: cols.index(c) for c in (name_col, "category", "aliases", "description") if c in cols}
+    idx = {c: cols.index(c) for c in (name_col, "category", "aliases", "description", "successors")
+           if c in cols}
     rows: list[tuple[int, str, str, list[str], str]] = []
+    successors: list[str | None] = []
     try:
         for i, rec in enumerate(reader, start=2):
             if not any(c.strip() for c in rec):
@@ -137,12 +141,14 @@ def _read_csv(text: str, label: str) -> pl.DataFrame:
                 return rec[idx[col]].strip() if col in idx else ""
             rows.append((i, get(name_col), get("category"), _split(get("aliases")),
                          get("description")))
+            successors.append("|".join(clean_name(x) for x in _split(get("successors"))) or None)
     except csv.Error as exc:
         raise InputError(f"cannot parse the CSV ({exc}); check for an unterminated quote",
                          file=label, row=reader.line_num) from exc
     if not rows:
         raise InputError("the file has a header but no skills", file=label, row=2)
-    return _check(rows, label, name_col=name_col)
+    frame = _check(rows, label, name_col=name_col)
+    return frame.with_columns(pl.Series("successors", successors, dtype=pl.String))
 
 
 def _read_onet(text: str, label: str) -> pl.DataFrame:
@@ -342,15 +348,18 @@ def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str
             else:
                 keep.append(alias)
         into = combined.setdefault(target.lower(), {"name": target, "category": rec["category"],
-                                                    "aliases": "", "description": rec["description"]})
+                                                    "aliases": "", "description": rec["description"],
+                                                    "successors": None})
         into["aliases"] = "|".join(filter(None, [into["aliases"], *keep]))
+        into["successors"] = rec.get("successors") or into["successors"]
     for old, new_name in st.renamed.items():
         execute(con, "taxonomy_rename_skill", old_name=old, new_name=new_name)
         early = combined.pop(old, None)   # rows merged into the old name before the rename
         if early is not None:
             into = combined[new_name.lower()]
             into["aliases"] = "|".join(filter(None, [into["aliases"], early["aliases"]]))
-    out = pl.DataFrame(list(combined.values()), schema={c: pl.String for c in TAXONOMY_COLUMNS})
+    out = pl.DataFrame(list(combined.values()),
+                       schema={c: pl.String for c in (*TAXONOMY_COLUMNS, "successors")})
     upsert_taxonomy(con, out)
     n_alias = sum(len(_split(a or "")) for a in out["aliases"].to_list())
     return {"skills": out.height, "new": new, "updated": updated, "merged": len(merges),

@@ -14,16 +14,26 @@ Evidence per skill (``skill_evidence``), from the representative series of the l
   lost to seasonal naive in the backtest, ``s`` = 1 for a decided status, 0.5 ``uncertain``,
   0.25 ``insufficient-history``.
 
-Catalogue score = expected value × confidence, where the expected value is the size of the demand
-change behind the action: retire — share of declining skills × their mean ``−x``; refresh — the same
-for a mixed course, plus the rising neighbour's ``x`` when the course is outdated; keep — the mean
-``x`` of its skills (≥ 0); build — the uncovered skill's ``x``. Confidence is the mean ``c`` of the
-skills the value comes from. Rows are sorted by score, highest first.
+- demand at stake ``stake = volume × (e^x − 1)``: postings a month gained (+) or lost (−) at the
+  horizon, ``volume`` = mentions a month over the last 12 months (``mentions_12m / 12``); a +900%
+  on one posting a month weighs less than +5% of a skill in 200 postings a month. Without counts
+  (an index) the stake is ``x`` itself. Skills under ``MIN_MENTIONS_MONTH`` mentions a month are
+  never proposed (acquire, build, refresh neighbour).
 
-Gap priority = ``|x| × c × weight``: retire weight = reliance (proficiency/5, 0.6 when unknown);
-deepen weight 1.2 (cheaper than starting anew); acquire weight ``0.5 + 0.5 × adjacency`` (the share of
-the person's skills in the candidate's category; adjacency is the taxonomy category) + 0.25 when
-the candidate succeeds a declining skill the person holds in that category.
+Catalogue score = demand at stake × confidence: retire — share of declining skills × their mean
+``−stake``; refresh — the same for a mixed course, plus the near rising skill's stake when the
+course is outdated (near = a named successor of a skill taught, else the same category); keep —
+the mean stake of its skills (≥ 0); build — the uncovered rising skill's stake. Confidence is the
+mean ``c`` of the skills the value comes from. Rows are sorted by score, highest first.
+
+Gap priority = value × ``c`` × weight: retire — the stake lost × reliance (proficiency/5, 0.6 when
+unknown), naming what replaces it (its taxonomy ``successors``, else the strongest rising skill of
+its category); deepen — the stake gained × 1.2 (cheaper than starting anew); acquire — rising skills
+(their stake) and large, stable ones (``STABLE_RETURN`` × volume, for stable skills at least at the
+run's ``LARGE_QUANTILE`` of volumes) near the person: in a category they work in or a named
+successor of a skill they hold; weight ``0.5 + 0.5 × adjacency`` (the share of the person's skills
+in the candidate's category) + 0.25 when they hold a declining skill in that category, +
+``SUCCESSOR_BONUS`` for a named successor. Everyone with such a skill near them gets an acquire step.
 """
 from __future__ import annotations
 
@@ -43,6 +53,14 @@ GAP_COLUMNS = ("person", "skill", "kind", "priority", "reason")
 ACTIONS = ("retire", "refresh", "keep", "build")
 KINDS = ("acquire", "deepen", "retire")
 _STATUS_FACTOR = {"uncertain": 0.5, "insufficient-history": 0.25}
+# Plans never point at a skill mentioned in fewer postings than this a month (count noise: the
+# outlook's own volume gate), when mentions are known.
+MIN_MENTIONS_MONTH = 2.0
+# "Large and stable": a stable skill at least at this quantile of the run's mention volumes is
+# worth acquiring for the demand it already has; it is valued at STABLE_RETURN of its volume.
+LARGE_QUANTILE = 0.5
+STABLE_RETURN = 0.05
+SUCCESSOR_BONUS = 0.5  # acquire weight for a named successor of a skill the person holds
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,21 @@ class Evidence:
     confidence: float
     growth_lower: float | None
     phrase: str
+    volume: float | None = None  # mentions a month (last 12 months); None without counts
+    successors: tuple[str, ...] = ()
+
+    @property
+    def stake(self) -> float:
+        """Demand at stake: mentions a month gained (+) or lost (−) at the horizon
+        (``volume × (e^x − 1)``); without counts, the expected log change ``x`` itself."""
+        if self.volume is None:
+            return self.x
+        return self.volume * math.expm1(self.x)
+
+    @property
+    def thin(self) -> bool:
+        """Too few mentions to plan on (``MIN_MENTIONS_MONTH``)."""
+        return self.volume is not None and self.volume < MIN_MENTIONS_MONTH
 
 
 def _pct(v: float | None) -> str:
@@ -76,7 +109,12 @@ def _phrase(row: dict) -> str:
         rel = row.get("market_relative_growth_pct")
         vs_market = (f", {_pct(rel)} vs the market" if rel is not None and math.isfinite(rel)
                      else "")
-        parts.append(f"{_pct(g)}{span}{interval}{vs_market}")
+        basis = row.get("growth_basis")
+        on = " (share of postings)" if basis == "share" else ""
+        parts.append(f"{_pct(g)}{span}{on}{interval}{vs_market}")
+    m12 = row.get("mentions_12m")
+    if m12 is not None and math.isfinite(m12):
+        parts.append(f"{_count(m12 / 12)} postings a month")
     peak = row.get("peak_ratio")
     if status == "obsolescent" and peak is not None and math.isfinite(peak) and peak < 1:
         parts.append(f"at {100 * peak:.0f}% of its peak")
@@ -89,6 +127,11 @@ def _phrase(row: dict) -> str:
     return f"{row['skill']} ({', '.join(parts)})"
 
 
+def _count(v: float) -> str:
+    """A count for people: ``0.4``, ``12``, ``1,234``."""
+    return f"{v:.1f}" if v < 10 else f"{v:,.0f}"
+
+
 def _log1p_pct(v: float | None) -> float | None:
     if v is None or not math.isfinite(v):
         return None
@@ -97,7 +140,8 @@ def _log1p_pct(v: float | None) -> float | None:
 
 def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) -> dict[str, Evidence]:
     """Evidence per canonical skill name from ``planning_outlook`` rows; taxonomy skills without an
-    outlook (``skills``: ``skill, category``) get class ``U``."""
+    outlook (``skills``: ``skill, category`` and optional ``successors``) get class ``U``."""
+    successors = _successors(skills)
     out: dict[str, Evidence] = {}
     for row in outlook.iter_rows(named=True):
         status = row["status"]
@@ -114,14 +158,26 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
         mase = row.get("backtest_mase")
         acc = 1.0 if mase is None or not math.isfinite(mase) or mase <= 1 else 1.0 / mase
         conf = (1.0 / (1.0 + max(width, 0.0))) * acc * _STATUS_FACTOR.get(status, 1.0)
+        m12 = row.get("mentions_12m")
+        volume = m12 / 12 if m12 is not None and math.isfinite(m12) else None
         out[row["skill"]] = Evidence(row["skill"], row["category"], status, cls, x, conf,
-                                     row.get("growth_lower_80"), _phrase(row))
+                                     row.get("growth_lower_80"), _phrase(row), volume,
+                                     successors.get(row["skill"], ()))
     if skills is not None:
         for skill, category in skills.select("skill", "category").iter_rows():
             if skill not in out:
                 out[skill] = Evidence(skill, category, "no demand data", "U", 0.0, 0.0, None,
-                                      f"{skill} (no demand data)")
+                                      f"{skill} (no demand data)",
+                                      successors=successors.get(skill, ()))
     return out
+
+
+def _successors(skills: pl.DataFrame | None) -> dict[str, tuple[str, ...]]:
+    """Skill → the skills that replace it (taxonomy ``successors``, ``|``-separated)."""
+    if skills is None or "successors" not in skills.columns:
+        return {}
+    return {k: tuple(x.strip() for x in v.split("|") if x.strip())
+            for k, v in skills.select("skill", "successors").iter_rows() if v}
 
 
 def _mean(values: list[float]) -> float:
@@ -134,14 +190,17 @@ def _months_between(a: dt.date, b: dt.date) -> int:
 
 def _neighbour(course_skills: list[Evidence], ev: dict[str, Evidence], taught: set[str]
                ) -> Evidence | None:
-    """The strongest rising skill in a category the course teaches that the course does not
-    teach, whose 80% interval excludes no change."""
+    """The rising skill with the most demand at stake (× confidence) that the course does not
+    teach, near it: a named successor of a skill it teaches, or in a category it teaches; whose
+    80% interval excludes no change and that is not mentioned too rarely to plan on."""
     cats = {e.category for e in course_skills}
+    named = {n for e in course_skills for n in e.successors}
     best: Evidence | None = None
     for e in ev.values():
-        if (e.cls == "R" and e.category in cats and e.skill not in taught
-                and (e.growth_lower is None or e.growth_lower > 0)
-                and (best is None or e.x * e.confidence > best.x * best.confidence)):
+        if (e.cls == "R" and (e.category in cats or e.skill in named) and e.skill not in taught
+                and not e.thin and (e.growth_lower is None or e.growth_lower > 0)
+                and (best is None or (e.skill in named, e.stake * e.confidence)
+                     > (best.skill in named, best.stake * best.confidence))):
             best = e
     return best
 
@@ -192,7 +251,7 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             action = "retire"
             # An obsolescent skill can sit flat at a collapsed level (x ≈ 0 or slightly > 0):
             # the retire case then rests on the status, not on further decline, so value ≥ 0.
-            value = len(D) / len(judged) * max(0.0, _mean([-e.x for e in D]))
+            value = len(D) / len(judged) * max(0.0, _mean([-e.stake for e in D]))
             conf = _mean([e.confidence for e in D])
             reason = (f"Retire: {len(D)} of {len(judged)} skills taught "
                       f"{'is' if len(D) == 1 else 'are'} declining or obsolescent — {_join(D)}.")
@@ -205,24 +264,26 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             values: list[float] = []
             confs: list[float] = []
             if D:
-                values.append(len(D) / len(judged) * max(0.0, _mean([-e.x for e in D])))
+                values.append(len(D) / len(judged) * max(0.0, _mean([-e.stake for e in D])))
                 confs.extend(e.confidence for e in D)
                 rest = [e for e in items if e.cls != "D"]
                 parts.append(f"{len(D)} of {len(judged)} skills taught "
                              f"{'is' if len(D) == 1 else 'are'} declining — {_join(D)}; "
                              f"the rest hold — {_join(rest)}")
             if nb is not None:
-                values.append(nb.x)
+                values.append(nb.stake)
                 confs.append(nb.confidence)
                 since = f"last updated {updated:%Y-%m}" if updated else "no update date given"
                 lead = "" if D else f"teaches {_join(items)}, "
-                parts.append(f"{lead}while {nb.phrase} in the same category ({nb.category}) is "
-                             f"not covered ({since})")
+                old = [e.skill for e in items if nb.skill in e.successors]
+                where = (f"which succeeds {', '.join(old)}," if old
+                         else f"in the same category ({nb.category})")
+                parts.append(f"{lead}while {nb.phrase} {where} is not covered ({since})")
             value, conf = sum(values), _mean(confs)
             reason = "Refresh: " + "; ".join(parts) + "."
         else:
             action = "keep"
-            value = max(0.0, _mean([e.x for e in judged]))
+            value = max(0.0, _mean([e.stake for e in judged]))
             conf = _mean([e.confidence for e in judged])
             reason = f"Keep: no skill taught is declining — {_join(items)}."
         if unmatched:
@@ -231,9 +292,9 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
                      "score": round(value * conf, 4), "reason": reason,
                      "skills": ", ".join(w for w, _ in pairs)})
     for e in ev.values():
-        if e.cls == "R" and e.skill not in taught_all:
+        if e.cls == "R" and e.skill not in taught_all and not e.thin:
             rows.append({"course_id": "", "title": e.skill, "action": "build",
-                         "score": round(max(e.x, 0.0) * e.confidence, 4),
+                         "score": round(max(e.stake, 0.0) * e.confidence, 4),
                          "reason": f"Build: {e.phrase} in {e.category}, and no course in the "
                                    "catalogue teaches it.",
                          "skills": e.skill})
@@ -273,8 +334,30 @@ def _profile(n: int, cats: int, deep: int, shallow: int, known: int) -> str:
 HeldEvidence = list[tuple[dict[str, Any], Evidence | None]]
 
 
-def _retire_and_deepen(held_ev: HeldEvidence, held_names: set[str],
-                       rising_by_cat: dict[str, list[Evidence]]) -> list[dict[str, Any]]:
+def _successor_of(e: Evidence, ev: dict[str, Evidence], held_names: set[str],
+                  pool_by_cat: dict[str, list[Evidence]]) -> Evidence | None:
+    """What replaces a declining skill for this person: its first taxonomy successor that is not
+    declining and not held, else the strongest rising skill of its category not held."""
+    for name in e.successors:
+        s = ev.get(name)
+        if s is not None and s.cls != "D" and name not in held_names and not s.thin:
+            return s
+    succ = sorted((c for c in pool_by_cat.get(e.category, [])
+                   if c.cls == "R" and c.skill not in held_names),
+                  key=lambda c: (-_acquire_value(c) * c.confidence, c.skill))
+    return succ[0] if succ else None
+
+
+def _acquire_value(c: Evidence) -> float:
+    """Demand at stake behind acquiring ``c``: the mentions a month it gains (rising), or
+    ``STABLE_RETURN`` of its mentions (large and stable)."""
+    if c.cls == "R":
+        return max(c.stake, 0.0)
+    return STABLE_RETURN * (c.volume or 0.0)
+
+
+def _retire_and_deepen(held_ev: HeldEvidence, held_names: set[str], ev: dict[str, Evidence],
+                       pool_by_cat: dict[str, list[Evidence]]) -> list[dict[str, Any]]:
     """A person's held skills to retire (declining) or deepen (rising, held at proficiency <= 2)."""
     out: list[dict[str, Any]] = []
     for h, e in held_ev:
@@ -283,17 +366,21 @@ def _retire_and_deepen(held_ev: HeldEvidence, held_names: set[str],
         prof = h.get("proficiency")
         if e.cls == "D":
             reliance = prof / 5 if prof else 0.6
-            succ = sorted((c for c in rising_by_cat.get(e.category, []) if c.skill not in held_names),
-                          key=lambda c: -c.x * c.confidence)
+            succ = _successor_of(e, ev, held_names, pool_by_cat)
             level = f"proficiency {prof}/5" if prof else "listed proficiency unknown"
             reason = f"{e.phrase}; relied on at {level}. Plan to phase it out"
-            reason += f" — a successor in {e.category}: {succ[0].skill}." if succ else "."
+            if succ is None:
+                reason += "."
+            elif succ.skill in e.successors:
+                reason += f" — what replaces it: {succ.phrase}."
+            else:
+                reason += f" — a rising skill in {e.category}: {succ.phrase}."
             out.append({"skill": e.skill, "kind": "retire",
-                        "priority": -min(e.x, 0.0) * e.confidence * reliance, "reason": reason,
+                        "priority": -min(e.stake, 0.0) * e.confidence * reliance, "reason": reason,
                         "status": e.status})
         elif e.cls == "R" and prof is not None and prof <= 2:
             out.append({"skill": e.skill, "kind": "deepen",
-                        "priority": max(e.x, 0.0) * e.confidence * 1.2,
+                        "priority": max(e.stake, 0.0) * e.confidence * 1.2,
                         "reason": f"{e.phrase}, held at proficiency {prof}/5: deepen it — "
                                   "it builds on what is already there.",
                         "status": e.status})
@@ -301,28 +388,62 @@ def _retire_and_deepen(held_ev: HeldEvidence, held_names: set[str],
 
 
 def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, int],
-             rising_by_cat: dict[str, list[Evidence]]) -> list[dict[str, Any]]:
-    """Rising skills in the categories a person works in, best first (weighted by how much of
-    their work is in the category, more where their skills there are declining)."""
-    declining_cats = {e.category for _, e in held_ev if e is not None and e.cls == "D"}
+             pool_by_cat: dict[str, list[Evidence]], ev: dict[str, Evidence]
+             ) -> list[dict[str, Any]]:
+    """Acquirable skills near a person, best first: rising or large-and-stable skills (never on
+    fewer than ``MIN_MENTIONS_MONTH`` mentions a month) in the categories they work in or named
+    successors of skills they hold; weighted by how much of their work is in the category, more
+    where what they hold there is declining or where the candidate succeeds a held skill."""
+    declining = [e for _, e in held_ev if e is not None and e.cls == "D"]
+    declining_cats = {e.category for e in declining}
+    succeeds: dict[str, list[str]] = {}
+    for _, e in held_ev:
+        if e is not None:
+            for name in e.successors:
+                succeeds.setdefault(name, []).append(e.skill)
     n_known = sum(cat_count.values()) or 1
-    candidates: list[dict[str, Any]] = []
-    for cat, count in cat_count.items():
-        for c in rising_by_cat.get(cat, []):
-            if c.skill in held_names:
-                continue
-            weight = 0.5 + 0.5 * count / n_known + (0.25 if cat in declining_cats else 0.0)
-            near = [h["skill"] for h, e in held_ev if e is not None and e.category == cat][:3]
-            reason = f"{c.phrase} in {cat}, next to {', '.join(near)}"
-            if cat in declining_cats:
-                old = [e.skill for _, e in held_ev if e is not None and e.cls == "D"
-                       and e.category == cat]
-                reason += f"; it can replace the declining {', '.join(old)}"
-            candidates.append({"skill": c.skill, "kind": "acquire",
-                               "priority": max(c.x, 0.0) * c.confidence * weight,
-                               "reason": reason + ".", "status": c.status})
+    seen: dict[str, dict[str, Any]] = {}
+    near: list[Evidence] = [c for cat in cat_count for c in pool_by_cat.get(cat, [])]
+    pooled = {c.skill: c for cs in pool_by_cat.values() for c in cs}
+    near += [pooled[n] for n in succeeds if n in pooled]
+    for c in near:
+        if c.skill in held_names or c.skill in seen:
+            continue
+        cat = c.category
+        count = cat_count.get(cat, 0)
+        weight = 0.5 + 0.5 * count / n_known + (0.25 if cat in declining_cats else 0.0)
+        peers = [h["skill"] for h, e in held_ev if e is not None and e.category == cat][:3]
+        why = "rising" if c.cls == "R" else "large and stable"
+        reason = f"{c.phrase}: {why}" + (f", in {cat} next to {', '.join(peers)}" if peers else "")
+        old = succeeds.get(c.skill, [])
+        if old:
+            weight += SUCCESSOR_BONUS
+            reason += f"; it succeeds {', '.join(old)}"
+        elif cat in declining_cats:
+            reason += ("; it can replace the declining "
+                       + ", ".join(e.skill for e in declining if e.category == cat))
+        seen[c.skill] = {"skill": c.skill, "kind": "acquire",
+                         "priority": _acquire_value(c) * c.confidence * weight,
+                         "reason": reason + ".", "status": c.status}
+    candidates = list(seen.values())
     candidates.sort(key=lambda r: (-r["priority"], r["skill"]))
     return candidates
+
+
+def acquire_pool(ev: dict[str, Evidence]) -> dict[str, list[Evidence]]:
+    """Skills worth acquiring, by category: rising ones, and stable ones at least at the
+    ``LARGE_QUANTILE`` of the run's mention volumes; never one on fewer than
+    ``MIN_MENTIONS_MONTH`` mentions a month."""
+    volumes = sorted(e.volume for e in ev.values() if e.volume is not None)
+    large = (volumes[min(len(volumes) - 1, int(LARGE_QUANTILE * len(volumes)))]
+             if volumes else math.inf)
+    pool: dict[str, list[Evidence]] = {}
+    for e in ev.values():
+        if e.thin:
+            continue
+        if e.cls == "R" or (e.cls == "S" and e.volume is not None and e.volume >= large):
+            pool.setdefault(e.category, []).append(e)
+    return pool
 
 
 def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: int = 5,
@@ -339,10 +460,7 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
     for r in inv.iter_rows(named=True):
         by_person.setdefault(r["person"], []).append(r)
         team_of.setdefault(r["person"], r.get("team") or "")
-    rising_by_cat: dict[str, list[Evidence]] = {}
-    for item in ev.values():
-        if item.cls == "R":
-            rising_by_cat.setdefault(item.category, []).append(item)
+    pool_by_cat = acquire_pool(ev)
     rows: list[dict] = []
     people: list[dict] = []
     plan: list[dict] = []
@@ -354,8 +472,8 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
         for _, e in held_ev:
             if e is not None:
                 cat_count[e.category] = cat_count.get(e.category, 0) + 1
-        out = _retire_and_deepen(held_ev, held_names, rising_by_cat)
-        out.extend(_acquire(held_ev, held_names, cat_count, rising_by_cat)[:max_acquire])
+        out = _retire_and_deepen(held_ev, held_names, ev, pool_by_cat)
+        out.extend(_acquire(held_ev, held_names, cat_count, pool_by_cat, ev)[:max_acquire])
         out.sort(key=lambda r: (-r["priority"], r["kind"], r["skill"]))
         for r in out:
             rows.append({"person": person, "team": team_of[person], **r,

@@ -8,19 +8,17 @@ WITH obs AS (
 ), ranked AS (
     SELECT k.skill_id, k.name AS skill, k.category, s.source, s.region, s.occupation, s.measure,
            o.status, o.horizon, o.last_period, o.last_value, o.growth_pct,
-           -- The cited interval is the forecast's own 80% bounds over the same base as growth_pct
-           -- (base = forecast / (1 + growth_pct/100)), so the sentence always reconciles with the
-           -- exported forecast columns; the stored judged interval is the fallback.
-           CASE WHEN o.forecast > 0 AND o.growth_pct IS NOT NULL
-                THEN 100 * (o.lower_80 * (1 + o.growth_pct / 100) / o.forecast - 1)
-                ELSE coalesce(o.growth_lower_80,
-                              CASE WHEN o.last_value > 0 THEN 100 * (o.lower_80 / o.last_value - 1) END)
-           END AS growth_lower_80,
-           CASE WHEN o.forecast > 0 AND o.growth_pct IS NOT NULL
-                THEN 100 * (o.upper_80 * (1 + o.growth_pct / 100) / o.forecast - 1)
-                ELSE coalesce(o.growth_upper_80,
-                              CASE WHEN o.last_value > 0 THEN 100 * (o.upper_80 / o.last_value - 1) END)
-           END AS growth_upper_80,
+           -- The cited interval is the one the status was judged on (the change of the expected
+           -- level, on growth_basis); runs without it fall back to the forecast's 80% bounds.
+           coalesce(o.growth_lower_80,
+                    CASE WHEN o.forecast > 0 AND o.growth_pct IS NOT NULL
+                         THEN 100 * (o.lower_80 * (1 + o.growth_pct / 100) / o.forecast - 1) END)
+               AS growth_lower_80,
+           coalesce(o.growth_upper_80,
+                    CASE WHEN o.forecast > 0 AND o.growth_pct IS NOT NULL
+                         THEN 100 * (o.upper_80 * (1 + o.growth_pct / 100) / o.forecast - 1) END)
+               AS growth_upper_80,
+           o.growth_basis, o.mentions_12m,
            o.half_life_months, o.half_life_lower, o.half_life_upper, o.peak_ratio,
            o.market_relative_growth_pct, o.backtest_mase, o.coverage_80, o.q_value,
            coalesce(b.months, 0) AS months, coalesce(b.volume, 0) AS volume,
@@ -38,6 +36,6 @@ WITH obs AS (
 SELECT skill_id, skill, category, source, region, occupation, measure, status, horizon,
        last_period, last_value, growth_pct, growth_lower_80, growth_upper_80, half_life_months,
        half_life_lower, half_life_upper, peak_ratio, market_relative_growth_pct, backtest_mase,
-       coverage_80, q_value, months, volume, n_series
+       coverage_80, q_value, months, volume, n_series, growth_basis, mentions_12m
 FROM ranked WHERE rn = 1
 ORDER BY skill;

@@ -175,13 +175,14 @@ def test_scores_and_priorities_are_never_negative(db: Path) -> None:
     assert all(p >= 0 and str(p) != "-0.0" for p in priorities)
 
 
-def test_cited_interval_reconciles_with_the_exported_forecast_bounds(tmp_path: Path) -> None:
-    """The judged interval may be on another basis (share); sentences cite the forecast's own."""
+def test_cited_interval_is_the_one_the_status_was_judged_on(tmp_path: Path) -> None:
+    """Sentences cite the judged interval (on growth_basis, like growth_pct), not the monthly
+    prediction band: a reader never sees a verdict next to an interval that contradicts it."""
     path = make_planning_db(tmp_path / "judged.duckdb")
-    with store.write(path) as con:  # a judged interval that differs from the forecast bounds
-        con.execute("UPDATE outlook SET growth_lower_80 = -99, growth_upper_80 = -98")
+    with store.write(path) as con:
+        con.execute("UPDATE outlook SET growth_lower_80 = -71, growth_upper_80 = -47")
     reason = _catalogue(path).filter(pl.col("course_id") == "C1")["reason"].item()
-    assert "80%: -75% to -40%" in reason and "-99%" not in reason
+    assert "80%: -71% to -47%" in reason and "-75% to -40%" not in reason
 
 
 def test_collapsed_flat_skill_still_ranks_as_a_strong_retire(tmp_path: Path) -> None:
