@@ -147,3 +147,18 @@ def test_status_agrees_with_the_stored_growth_interval(run_db: tuple[Path, int])
     assert (rising["growth_lower_80"] > 0).all()
     assert (declining["growth_upper_80"] < 0).all()
     assert out.filter(pl.col("skill") == "Risingskill")["note"][0].startswith("judged on the share")
+
+
+def test_series_are_read_a_bucket_at_a_time(tmp_path: Path) -> None:
+    """Streaming: each bucket holds at most bucket_size whole series; together, every series."""
+    path = build_db(tmp_path / "buckets.duckdb")
+    with store.read(path) as con:
+        cur = con.cursor()
+        meta = store.query(cur, "forecast_series").filter(~pl.col("is_market"))
+        tables = [t for _, t in batch.iter_buckets(cur, meta, as_of=None, bucket_size=2, market={})]
+        cur.close()
+    assert len(tables) == 3 and all(t.num_rows <= 2 for t in tables)
+    ids = [i for t in tables for i in t.column("series_id").to_pylist()]
+    assert ids == sorted(meta["series_id"].to_list())
+    months = [len(v) for t in tables for v in t.column("values").to_pylist()]
+    assert max(months) == 72 and min(months) == 10  # whole series: the short one keeps its 10 months

@@ -112,7 +112,7 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 def test_dask_scheduler_and_two_workers_publish_the_same_run(db: tuple[Path, int], tmp_path: Path) -> None:
-    """As users run it: ``dask scheduler`` and two ``dask worker`` processes, then the CLI."""
+    """As users run it: ``dask scheduler`` and two ``dask worker`` processes, then the command."""
     path, reference = db
     address = f"tcp://127.0.0.1:{_free_port()}"
     env = dict(os.environ)
@@ -128,10 +128,8 @@ def test_dask_scheduler_and_two_workers_publish_the_same_run(db: tuple[Path, int
                   for i in (1, 2)]
         with distributed.Client(address, timeout="60s") as client:
             client.wait_for_workers(2, timeout=90)
-        res = subprocess.run([str(BIN / "skillpulse"), "forecast", "--db", str(path), "--horizon", "6",
-                              "--engine", "dask", "--scheduler", address, "--bucket-size", "2"],
-                             capture_output=True, text=True, timeout=180, env=env)
-        assert res.returncode == 0, res.stderr
+        assert run_cli(["forecast", "--db", str(path), "--horizon", "6", "--engine", "dask",
+                        "--scheduler", address, "--bucket-size", "2"]) == 0
         _assert_same_run(path, reference, _latest_run(path))
     finally:
         for p in reversed(procs):
