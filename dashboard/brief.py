@@ -1,7 +1,7 @@
 """The executive brief as one self-contained HTML file: opens offline, on a phone or a laptop,
 printed or attached to an e-mail. plotly.js (the app's cartesian bundle) is embedded once; there
 are no external requests (no fonts, images or scripts from elsewhere). Every data-derived string
-is escaped for HTML, figure labels for plotly's own markup, and the figures' JSON for a
+is escaped for HTML (figure labels by the figure builders), and the figures' JSON for a
 ``<script>`` element. Content comes from ``skillpulse.services.brief`` (what to say); this module
 only renders it, with the dashboard's pure figure builders.
 """
@@ -57,12 +57,6 @@ ul { padding-left: 1.2rem; margin: .3rem 0; }
 
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def _label(text: str) -> str:
-    """A data-derived string for a plotly label: plotly reads a subset of HTML in labels, so the
-    markup characters are entities (shown as typed)."""
-    return html.escape(text, quote=False)
 
 
 def _badge(status: str | None) -> str:
@@ -164,8 +158,8 @@ def _changes(brief: Brief, shown: int) -> str:
 def chart_figure(chart: SkillChart, as_of: dt.date) -> dict[str, Any]:
     """The fan chart of one chosen skill as plotly JSON (history to the run's as_of, what
     happened since dotted, the run's forecast with 80/95% fans)."""
-    label = {sid: _label(text) for sid, text in chart.labels.items()}
-    lab = pl.col("series_id").replace_strict(label, default=None)
+    # labels go in raw: the figure builders escape every data-derived string for plotly
+    lab = pl.col("series_id").replace_strict(chart.labels, default=None)
     hist = chart.history.with_columns(lab.alias("label")).filter(pl.col("label").is_not_null())
     fc = chart.forecast.with_columns(lab.alias("label"))
     measure = next(iter(chart.measure.values()), "share")
