@@ -17,8 +17,9 @@ import pytest
 from skillpulse.dashboard import ids
 from skillpulse.data import store
 
-from tests.browser_support import chromium_available, launch, running_server
+from tests.browser_support import chromium_available, running_server
 from tests.fixtures_app import add_run, demo_frames, load_frame
+from tests.test_browser_dashboard import browser  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 if not chromium_available():
@@ -59,18 +60,8 @@ def base(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:  # noqa: F811
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = context.new_page()  # the real CSP: nothing bypassed
     pg.set_default_timeout(TIMEOUT)
