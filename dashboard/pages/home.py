@@ -35,14 +35,19 @@ from skillpulse.data.errors import SkillpulseError
 dash.register_page(__name__, path="/", name="Overview", order=0, title="skillpulse · overview",
                    description="Which skills are rising and which are decaying")
 
-GROWTH_TIP = ("Forecast at the horizon vs the level now (the model's smoothed last months, not the "
-              "raw last month); the 80% interval is the forecast's own over the same level")
+GROWTH_TIP = ("Expected change of demand at the horizon vs the level now (the model's smoothed "
+              "last months), on the basis the status was judged on (the share of postings when "
+              "mentions and postings are known); the 80% interval is the one the status was "
+              "judged on. Ranked by postings a month gained or lost (demand at stake)")
+VOLUME_TIP = "Postings mentioning the skill, a month over the last 12 months"
 MOVER_COLUMNS: list[dict[str, Any]] = [
     {"field": "skill", "headerName": "Skill", "cellRenderer": "markdown", "flex": 3, "minWidth": 140,
      "tooltipField": "category"},
     {"field": "status", "headerName": "Status", "flex": 2, "minWidth": 105, "tooltipField": "note"},
     {"field": "trend", "headerName": "Last 3 years", "cellClass": "sparkline", "flex": 2,
      "minWidth": 95, "filter": False, "sortable": False},
+    {"field": "volume", "headerName": "Postings/month", "type": "numericColumn", "flex": 2,
+     "minWidth": 95, "headerTooltip": VOLUME_TIP},
     {"field": "growth_pct", "headerName": "Growth %", "type": "numericColumn", "flex": 2,
      "minWidth": 85, "headerTooltip": GROWTH_TIP},
     {"field": "interval_80", "headerName": "80% interval", "flex": 3, "minWidth": 120,
@@ -55,7 +60,8 @@ MOVER_COLUMNS: list[dict[str, Any]] = [
 ]
 NO_RISERS = "No skill is rising with confidence in this run."
 NO_DECLINERS = "No skill is declining with confidence in this run."
-CSV_COLUMNS = ("name", "status", "growth_pct", "lower_80", "upper_80", "category", "segment")
+CSV_COLUMNS = ("name", "status", "volume", "growth_pct", "lower_80", "upper_80", "category",
+               "segment")
 
 
 def layout(run: Any = None, **extra: Any) -> html.Div:
@@ -132,6 +138,13 @@ def _status_cards(counts: pl.DataFrame) -> list[Any]:
                     xs=6, md=4, xl=True) for s in STATUS_ORDER]
 
 
+def _volume(v: float | None) -> float | None:
+    """Postings a month for people: one decimal below 10, whole numbers above."""
+    if v is None:
+        return None
+    return round(v, 1) if v < 10 else float(round(v))
+
+
 def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]]:
     """Grid rows for risers/decliners with a text sparkline of the last three years."""
     lines = {sid: sparkline(g["value"].to_list())
@@ -147,6 +160,7 @@ def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]
             "status": r["status"],
             "trend": lines.get(r["series_id"], ""),
             "growth_pct": None if r["growth_pct"] is None else round(r["growth_pct"], 1),
+            "volume": _volume(r.get("mentions_month")),
             "interval_80": "–" if lo is None or hi is None else f"{lo:+.0f}% to {hi:+.0f}%",
             "category": r["category"],
             "note": r["note"] or "",
