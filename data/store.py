@@ -105,13 +105,28 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """The migration versions recorded in the database (empty for a new one)."""
+    if schema_version(con) == 0:
+        return set()
+    return {int(r[0]) for r in con.execute("SELECT version FROM schema_version").fetchall()}
+
+
+def pending_versions(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Migrations not yet applied, ascending: by number, not only above the highest applied (a
+    migration written in parallel can land after a higher-numbered one)."""
+    applied = applied_versions(con)
+    return [v for v, _ in migrations() if v not in applied]
+
+
 def migrate(con: duckdb.DuckDBPyConnection, *, own_transactions: bool = True) -> int:
-    """Apply pending migrations. Returns the resulting version.
+    """Apply pending migrations (``pending_versions``). Returns the resulting version.
 
     With ``own_transactions`` each migration commits on its own; without, the caller's open
     transaction holds them, so a later failure rolls the upgrade back too (in-place writes).
     """
     current = schema_version(con)
+    applied = applied_versions(con)
     if current > latest_schema_version():
         raise DatabaseError(
             f"the database has schema version {current}, newer than this skillpulse "
@@ -125,7 +140,7 @@ def migrate(con: duckdb.DuckDBPyConnection, *, own_transactions: bool = True) ->
         if commit:
             con.execute(commit)
     for version, text in migrations():
-        if version <= current:
+        if version in applied:
             continue
         if begin:
             con.execute(begin)
@@ -138,7 +153,7 @@ def migrate(con: duckdb.DuckDBPyConnection, *, own_transactions: bool = True) ->
             if own_transactions:
                 con.execute("ROLLBACK")
             raise
-        current = version
+        current = max(current, version)
     return current
 
 
@@ -437,12 +452,12 @@ def ensure_current(path: str | Path | None = None, settings: Settings | None = N
     target = resolve(path, settings)
     con = _connect(target, read_only=True)
     try:
-        version = schema_version(con)
+        pending = pending_versions(con)
     except duckdb.Error as exc:
         raise _friendly(target, exc) from exc
     finally:
         con.close()
-    if version < latest_schema_version():
+    if pending:
         with write(path, settings):
             pass
 

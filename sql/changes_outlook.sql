@@ -1,7 +1,8 @@
 -- Changes: the outlook of run $run_id, one row per skill series (the market excluded), with the
 -- demand behind it: `volume` = mean monthly mentions over the 12 months up to the run's as_of
--- (a count as stored; a share times the month's postings when the total is known), else the mean
--- stored level (`volume_is_mentions` says which). Growth and its 80% interval as the dashboard
+-- (the outlook's mentions_12m / 12 when the run stored it; else a count as stored, or a share
+-- times the month's postings when the total is known), else the mean stored level
+-- (`volume_is_mentions` says which). Growth and its 80% interval as the dashboard
 -- shows them: the forecast's own bounds at the horizon over the level growth starts from.
 WITH r AS (
     SELECT as_of FROM forecast_run WHERE run_id = $run_id
@@ -27,8 +28,8 @@ SELECT o.series_id, k.name AS skill, k.category, s.source, s.region, s.occupatio
        o.status, o.last_period, o.last_value, o.horizon, o.growth_pct,
        CASE WHEN brackets THEN (o.lower_80 / nullif(o.level, 0) - 1) * 100 END AS growth_lower_80,
        CASE WHEN brackets THEN (o.upper_80 / nullif(o.level, 0) - 1) * 100 END AS growth_upper_80,
-       coalesce(v.mentions, v.mean_level, 0.0) AS volume,
-       v.mentions IS NOT NULL AS volume_is_mentions
+       coalesce(o.mentions_12m / 12.0, v.mentions, v.mean_level, 0.0) AS volume,
+       o.mentions_12m IS NOT NULL OR v.mentions IS NOT NULL AS volume_is_mentions
 FROM o
 JOIN series s USING (series_id)
 JOIN skill k USING (skill_id)

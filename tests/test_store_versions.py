@@ -154,6 +154,25 @@ def test_migrations_apply_once_and_record_versions() -> None:
     assert versions == sorted({v for v, _ in sqlfiles.migrations()})
 
 
+def test_a_migration_that_landed_after_a_higher_one_is_still_applied(db_path: Path) -> None:
+    """Migrations are written in parallel: a database that already has 1 and 3 gets 2 too."""
+    every = dict(sqlfiles.migrations())
+    assert len(every) >= 3
+    skipped = sorted(every)[1]
+    con = duckdb.connect(str(db_path))  # every migration but ``skipped``, as a database would be
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                "applied_at TIMESTAMP DEFAULT current_timestamp)")
+    for version, text in sorted(every.items()):
+        if version != skipped:
+            con.execute(text)
+            con.execute("INSERT INTO schema_version (version) VALUES ($v)", {"v": version})
+    assert store.pending_versions(con) == [skipped]
+    assert store.migrate(con) == max(every)
+    assert store.pending_versions(con) == []
+    assert store.applied_versions(con) == set(every)
+    con.close()
+
+
 def test_failed_in_place_write_also_rolls_back_the_schema_upgrade(tmp_path: Path) -> None:
     plain = tmp_path / "plain.duckdb"
     duckdb.connect(str(plain)).close()
