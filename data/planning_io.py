@@ -167,6 +167,14 @@ def _skill_name(value: str, filename: str, row: int, column: str) -> str:
     return name
 
 
+def _number(text: str) -> float:
+    """The cell as a number; NaN when it is not one (the caller names the cell)."""
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
 def parse_courses(data: bytes, filename: str) -> pl.DataFrame:
     """Validate a catalogue; returns ``course_id, title, skills (list[str]), hours, provider,
     last_updated, row``."""
@@ -194,10 +202,7 @@ def parse_courses(data: bytes, filename: str) -> pl.DataFrame:
         hours_text = _text(cells, pos, "hours")
         hours: float | None = None
         if hours_text:
-            try:
-                hours = float(hours_text)
-            except ValueError:
-                hours = math.nan
+            hours = _number(hours_text)
             if not math.isfinite(hours) or hours < 0 or hours > MAX_COURSE_HOURS:
                 raise InputError(f"'{hours_text}' is not a number of hours; expected a number >= 0 and "
                                  f"at most {MAX_COURSE_HOURS:,}",
@@ -247,10 +252,7 @@ def parse_inventory(data: bytes, filename: str) -> pl.DataFrame:
         prof_text = _text(cells, pos, "proficiency")
         prof: int | None = None
         if prof_text:
-            try:
-                as_float = float(prof_text)
-            except ValueError:
-                as_float = math.nan
+            as_float = _number(prof_text)
             if not (math.isfinite(as_float) and as_float.is_integer() and 1 <= as_float <= 5):
                 raise InputError(f"'{prof_text}' is not a proficiency; expected a whole number "
                                  "from 1 (novice) to 5 (expert)", file=filename, row=row,

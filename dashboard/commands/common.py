@@ -21,6 +21,21 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         help="DuckDB database file (a skillpulse-managed, versioned file).")(func)
 
 
+def engine_options(work: str, scheduler_default: str
+                   ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--engine local|dask`` (who does ``work``) and ``--scheduler ADDRESS`` (a running
+    ``dask scheduler``; ``scheduler_default`` says what happens without one)."""
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option("--scheduler", metavar="ADDRESS", default=None,
+                            help=f"With --engine dask: a running 'dask scheduler' "
+                                 f"(e.g. tcp://10.0.0.5:8786). Default: {scheduler_default}.")(func)
+        return click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+                            show_default=True,
+                            help=f"Who {work}: this machine's process pool, or Dask (needs the "
+                                 "optional install skillpulse[dask]).")(func)
+    return decorate
+
+
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--out FILE`` (suffix picks the format; default stdout) and ``--as csv|parquet|json``."""
     func = click.option("--as", "fmt", type=click.Choice(FORMATS), default=None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import click
-from skillpulse.dashboard.commands.common import db_option
+from skillpulse.dashboard.commands.common import db_option, engine_options
 from skillpulse.data.errors import UsageError
 from skillpulse.data.progress import Bar
 from skillpulse.data.settings import get_settings
@@ -33,12 +33,8 @@ def parse_month(text: str | None) -> dt.date | None:
 @click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="Worker processes (with --engine dask and no --scheduler: the local cluster's "
                    "workers). Default: the number of CPUs.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Who runs the buckets of series: this machine's process pool, or Dask "
-                   "(needs the optional install skillpulse[dask]).")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="With --engine dask: a running 'dask scheduler' (e.g. tcp://10.0.0.5:8786). "
-                   "Default: start a local cluster on 127.0.0.1.")
+@engine_options("runs the buckets of series",
+                "start a local cluster on 127.0.0.1")
 @click.option("--bucket-size", "bucket_size", type=click.IntRange(1, 1_000_000), default=None,
               help="Series per bucket (the unit of work sent to a worker). Default: 500.")
 def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None, engine: str,

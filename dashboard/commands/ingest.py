@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from skillpulse.dashboard.commands.common import db_option
+from skillpulse.dashboard.commands.common import db_option, engine_options
 from skillpulse.data.errors import UsageError
 from skillpulse.data.ingest import FORMATS, ingest_files
 from skillpulse.data.ingest.readers import file_size
@@ -46,11 +46,8 @@ def expand_globs(args: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--measure", type=click.Choice(("count", "share", "index")), default=None,
               help="What the values are: count, share (percent 0–100) or index. Default: count "
                    "for long; other shapes infer it from the value column's name and the data.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Who extracts skills from raw postings (--format postings): this machine, or "
-                   "Dask (needs skillpulse[dask]). Counts are identical either way.")
-@click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="With --engine dask: a running 'dask scheduler'. Default: a local cluster.")
+@engine_options("extracts skills from raw postings (--format postings; counts are identical "
+                "either way)", "a local cluster")
 def ingest_cmd(files: tuple[str, ...], db: str, fmt: str, source: str | None,
                measure: str | None, engine: str, scheduler: str | None) -> None:
     """Load skill-demand files (CSV/Parquet/JSONL) into the database: long, wide, HN, Indeed or raw postings.

@@ -179,6 +179,19 @@ def _upload_slot(timeout: float) -> Iterator[None]:
         slots.release()
 
 
+def upload_page_top(*, url: str, store: str, upload: str, alert_id: str, title: str, subtitle: str,
+                    what: str, columns: str, max_bytes: int, problems: Sequence[str],
+                    demo: dict[str, Any]) -> list[Any]:
+    """The opening of an upload page (/catalogue, /gaps): location, the tab-only store holding the
+    demo payload until an upload replaces it, header, URL problems, the drop zone, its alert."""
+    return [dcc.Location(id=url, refresh=False),
+            dcc.Store(id=store, storage_type="memory", data=demo),
+            page_header(title, subtitle),
+            alert(problems),
+            upload_zone(upload, what, columns, max_bytes),
+            html.Div(id=alert_id)]
+
+
 def handle_upload(contents: str | None, filename: str | None, max_bytes: int,
                   run: Callable[[bytes, str], Any],
                   payload: Callable[[Any, str], dict[str, Any]]) -> tuple[Any, Any]:

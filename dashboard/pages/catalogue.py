@@ -15,14 +15,12 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, ctx, dcc, html, no_update
 from skillpulse.dashboard import ids, queries
 from skillpulse.dashboard.components import (
-    alert,
     grid,
     handle_upload,
-    page_header,
     panel,
     upload_args,
     upload_ok_id,
-    upload_zone,
+    upload_page_top,
     wire_csv_export,
     wire_upload_guard,
 )
@@ -62,15 +60,14 @@ def layout(action: Any = None, **extra: Any) -> html.Div:
     chosen = parse_choice(action, "action", ACTION_CHOICES, problems) or ALL
     demo = demo_payload()  # triaged once per published version; callbacks only filter it
     return html.Div([
-        dcc.Location(id=ids.CG_URL, refresh=False),
-        dcc.Store(id=ids.CG_STORE, storage_type="memory", data=demo),
-        page_header("Course catalogue triage",
-                    "Which courses to retire, refresh or keep, and which rising skills no course "
-                    "teaches yet — from the newest forecast run."),
-        alert(problems),
-        upload_zone(ids.CG_UPLOAD, "your catalogue", "course_id, title, skills ('|'-separated), optional "
-                    "hours, provider, last_updated", get_settings().max_upload_bytes),
-        html.Div(id=ids.CG_ALERT),
+        *upload_page_top(
+            url=ids.CG_URL, store=ids.CG_STORE, upload=ids.CG_UPLOAD, alert_id=ids.CG_ALERT,
+            title="Course catalogue triage",
+            subtitle="Which courses to retire, refresh or keep, and which rising skills no course "
+                     "teaches yet — from the newest forecast run.",
+            what="your catalogue", columns="course_id, title, skills ('|'-separated), optional "
+                                          "hours, provider, last_updated",
+            max_bytes=get_settings().max_upload_bytes, problems=problems, demo=demo),
         dbc.Row([
             dbc.Col(html.Div(id=ids.CG_SOURCE, className="text-muted small"), md=7),
             dbc.Col(dbc.RadioItems(id=ids.CG_ACTION, value=chosen, inline=True,

@@ -17,15 +17,13 @@ import plotly.io as pio
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from skillpulse.dashboard import figures, ids, queries
 from skillpulse.dashboard.components import (
-    alert,
     graph,
     grid,
     handle_upload,
-    page_header,
     panel,
     upload_args,
     upload_ok_id,
-    upload_zone,
+    upload_page_top,
     wire_csv_export,
     wire_upload_guard,
 )
@@ -74,15 +72,14 @@ def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
     demo = demo_payload()  # planned once per published version; callbacks only filter it
     names = sorted({str(p.get("person")) for p in demo.get("people", [])})
     return html.Div([
-        dcc.Location(id=ids.GP_URL, refresh=False),
-        dcc.Store(id=ids.GP_STORE, storage_type="memory", data=demo),
-        page_header("Skill-gap planning",
-                    "Who should acquire which rising skills, deepen shallow ones, and move away "
-                    "from declining ones — with a development plan per person."),
-        alert(problems),
-        upload_zone(ids.GP_UPLOAD, "your team's skill inventory", "person (or role/team), skill, "
-                    "optional proficiency (1–5) and team", get_settings().max_upload_bytes),
-        html.Div(id=ids.GP_ALERT),
+        *upload_page_top(
+            url=ids.GP_URL, store=ids.GP_STORE, upload=ids.GP_UPLOAD, alert_id=ids.GP_ALERT,
+            title="Skill-gap planning",
+            subtitle="Who should acquire which rising skills, deepen shallow ones, and move away "
+                     "from declining ones — with a development plan per person.",
+            what="your team's skill inventory",
+            columns="person (or role/team), skill, optional proficiency (1–5) and team",
+            max_bytes=get_settings().max_upload_bytes, problems=problems, demo=demo),
         html.Div(id=ids.GP_SOURCE, className="text-muted small mb-2"),
         dbc.Row([
             # the linked person is an option from the start, so the dropdown keeps the value
