@@ -8,6 +8,9 @@ processed in chunks of ``CHUNK_ROWS`` rows, so memory stays bounded by the block
 Large files are matched by two worker processes (``data.pool``, preloading ``data.extract``)
 while this process reads the next chunk.
 
+Co-mentions: ``postings_to_frame`` also upserts, on the connection it is given, the postings a
+month mentioning each pair of skills (table ``skill_pair``, nearness for plans).
+
 Output (``postings_to_frame``): the frame ``data.ingest.load.ingest_frame`` stores — per month and
 segment (region × occupation), for every skill mentioned at least once in that segment, the
 number of postings that month mentioning it (``measure`` ``count``; 0 in months without a
@@ -69,7 +72,7 @@ from skillpulse.data.extract import Matcher, init_worker, worker_extract
 from skillpulse.data.pool import process_pool
 from skillpulse.data.postings_read import CHUNK_ROWS, EXTRACT_REQUIRED, read_postings
 from skillpulse.data.progress import Progress
-from skillpulse.data.store import MARKET_SKILL
+from skillpulse.data.store import MARKET_SKILL, execute
 from skillpulse.data.taxonomy_io import db_triples, ensure_default_taxonomy
 
 __all__ = ["CHUNK_ROWS", "MAX_FIELD_CHARS", "extract_file", "postings_to_frame", "read_postings"]
@@ -82,6 +85,7 @@ MIN_REFERENCE_DAYS = 28    # … of at least four weeks outside the month being 
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 _HASH_SEED = 20_240_501
 _SEGMENT = ("region", "occupation")
+MAX_PAIR_SKILLS = 30  # co-mentions: at most this many of a posting's skills pair up
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,6 +188,7 @@ class _Aggregator:
     def __init__(self) -> None:
         self.counts: list[pl.DataFrame] = []
         self.totals: list[pl.DataFrame] = []
+        self.pairs: list[pl.DataFrame] = []
 
     def add(self, df: pl.DataFrame, found: list[list[int]], stats: _Stats) -> None:
         keys = ["period", *_SEGMENT]
@@ -195,6 +200,7 @@ class _Aggregator:
         mentions = (df.select(keys)[rows].with_columns(flat)
                     .group_by([*keys, "skill"]).len("value"))
         self.counts.append(mentions)
+        self.pairs.append(_co_mentions(df["period"], found))
         if len(self.counts) > 16:   # keep partial aggregates small
             self._compact()
 
@@ -202,6 +208,19 @@ class _Aggregator:
         keys = ["period", *_SEGMENT]
         self.counts = [pl.concat(self.counts).group_by([*keys, "skill"]).agg(pl.col("value").sum())]
         self.totals = [pl.concat(self.totals).group_by(keys).agg(pl.col("total").sum())]
+        self.pairs = [pl.concat(self.pairs).group_by("period", "a", "b").agg(pl.col("postings").sum())]
+
+    def pair_frame(self, skills: list[str]) -> pl.DataFrame:
+        """``skill_a, skill_b, period, postings``: postings a month mentioning both skills (names,
+        ``skill_a`` < ``skill_b`` by matcher index), over every segment."""
+        if not self.pairs:
+            return pl.DataFrame(schema={"skill_a": pl.String, "skill_b": pl.String,
+                                        "period": pl.Date, "postings": pl.Int64})
+        self._compact()
+        names = pl.Series("name", skills, dtype=pl.String)
+        p = self.pairs[0]
+        return pl.DataFrame({"skill_a": names.gather(p["a"]), "skill_b": names.gather(p["b"]),
+                             "period": p["period"], "postings": p["postings"].cast(pl.Int64)})
 
     def frame(self, skills: list[str], source: str) -> pl.DataFrame:
         keys = ["period", *_SEGMENT]
@@ -227,6 +246,38 @@ class _Aggregator:
         return (out.with_columns(pl.lit(source).alias("source"), pl.lit("count").alias("measure"),
                                  pl.col("value").cast(pl.Float64), pl.col("total").cast(pl.Float64))
                 .select(list(schema)).sort(["skill", *_SEGMENT, "period"]))
+
+
+def _co_mentions(periods: pl.Series, found: list[list[int]]) -> pl.DataFrame:
+    """Per month, the postings mentioning each pair of skills (``a`` < ``b``), vectorised by the
+    number of skills a posting mentions (at most ``MAX_PAIR_SKILLS`` of each posting's skills
+    pair up: a posting listing 60 skills says little about which go together)."""
+    parts: list[pl.DataFrame] = []
+    lengths = np.fromiter((min(len(f), MAX_PAIR_SKILLS) for f in found), dtype=np.int64,
+                          count=len(found))
+    for k in np.unique(lengths[lengths >= 2]).tolist():
+        rows = np.flatnonzero(lengths == k)
+        ids = np.array([sorted(found[r])[:k] for r in rows], dtype=np.int64)
+        i, j = np.triu_indices(k, 1)
+        parts.append(pl.DataFrame({"period": periods.gather(np.repeat(rows, i.size)),
+                                   "a": ids[:, i].ravel(), "b": ids[:, j].ravel()}))
+    if not parts:
+        return pl.DataFrame(schema={"period": pl.Date, "a": pl.Int64, "b": pl.Int64,
+                                    "postings": pl.UInt32})
+    return pl.concat(parts).group_by("period", "a", "b").len("postings")
+
+
+def store_co_mentions(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> int:
+    """Upsert monthly co-mention counts (``skill_pair``; the latest file wins for a month and
+    pair, like observations). Returns the rows written."""
+    if pairs.height == 0:
+        return 0
+    con.register("tmp_pair", pairs.to_arrow())
+    try:
+        execute(con, "ingest_skill_pair_upsert")
+    finally:
+        con.unregister("tmp_pair")
+    return pairs.height
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,6 +390,9 @@ def postings_to_frame(path: str | Path, con: duckdb.DuckDBPyConnection, *, sourc
     frame = agg.frame(extractor.matcher.skills, source or "postings")
     edges = incomplete_edge_months(stats.days)
     frame, extra = _drop_months(frame, edges)
+    pairs = agg.pair_frame(extractor.matcher.skills)
+    dropped = pl.Series([m for m, _ in edges], dtype=pl.Date).implode()
+    store_co_mentions(con, pairs.filter(~pl.col("period").is_in(dropped)))
     n_skills = frame.filter(pl.col("skill") != MARKET_SKILL)["skill"].n_unique()
     return frame, {**stats.report(n_skills, frame["period"].n_unique()), **extra}
 

@@ -31,9 +31,11 @@ unknown), naming what replaces it (its taxonomy ``successors``, else the stronge
 its category); deepen — the stake gained × 1.2 (cheaper than starting anew); acquire — rising skills
 (their stake) and large, stable ones (``STABLE_RETURN`` × volume, for stable skills at least at the
 run's ``LARGE_QUANTILE`` of volumes) near the person: in a category they work in or a named
-successor of a skill they hold; weight ``0.5 + 0.5 × adjacency`` (the share of the person's skills
+successor of a skill they hold, or often in the same postings as one they hold (co-mentions stored
+at postings ingest); weight ``0.5 + 0.5 × adjacency`` (the share of the person's skills
 in the candidate's category) + 0.25 when they hold a declining skill in that category, +
-``SUCCESSOR_BONUS`` for a named successor. Everyone with such a skill near them gets an acquire step.
+``SUCCESSOR_BONUS`` for a named successor, + ``NEAR_BONUS`` for a co-mentioned one. Everyone
+with such a skill near them gets an acquire step.
 """
 from __future__ import annotations
 
@@ -61,6 +63,7 @@ MIN_MENTIONS_MONTH = 2.0
 LARGE_QUANTILE = 0.5
 STABLE_RETURN = 0.05
 SUCCESSOR_BONUS = 0.5  # acquire weight for a named successor of a skill the person holds
+NEAR_BONUS = 0.25      # … for a skill often in the same postings as one they hold (co-mentions)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class Evidence:
     phrase: str
     volume: float | None = None  # mentions a month (last 12 months); None without counts
     successors: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()  # most co-mentioned skills in postings, most first
 
     @property
     def stake(self) -> float:
@@ -140,8 +144,9 @@ def _log1p_pct(v: float | None) -> float | None:
 
 def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) -> dict[str, Evidence]:
     """Evidence per canonical skill name from ``planning_outlook`` rows; taxonomy skills without an
-    outlook (``skills``: ``skill, category`` and optional ``successors``) get class ``U``."""
-    successors = _successors(skills)
+    outlook (``skills``: ``skill, category`` and optional ``successors``, ``near``) get class
+    ``U``."""
+    successors, near = _names(skills, "successors"), _names(skills, "near")
     out: dict[str, Evidence] = {}
     for row in outlook.iter_rows(named=True):
         status = row["status"]
@@ -162,22 +167,23 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
         volume = m12 / 12 if m12 is not None and math.isfinite(m12) else None
         out[row["skill"]] = Evidence(row["skill"], row["category"], status, cls, x, conf,
                                      row.get("growth_lower_80"), _phrase(row), volume,
-                                     successors.get(row["skill"], ()))
+                                     successors.get(row["skill"], ()), near.get(row["skill"], ()))
     if skills is not None:
         for skill, category in skills.select("skill", "category").iter_rows():
             if skill not in out:
                 out[skill] = Evidence(skill, category, "no demand data", "U", 0.0, 0.0, None,
                                       f"{skill} (no demand data)",
-                                      successors=successors.get(skill, ()))
+                                      successors=successors.get(skill, ()),
+                                      near=near.get(skill, ()))
     return out
 
 
-def _successors(skills: pl.DataFrame | None) -> dict[str, tuple[str, ...]]:
-    """Skill → the skills that replace it (taxonomy ``successors``, ``|``-separated)."""
-    if skills is None or "successors" not in skills.columns:
+def _names(skills: pl.DataFrame | None, column: str) -> dict[str, tuple[str, ...]]:
+    """Skill → the ``|``-separated names of ``column`` (``successors``, ``near``)."""
+    if skills is None or column not in skills.columns:
         return {}
     return {k: tuple(x.strip() for x in v.split("|") if x.strip())
-            for k, v in skills.select("skill", "successors").iter_rows() if v}
+            for k, v in skills.select("skill", column).iter_rows() if v}
 
 
 def _mean(values: list[float]) -> float:
@@ -191,13 +197,16 @@ def _months_between(a: dt.date, b: dt.date) -> int:
 def _neighbour(course_skills: list[Evidence], ev: dict[str, Evidence], taught: set[str]
                ) -> Evidence | None:
     """The rising skill with the most demand at stake (× confidence) that the course does not
-    teach, near it: a named successor of a skill it teaches, or in a category it teaches; whose
+    teach, near it: a named successor of a skill it teaches, a skill often in the same postings as
+    one it teaches, or in a category it teaches; whose
     80% interval excludes no change and that is not mentioned too rarely to plan on."""
     cats = {e.category for e in course_skills}
     named = {n for e in course_skills for n in e.successors}
+    together = {n for e in course_skills for n in e.near}
     best: Evidence | None = None
     for e in ev.values():
-        if (e.cls == "R" and (e.category in cats or e.skill in named) and e.skill not in taught
+        if (e.cls == "R" and (e.category in cats or e.skill in named or e.skill in together)
+                and e.skill not in taught
                 and not e.thin and (e.growth_lower is None or e.growth_lower > 0)
                 and (best is None or (e.skill in named, e.stake * e.confidence)
                      > (best.skill in named, best.stake * best.confidence))):
@@ -392,8 +401,9 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
              ) -> list[dict[str, Any]]:
     """Acquirable skills near a person, best first: rising or large-and-stable skills (never on
     fewer than ``MIN_MENTIONS_MONTH`` mentions a month) in the categories they work in or named
-    successors of skills they hold; weighted by how much of their work is in the category, more
-    where what they hold there is declining or where the candidate succeeds a held skill."""
+    successors of skills they hold or skills often in the same postings as one they hold; weighted
+    by how much of their work is in the category, more where what they hold there is declining,
+    where the candidate is co-mentioned with or succeeds a held skill."""
     declining = [e for _, e in held_ev if e is not None and e.cls == "D"]
     declining_cats = {e.category for e in declining}
     succeeds: dict[str, list[str]] = {}
@@ -406,6 +416,12 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
     near: list[Evidence] = [c for cat in cat_count for c in pool_by_cat.get(cat, [])]
     pooled = {c.skill: c for cs in pool_by_cat.values() for c in cs}
     near += [pooled[n] for n in succeeds if n in pooled]
+    together: dict[str, list[str]] = {}  # co-mentioned in postings with a skill they hold
+    for _, e in held_ev:
+        if e is not None:
+            for name in e.near:
+                together.setdefault(name, []).append(e.skill)
+    near += [pooled[n] for n in together if n in pooled]
     for c in near:
         if c.skill in held_names or c.skill in seen:
             continue
@@ -415,6 +431,10 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
         peers = [h["skill"] for h, e in held_ev if e is not None and e.category == cat][:3]
         why = "rising" if c.cls == "R" else "large and stable"
         reason = f"{c.phrase}: {why}" + (f", in {cat} next to {', '.join(peers)}" if peers else "")
+        with_held = together.get(c.skill, [])
+        if with_held:
+            weight += NEAR_BONUS
+            reason += f"; often in the same postings as {', '.join(with_held[:3])}"
         old = succeeds.get(c.skill, [])
         if old:
             weight += SUCCESSOR_BONUS

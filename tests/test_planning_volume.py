@@ -27,11 +27,14 @@ def _stable(skill: str, category: str, per_month: float) -> dict:
     return _row(skill, category, "stable", 0.0, -10.0, 5.0, per_month)
 
 
-def _evidence(rows: list[dict], successors: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _evidence(rows: list[dict], successors: dict[str, str] | None = None,  # type: ignore[no-untyped-def]
+              near: dict[str, str] | None = None):
     skills = pl.DataFrame({"skill": [r["skill"] for r in rows],
                            "category": [r["category"] for r in rows],
-                           "successors": [(successors or {}).get(r["skill"]) for r in rows]},
-                          schema={"skill": pl.String, "category": pl.String, "successors": pl.String})
+                           "successors": [(successors or {}).get(r["skill"]) for r in rows],
+                           "near": [(near or {}).get(r["skill"]) for r in rows]},
+                          schema={"skill": pl.String, "category": pl.String, "successors": pl.String,
+                                  "near": pl.String})
     return skill_evidence(pl.DataFrame(rows, schema=COLS), skills)
 
 
@@ -126,6 +129,19 @@ def test_successor_bonus() -> None:
     assert _acquired(plan, "Bo") == ["C", "Python", "Kotlin"]
 
 
+def test_near_bonus() -> None:
+    """A rising skill often in the same postings as one held (another category) is proposed,
+    between same-category ones worth a little less and a little more."""
+    rows = [_stable("Held", "Tools", 10),
+            _row("A", "Tools", "rising", 50, 40, 60, 20),    # 10 postings a month gained
+            _row("B", "Data", "rising", 50, 40, 60, 24),     # 12, co-mentioned with Held
+            _row("C", "Tools", "rising", 50, 40, 60, 16)]    # 8
+    plan = plan_gaps(_inventory([("Di", "Held", 4)]), _evidence(rows, near={"Held": "B"}))
+    assert _acquired(plan, "Di") == ["A", "B", "C"]
+    reason = plan.rows.filter(pl.col("skill") == "B")["reason"].item()
+    assert "often in the same postings as Held" in reason
+
+
 def test_catalogue_weighs_demand_at_stake() -> None:
     """+900% on one posting a month does not outrank a stable skill in 200 postings a month
     with a modest rise; neither does it get a build row."""
@@ -144,14 +160,14 @@ def test_catalogue_weighs_demand_at_stake() -> None:
 
 
 @pytest.mark.parametrize("name", ["MIN_MENTIONS_MONTH", "LARGE_QUANTILE", "STABLE_RETURN",
-                                  "SUCCESSOR_BONUS"])
+                                  "SUCCESSOR_BONUS", "NEAR_BONUS"])
 @pytest.mark.parametrize("factor", [0.0, 2.0, 10.0])
 def test_each_plan_threshold_is_pinned(monkeypatch: pytest.MonkeyPatch, name: str,
                                        factor: float) -> None:
     monkeypatch.setattr(planning, name, getattr(planning, name) * factor)
     failed = 0
     for check in (test_min_mentions, test_large_quantile, test_stable_return, test_successor_bonus,
-                  test_everyone_gets_an_acquire_step_never_on_a_thin_skill):
+                  test_near_bonus, test_everyone_gets_an_acquire_step_never_on_a_thin_skill):
         try:
             check()
         except (AssertionError, IndexError):
