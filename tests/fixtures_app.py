@@ -168,7 +168,7 @@ def synthesize_run(con, *, as_of: dt.date | None = None, horizon: int = 24,  # t
         "model": ["combination(ets, theta)" if e else None for e in enough],
         "backtest_mase": g(mase), "coverage_80": g(cov80), "coverage_95": g(cov95),
         "note": ["synthetic fixture run" for _ in range(sids.size)],
-        "growth_basis": ["count"] * sids.size,
+        "growth_basis": [None] * sids.size,  # a run from before growth_basis: own unit
         "mentions_12m": g(np.nansum(np.expm1(y[:, -12:]), axis=1)),
     })
     bt_parts = []

@@ -119,11 +119,27 @@ def test_growth_interval_brackets_growth_on_the_stated_base(ctx: queries.Db) -> 
         assert rows.height > 10
         for o in rows.iter_rows(named=True):
             # growth_pct is the forecast at the horizon over `level`, the base the card states
-            assert o["forecast"] == pytest.approx(o["level"] * (1 + o["growth_pct"] / 100), rel=1e-6)
+            # (when growth is on the series' own unit; `level` is null on another basis)
+            if o["level"] is not None:
+                assert o["forecast"] == pytest.approx(o["level"] * (1 + o["growth_pct"] / 100),
+                                                      rel=1e-6)
             assert o["growth_lower_80"] - 1e-6 <= o["growth_pct"] <= o["growth_upper_80"] + 1e-6, o
     name = skill_names(ctx)[0]
     _, cards, rows, _, _ = page("skills").update_explorer(*explorer_values([name]))
-    assert "Base: level now " in text_of(cards) and rows[0]["level"] is not None
+    text = text_of(cards)
+    if rows[0]["level"] is not None:
+        assert "Base: level now " in text
+    else:  # growth on another basis than the series' unit: the card says which
+        assert "judged on its share of postings" in text
+    assert "postings mentioned it in the last 12 months" in text
+
+
+@pytest.mark.parametrize(("mase", "cov", "good"), [
+    (0.8, 0.80, True), (0.8, 0.71, True), (0.8, 0.89, True), (0.8, 0.65, False),
+    (0.8, 0.55, False), (0.8, 0.95, False), (1.1, 0.80, False), (0.8, None, False)])
+def test_backtest_badge_is_green_only_for_a_good_backtest(mase: float, cov: float | None,
+                                                          good: bool) -> None:
+    assert page("skills").backtest_good(mase, cov) is good
 
 
 def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path) -> None:
@@ -138,8 +154,8 @@ def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path
         with store.write(db_path) as con:
             sqlfixtures.execute(con, "dash_fixture_unbracketed", run_id=1, series_id=top["series_id"])
         o = queries.outlook_detail(db, 1, [top["series_id"]]).row(0, named=True)
-        assert o["growth_pct"] is not None
-        assert o["growth_lower_80"] is None and o["growth_upper_80"] is None  # never contradictory
+        assert o["growth_pct"] is not None  # the judged interval is shown, never contradictory
+        assert o["growth_lower_80"] - 1e-6 <= o["growth_pct"] <= o["growth_upper_80"] + 1e-6
         shown = {r["name"]: r for r in page("home").update_overview(NEWEST)[2]}
         if top["skill"] in shown:  # the table shows the judged interval, which brackets growth
             r = shown[top["skill"]]

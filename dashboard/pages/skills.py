@@ -237,8 +237,32 @@ def growth_base(o: dict[str, Any]) -> str:
     text = f"Base: level now {_num(level)}{unit}"
     if last is not None and abs(last - level) > 0.005 * max(abs(level), 1e-12):
         text += f" (smoothed; last month {_num(last)})"
-    return text + (f" → {_num(o['forecast'])} forecast; the interval is the forecast's 80% range "
-                   "on the same base.")
+    return text + (f" → {_num(o['forecast'])} forecast; the interval is the 80% range of the "
+                   "expected level the status was judged on.")
+
+
+# A backtest badge is green only when the series' own backtest is good: it beats the seasonal
+# naive forecast (MASE < 1) and its 80% intervals held within this many points of 80%.
+BADGE_COVERAGE_POINTS = 0.10
+
+
+def backtest_good(mase: float | None, coverage_80: float | None) -> bool:
+    """MASE below 1 and 80% coverage within ``BADGE_COVERAGE_POINTS`` of 80%."""
+    return (mase is not None and mase < 1 and coverage_80 is not None
+            and abs(coverage_80 - 0.80) <= BADGE_COVERAGE_POINTS + 1e-9)
+
+
+def counted(o: dict[str, Any]) -> str:
+    """What the verdict stands on: mentions and the basis (empty without counts)."""
+    m12 = o.get("mentions_12m")
+    basis = o.get("growth_basis")
+    on = {"share": "its share of postings", "count": "postings", "index": "the index"}.get(
+        str(basis), "")
+    text = (f"{m12:,.0f} postings mentioned it in the last 12 months ({m12 / 12:,.1f} a month)"
+            if m12 is not None else "")
+    if on:
+        text += ("; " if text else "") + f"growth and the status are judged on {on}"
+    return text + "." if text else ""
 
 
 def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
@@ -256,14 +280,17 @@ def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
         lines.append(html.Div([html.Strong(f"{o['growth_pct']:+.0f}%"),
                                f" in {o['horizon']} months{interval}"]))
         lines.append(html.Div(growth_base(o), className="small text-muted growth-base"))
+    if counted(o):
+        lines.append(html.Div(counted(o), className="small text-muted counted"))
     if o["backtest_mase"] is not None:
         cov = o["coverage_80"]
-        good = o["backtest_mase"] < 1
+        good = backtest_good(o["backtest_mase"], cov)
         lines.append(dbc.Badge(
             f"Backtest MASE {o['backtest_mase']:.2f}"
             + ("" if cov is None else f" · 80% coverage {100 * cov:.0f}%"),
             color="success" if good else "secondary", className="me-1 mt-1 backtest-badge",
-            title="MASE < 1 beats the seasonal naive forecast; coverage near 80% means honest intervals"))
+            title="Green when MASE < 1 (beats the seasonal naive forecast) and the 80% interval "
+                  "held 70–90% of the time in the backtest (honest intervals)"))
     if o["half_life_months"] is not None:
         lo, hi = o["half_life_lower"], o["half_life_upper"]
         rng = f" (80%: {lo:.0f}–{hi:.0f})" if lo is not None and hi is not None else ""
