@@ -34,18 +34,22 @@ ONET_ATTRIBUTION = (
 STATUS_RULES = [
     ("emerging", "Low base and a significant acceleration: a skill that barely appeared before and "
                  "is now growing fast."),
-    ("rising", "All four hold: a modified Mann-Kendall trend test (Hamed-Rao) significant after "
-               "Benjamini-Hochberg across every series of the run (q < 0.05); the 36-month trend "
-               "raises demand by at least 10% at the horizon; the headline forecast rises by at "
-               "least 5%; and the 80% interval of the expected level at the horizon excludes "
-               "\"no change\"."),
+    ("rising", "All four hold: a trend test significant after Benjamini-Hochberg across every "
+               "series of the run (q < 0.05) — a modified Mann-Kendall test (Hamed-Rao) and, when "
+               "the mentions are counted, a GLM of the monthly mentions out of the month's "
+               "postings (both must hold); the 36-month trend raises demand by at least 10% at "
+               "the horizon; the headline forecast rises by at least 5%; and the 80% interval of "
+               "the expected level at the horizon excludes \"no change\". Never on fewer than 2 "
+               "mentions a month over the last 6 months (too few to tell a rise from noise)."),
     ("stable", "No material rise or fall and a narrow enough interval to say so."),
     ("declining", "The mirror of rising: significant downward trend (q < 0.05), a fall of at least "
                   "10% on the 36-month trend and 5% on the headline forecast, and an 80% interval "
                   "of the expected level that excludes \"no change\"."),
-    ("obsolescent", "Declining with a short half-life, or demand already collapsed (below a quarter "
-                    "of its own peak after a sustained decline) with no significant recovery — "
-                    "even when the last months are flat."),
+    ("obsolescent", "Marginal demand (at most the run's median level among comparable series) "
+                    "that is declining with a short half-life, or already collapsed (below a "
+                    "quarter of its own peak after a sustained decline) with no significant "
+                    "recovery — even when the last months are flat. A large skill that fell as "
+                    "hard is declining, with its fall from the peak in the reason."),
     ("uncertain", "The evidence does not decide: intervals too wide or signals in conflict."),
     ("insufficient-history", "Fewer than 24 months of history, or never observed above zero: no "
                              "verdict is claimed."),
@@ -123,6 +127,12 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                      "for that series. Statuses:"),
               html.Ul([html.Li([status_badge(s), " ", text], className="mb-2")
                        for s, text in STATUS_RULES], className="list-unstyled"),
+              html.P("What was counted: for postings data, a status is judged on the share of "
+                     "postings mentioning the skill (growth_basis share), with the postings a "
+                     "month behind it shown beside every verdict; the interval shown next to a "
+                     "status is the one it was judged on (the change of the expected level), the "
+                     "chart's band is the monthly prediction interval. Rankings weigh postings a "
+                     "month gained or lost, not percent alone."),
               html.P("Half-life: months for demand to halve on the fitted decay, with an interval. "
                      "Market-relative view: the skill's growth against the whole market's, so a "
                      "skill that fell with the market is not called obsolete.", className="mb-0"),
