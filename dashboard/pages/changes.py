@@ -30,13 +30,13 @@ dash.register_page(__name__, path="/changes", name="Changes", order=3,
 
 KIND_LABELS = {"status": "Status changed", "new": "New", "outside": "Outside 95% interval"}
 COLUMNS: list[dict[str, Any]] = [
-    {"field": "change_label", "headerName": "Change", "minWidth": 120, "flex": 1},
+    {"field": "change_label", "headerName": "Change", "minWidth": 165, "flex": 1},
     {"field": "skill_link", "headerName": "Skill", "cellRenderer": "markdown", "minWidth": 140,
      "flex": 2, "tooltipField": "segment"},
     {"field": "statuses", "headerName": "Status", "minWidth": 150, "flex": 2},
     {"field": "period", "headerName": "Month", "minWidth": 90, "flex": 1},
     {"field": "actual", "headerName": "Actual", "type": "numericColumn", "minWidth": 90, "flex": 1},
-    {"field": "interval_95", "headerName": "95% interval", "minWidth": 120, "flex": 1},
+    {"field": "interval_95", "headerName": "95% interval", "minWidth": 140, "flex": 1},
     {"field": "reason", "headerName": "What happened", "minWidth": 320, "flex": 5, "wrapText": True,
      "autoHeight": True, "cellStyle": {"lineHeight": "1.35", "paddingTop": "4px",
                                        "paddingBottom": "4px"}},
