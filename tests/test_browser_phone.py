@@ -17,7 +17,7 @@ if not chromium_available():
     pytest.skip("Debian chromium or the playwright package is missing", allow_module_level=True)
 
 PHONE = {"width": 390, "height": 844}
-TIMEOUT = 20_000
+TIMEOUT = 30_000  # waits only: the shared CI machine can be slow to draw a heatmap
 
 # Every element's box, clipped by the ancestors that clip or scroll their overflow: what reaches
 # past the viewport's right edge is what a phone user would have to scroll sideways to see.
