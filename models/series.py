@@ -37,7 +37,7 @@ Rules:
   mentions (``trend.count_trend``: binomial with the postings, else Poisson; HAC-robust errors).
   The trend's p-value is the larger of the GLM's and the Mann-Kendall test's (both must hold: a
   handful of mentions, or one burst of them, cannot make a trend significant), the trend line is
-  the GLM's slope and the judged interval uses the wider of the two slope standard errors.
+  the GLM's slope and the judged interval uses the GLM's robust standard error.
   ``mentions_12m`` and the mean mentions a month over the last 6 months (the volume gate of
   ``models.outlook``) come from the same counts.
 * **Basis.** ``basis`` is what growth and the verdict are on: ``share`` (shares, and counts with
@@ -231,10 +231,10 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray],
     if ct is not None and math.isfinite(ct.se):
         # Counts are evidence: the trend must hold in the GLM of the mentions (a handful of
         # mentions cannot make it significant) and in the rank test of the share (one burst of
-        # mentions cannot either); its interval is the wider of the two standard errors.
+        # mentions cannot either); the trend line and its interval are the GLM's.
         ev.counted = True
         ev.p_value = max(mk.p_value, ct.p_value)
-        tb, tse = ct.slope, max(tse, ct.se)
+        tb, tse = ct.slope, ct.se
         ev.slope = ct.slope
     if math.isfinite(tse) and ev.growth > -1:  # a flat trend window has no trend to judge
         ev.trend_growth = math.exp(min(tb * (d + 1), 700.0)) - 1
