@@ -16,13 +16,12 @@ from typing import Any
 import plotly.io
 import polars as pl
 from skillpulse.dashboard import figures
-from skillpulse.dashboard.transforms import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS
+from skillpulse.dashboard.transforms import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS, UNITS
 from skillpulse.services.brief import Brief, SkillChart
 from skillpulse.services.changes import CHANGE_COLUMNS, readable
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 Y_TITLES = {"share": "Share of job postings (%)", "count": "Postings per month", "index": "Index"}
-UNITS = {"count": " postings/month", "share": "% of postings", "index": ""}
 CHANGE_LABELS = {"status": "Status changed", "new": "New", "outside": "Outside the 95% interval"}
 
 CSS = """

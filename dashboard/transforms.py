@@ -26,6 +26,8 @@ Y_TITLES = {
     "index": "Index (last 12 months = 100)",
     "relative": "Relative to the whole market (index, last 12 months = 100)",
 }
+# the unit after a level in text ("12 postings/month", "3.2% of postings")
+UNITS = {"count": " postings/month", "share": "% of postings", "index": ""}
 _BLOCKS = "▁▂▃▄▅▆▇█"
 FC_COLS = ("mean", "lower_80", "upper_80", "lower_95", "upper_95")
 

@@ -42,12 +42,14 @@ def wait_until_up(url: str, timeout: float = 45.0) -> None:
 @contextlib.contextmanager
 def running_server(db_path: str | Path, *, cache_size: int | None = None,
                    log: Path | None = None) -> Iterator[str]:
-    """Start ``dashboard.server.run_server`` for ``db_path``; yields the base URL; stops it after."""
+    """Start ``skillpulse.dashboard.server.run_server`` for ``db_path``; yields the base URL;
+    stops it after."""
     port = free_port()
     env = dict(os.environ)
     if cache_size is not None:
         env["SKILLPULSE_CACHE_SIZE"] = str(cache_size)
-    code = f"from dashboard.server import run_server; run_server({str(db_path)!r}, port={port})"
+    code = ("from skillpulse.dashboard.server import run_server; "
+            f"run_server({str(db_path)!r}, port={port})")
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdout=out,
                             stderr=subprocess.STDOUT, start_new_session=True)

@@ -22,7 +22,13 @@ from skillpulse.dashboard.components import (
     status_badge,
     wire_csv_export,
 )
-from skillpulse.dashboard.transforms import STATUS_COLOURS, scale_series, segment_label, series_labels
+from skillpulse.dashboard.transforms import (
+    STATUS_COLOURS,
+    UNITS,
+    scale_series,
+    segment_label,
+    series_labels,
+)
 from skillpulse.dashboard.urlstate import (
     HORIZONS,
     MAX_SKILLS,
@@ -218,7 +224,6 @@ def _market_for(market: pl.DataFrame, state: ExplorerState) -> pl.DataFrame | No
     return pick.filter(pl.col("series_id") == sid).select("period", "value", "kind")
 
 
-UNITS = {"count": " postings/month", "share": "% of postings", "index": ""}
 
 
 def _num(value: float) -> str:
