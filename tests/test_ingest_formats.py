@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from pathlib import Path
 
 import polars as pl
@@ -124,32 +122,23 @@ def test_detect_format_near_miss_names_the_column() -> None:
 def test_postings_dispatch_uses_data_postings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, object]] = []
 
-    def postings_to_frame(path: Path, con: object, *, source: str | None, progress: bool
-                          ) -> tuple[pl.DataFrame, dict[str, int]]:
-        calls.append({"path": Path(path), "source": source, "progress": progress})
+    def postings_to_frame(path: Path, con: object, *, source: str | None, progress: object,
+                          client: object = None) -> tuple[pl.DataFrame, dict[str, int]]:
+        calls.append({"path": Path(path), "source": source, "client": client,
+                      "reports_progress": callable(progress)})
         frame = pl.DataFrame({
             "skill": ["Python", store.MARKET_SKILL], "period": [dt.date(2024, 1, 1)] * 2,
             "value": [3.0, 10.0], "total": [10.0, None], "source": [source or "postings"] * 2,
             "region": ["", ""], "occupation": ["", ""], "measure": ["count", "count"]})
         return frame, {"postings": 10, "skipped": 1}
 
-    fake = types.ModuleType("skillpulse.data.postings")
-    fake.postings_to_frame = postings_to_frame  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "skillpulse.data.postings", fake)
+    monkeypatch.setattr("skillpulse.data.ingest.pipeline.postings_to_frame", postings_to_frame)
     src = write(tmp_path / "jobs.csv", "id,title,description,posted\n1,Dev,Python and SQL,2024-01-03\n")
     db = tmp_path / "db.duckdb"
     summary = ingest_files([src], db, source="board")
-    assert calls == [{"path": src, "source": "board", "progress": False}]
+    assert calls == [{"path": src, "source": "board", "client": None, "reports_progress": True}]
     assert summary.files[0].fmt == "postings" and summary.rows == 2
     assert rows(db, "SELECT format FROM ingest_batch") == [("postings",)]
-
-
-def test_postings_without_module_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "skillpulse.data.postings", None)  # import raises ModuleNotFoundError
-    src = write(tmp_path / "jobs.csv", "id,title,description\n1,Dev,Python\n")
-    code, _, err = run_cli(["ingest", src, "--format", "postings", "--db", tmp_path / "d.duckdb"], capsys)
-    assert code == 2 and "postings format is not available" in err and "Traceback" not in err
 
 
 def test_hn_terms_that_are_one_skill_keep_the_larger_share(tmp_path: Path) -> None:
