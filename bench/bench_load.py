@@ -7,9 +7,10 @@ publishes, on 127.0.0.1 only.
    with several skills, categories, changes, methodology) and keeps each POST to
    ``/_dash-update-component`` (the bodies the browser sends, byte for byte).
 3. Baseline: one user replays every body sequentially (the same server, the same moment).
-4. ``--users`` threads replay random bodies for ``--seconds`` (no think time, a bounded pool of
-   keep-alive connections), first without, then with a publish every ``--publish-every`` seconds
-   (a new forecast run written through ``store.write``, as ``skillpulse forecast`` does).
+4. ``--users`` threads (one keep-alive connection each) replay random bodies for ``--seconds``,
+   waiting ``--think`` seconds on average between requests (0: back to back, a saturation test:
+   latency is then the queue, 50 requests over 8 server threads), first without, then with a
+   publish every ``--publish-every`` seconds (a new run written through ``store.write``).
 
 Pages build their content server-side in one callback (Dash Pages' ``_pages_content``, named
 here by route); the other recorded callbacks are the pages' own. Per callback and overall:
@@ -107,7 +108,7 @@ def _name(output: str) -> str:
 
 
 def phase(base: str, bodies: list[tuple[str, bytes]], *, users: int, seconds: float,
-          db: Path | None, publish_every: float) -> dict[str, object]:
+          db: Path | None, publish_every: float, think: float) -> dict[str, object]:
     """Replay for ``seconds`` with ``users`` threads; publish a run every ``publish_every`` s."""
     lat: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
@@ -136,6 +137,8 @@ def phase(base: str, bodies: list[tuple[str, bytes]], *, users: int, seconds: fl
                     errors.append(f"{_name(output)}: HTTP {status}")
                 if len(runs) > 1:
                     mixed[0] += 1
+            if think > 0:  # a person reads the page before the next click
+                time.sleep(rnd.uniform(0.5 * think, 1.5 * think))
 
     def publisher() -> None:
         while db is not None and time.monotonic() + publish_every < stop:
@@ -181,6 +184,8 @@ def main() -> None:
     parser.add_argument("--publish-every", type=float, default=10.0)
     parser.add_argument("--skills", type=int, default=60)
     parser.add_argument("--segments", type=int, default=4)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds a user waits between requests (0: back to back)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="skillpulse-load-") as tmp:
         db = bench_db(Path(tmp) / "load.duckdb", n_skills=args.skills, segments=args.segments)
@@ -202,13 +207,13 @@ def main() -> None:
             every = [v for vs in baseline.values() for v in vs]
             print(f"baseline, 1 user sequential: p50 {pct(every, .5):.0f} ms, p95 {pct(every, .95):.0f} "
                   f"ms (load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs)", flush=True)
+            who = f"{args.users} users (think {args.think:g} s), {args.seconds:.0f} s"
             quiet = phase(base, bodies, users=args.users, seconds=args.seconds, db=None,
-                          publish_every=args.publish_every)
-            report(f"{args.users} users, {args.seconds:.0f} s, no publish", quiet, baseline)
+                          publish_every=args.publish_every, think=args.think)
+            report(f"{who}, no publish", quiet, baseline)
             busy = phase(base, bodies, users=args.users, seconds=args.seconds, db=db,
-                         publish_every=args.publish_every)
-            report(f"{args.users} users, {args.seconds:.0f} s, a publish every {args.publish_every:.0f} s",
-                   busy, baseline)
+                         publish_every=args.publish_every, think=args.think)
+            report(f"{who}, a publish every {args.publish_every:.0f} s", busy, baseline)
             pubs: list[float] = busy["publishes"]  # type: ignore[assignment]
             if pubs:
                 print(f"publish (new run written and swapped in): {min(pubs):.2f}–{max(pubs):.2f} s")
