@@ -97,6 +97,7 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None, eng
     from skillpulse.models.batch import run_forecast
 
     month = parse_month(as_of)
+    store.resolve(db)  # no database: say so before creating its lock file
     # The whole run holds the writer lock: an ingest started meanwhile waits (and says so)
     # instead of publishing data this run would silently lack.
     with store.exclusive(db, "a forecast run"), \
