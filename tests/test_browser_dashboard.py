@@ -175,7 +175,7 @@ def test_csv_export_downloads(base: str, page: Any) -> None:
     download = info.value
     assert download.suggested_filename == "skillpulse-top-risers.csv"
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
-    assert rows[0][:3] == ["Skill", "Status", "Growth %"]
+    assert rows[0][:4] == ["Skill", "Status", "Postings/month", "Growth %"]  # volume beside growth
     assert len(rows) == page.locator(f"#{ids.OV_RISERS} .ag-row").count() + 1
     assert not rows[1][0].startswith("[")  # plain names, not markdown links
 
