@@ -13,10 +13,11 @@ quantile of current levels of comparable series of the run: same kind, source an
 3. ``obsolescent`` (collapse): the 12-month mean fell below ``COLLAPSE_RATIO`` of its peak, the
    peak is at least ``COLLAPSE_MONTHS`` ago, the fall since the peak is a significant decline
    (Mann-Kendall p < 0.01 from the peak on), there is no significant recovery (the recent
-   trend is not significantly upward) and the series is marginal. Flat-at-the-bottom still
-   counts: the market moved on. The same collapse of a series that is not marginal (JavaScript
-   after its peak is still in the top quarter of skills) is ``declining``, with the fall from
-   the peak and the half-life in the reason.
+   trend is not significantly upward; a forecast bounce alone does not count: on HN, collapsed
+   terms whose forecast rose kept falling) and the series is marginal (``is_marginal``).
+   Flat-at-the-bottom still counts: the market moved on. The same collapse of a series that is
+   not marginal (JavaScript after its peak is still in the top quarter of skills) is
+   ``declining``, with the fall from the peak and the half-life in the reason.
 Volume gate: a series with mentions averaging fewer than ``MIN_MENTIONS`` a month over the last
 6 months is never ``emerging`` or ``rising`` (count noise cannot be told from a change): where
 those rules would apply it is ``uncertain``, and the reason gives the mentions. Declines stay
@@ -70,19 +71,40 @@ COLLAPSE_P = 0.01
 EMERGING_BASE_RATIO = 4.0
 LOW_BASE_QUANTILE = 0.25
 MARGINAL_QUANTILE = 0.5
+LARGE_QUANTILE = 0.75
+DEEP_COLLAPSE_RATIO = 0.10
 MIN_MENTIONS = 2.0
 ACCEL_T = 2.0
 
 
+def is_marginal(ev: Evidence, marginal_level: float | None, large_level: float | None) -> bool:
+    """Whether a series is marginal for the run (only a marginal series can be obsolescent).
+
+    Marginal: the current level is at most the run's median (``marginal_level``) of comparable
+    series; or the skill is mentioned fewer than ``MIN_MENTIONS`` times a month (one posting a month
+    is marginal whatever its rank among tiny terms); or it collapsed below ``DEEP_COLLAPSE_RATIO``
+    of its peak and is not in the run's top quarter (``large_level``): AngularJS at 9% of its peak
+    and four postings a month is obsolete even when half the terms of the run are smaller still.
+    Without run levels (None) every series is marginal.
+    """
+    if marginal_level is None or not math.isfinite(ev.level_now) or ev.level_now <= marginal_level:
+        return True
+    if math.isfinite(ev.mentions_rate) and ev.mentions_rate < MIN_MENTIONS:
+        return True
+    return (large_level is not None and ev.level_now <= large_level
+            and math.isfinite(ev.peak_ratio) and ev.peak_ratio < DEEP_COLLAPSE_RATIO)
+
+
 def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 24,
-             low_base_level: float | None = None, marginal_level: float | None = None
-             ) -> tuple[str, str]:
+             low_base_level: float | None = None, marginal_level: float | None = None,
+             large_level: float | None = None) -> tuple[str, str]:
     """Return (status, reason) for one series given its evidence and its BH q-value.
 
     ``low_base_level``: the run's ``LOW_BASE_QUANTILE`` of current levels among comparable
     series (same kind); a base above it is not "low" whatever the growth. None = not used.
     ``marginal_level``: the run's ``MARGINAL_QUANTILE`` of current levels among comparable
-    series; only a series at or below it can be ``obsolescent``. None = not used.
+    series; only a marginal series (``is_marginal``) can be ``obsolescent``. None = not used.
+    ``large_level``: the run's ``LARGE_QUANTILE`` of the same levels (the top quarter's floor).
     """
     if ev is None or ev.n_months < min_history:
         return "insufficient-history", f"fewer than {min_history} months"
@@ -94,8 +116,7 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     up = q < FDR and ev.slope > 0
     down = q < FDR and ev.slope < 0
     few = math.isfinite(ev.mentions_rate) and ev.mentions_rate < MIN_MENTIONS
-    marginal = marginal_level is None or not math.isfinite(ev.level_now) or (
-        ev.level_now <= marginal_level)
+    marginal = is_marginal(ev, marginal_level, large_level)
     basis = f"{ev.basis} of postings" if ev.basis == "share" else ev.basis or "level"
     counted = (f", {ev.mentions_12m:,.0f} mentions in 12 months" if math.isfinite(ev.mentions_12m)
                else "")
@@ -109,8 +130,8 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
                 f"{ev.months_since_peak} months ago")
         if marginal:
             return "obsolescent", f"{fell}, no significant recovery, marginal today{counted}"
-        return "declining", (f"{hl_text}{fell}, no significant recovery; still among the larger "
-                             f"skills of the run (not obsolescent){counted}")
+        return "declining", (f"{hl_text}{fell}, no significant recovery; not obsolescent: still "
+                             f"above the run's median level{counted}")
     gate = (f"too few mentions to call a rise: {ev.mentions_rate:.1f} a month over the last "
             f"{trend.VOLUME_MONTHS} months (fewer than {MIN_MENTIONS:.0f})")
     low_base = ev.base_ratio >= EMERGING_BASE_RATIO and (
@@ -135,12 +156,16 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
         if hl is not None and hl <= SHORT_HALF_LIFE:
             if marginal:
                 return "obsolescent", f"declining with half-life {hl:.0f} months; {judged}"
-            return "declining", (f"half-life {hl:.0f} months but still among the larger skills "
-                                 f"of the run (not obsolescent); {judged}")
+            return "declining", (f"half-life {hl:.0f} months but still above the run's median "
+                                 f"level (not obsolescent); {judged}")
         return "declining", f"{hl_text}{judged}"
     if (up or down) and abs(ev.trend_growth) >= MATERIAL:
         return "uncertain", f"significant trend the forecast does not carry: {judged}"
-    if (material_up and ev.growth_lo80 > 0) or (material_down and ev.growth_hi80 < 0):
+    # A material forecast change that either interval (the headline's level interval or the judged
+    # one shown beside the verdict) separates from "no change" is never "stable": a reader would
+    # see "stable" next to "-14% (80%: -22% to -4%)".
+    if ((material_up and (ev.growth_lo80 > 0 or ev.judged_lo80 > 0))
+            or (material_down and (ev.growth_hi80 < 0 or ev.judged_hi80 < 0))):
         why = ("a significant trend too small to call, with a larger forecast change" if up or down
                else "forecast change without a significant trend")
         return "uncertain", f"{why}: {judged}"

@@ -4,9 +4,9 @@ The per-series work (``models.bucket``) can run anywhere; these steps need the w
 run once, on the gathered evidence, whatever engine ran the buckets:
 
 * ``q_value``: Benjamini-Hochberg across every series' trend-test p-value (``models.trend``);
-* the low-base and marginal levels per group of comparable series (same scale kind, source and
-  basis — ``group_key``; non-market): the ``outlook.LOW_BASE_QUANTILE`` and
-  ``outlook.MARGINAL_QUANTILE`` quantiles of their current levels;
+* the low-base, marginal and large (top-quarter) levels per group of comparable series (same
+  scale kind, source and basis — ``group_key``; non-market): the ``outlook.LOW_BASE_QUANTILE``,
+  ``outlook.MARGINAL_QUANTILE`` and ``outlook.LARGE_QUANTILE`` quantiles of their current levels;
 * the market's growth per (source, region), for the market-relative view;
 * the verdict of each series: ``models.outlook.classify`` with its q-value and low base.
 
@@ -35,6 +35,7 @@ class RunWide:
     q_values: np.ndarray
     low_base: dict[str, float] = field(default_factory=dict)
     marginal: dict[str, float] = field(default_factory=dict)
+    large: dict[str, float] = field(default_factory=dict)
     market_growth: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
@@ -66,11 +67,13 @@ def gather(p_values: np.ndarray, groups: Sequence[str | None], levels: np.ndarra
     usable = ~np.asarray(is_market, dtype=bool) & np.isfinite(levels)
     low_base: dict[str, float] = {}
     marginal: dict[str, float] = {}
+    large: dict[str, float] = {}
     for g in sorted(set(groups_arr[usable].tolist())):
         lv = levels[usable & (groups_arr == g)]
         low_base[g] = float(np.quantile(lv, outlook.LOW_BASE_QUANTILE))
         marginal[g] = float(np.quantile(lv, outlook.MARGINAL_QUANTILE))
-    return RunWide(q_values=q, low_base=low_base, marginal=marginal)
+        large[g] = float(np.quantile(lv, outlook.LARGE_QUANTILE))
+    return RunWide(q_values=q, low_base=low_base, marginal=marginal, large=large)
 
 
 def verdict(ev: Evidence | None, q: float, run: RunWide, *, min_history: int,
@@ -82,7 +85,8 @@ def verdict(ev: Evidence | None, q: float, run: RunWide, *, min_history: int,
         return outlook.classify(ev, q_value, min_history=min_history)
     g = group if group is not None else group_key(ev.kind, None, ev.basis)
     return outlook.classify(ev, q_value, min_history=min_history,
-                            low_base_level=run.low_base.get(g), marginal_level=run.marginal.get(g))
+                            low_base_level=run.low_base.get(g), marginal_level=run.marginal.get(g),
+                            large_level=run.large.get(g))
 
 
 OUTLOOK_SCHEMA = {

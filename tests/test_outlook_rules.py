@@ -140,6 +140,27 @@ def test_marginal_quantile() -> None:
     assert _run(_collapsed(level_now=0.060)) == "declining"
 
 
+def test_a_mention_or_so_a_month_is_marginal_whatever_its_rank() -> None:
+    assert _run(_collapsed(level_now=0.060, mentions_rate=1.5)) == "obsolescent"
+    assert _run(_collapsed(level_now=0.060, mentions_rate=2.5)) == "declining"
+
+
+def test_deep_collapse_outside_the_top_quarter_is_marginal() -> None:
+    # run levels 0.001..0.100: median about 0.05, top quarter from about 0.075
+    assert _run(_collapsed(level_now=0.060, peak_ratio=0.08)) == "obsolescent"
+    assert _run(_collapsed(level_now=0.060, peak_ratio=0.12)) == "declining"
+    assert _run(_collapsed(level_now=0.090, peak_ratio=0.08)) == "declining"  # top quarter
+
+
+def test_material_change_that_an_interval_separates_is_never_stable() -> None:
+    """'stable' beside "-14% (80%: -22% to -4%)" contradicts itself: such a series is uncertain."""
+    ev = _rising(growth=-0.14, trend_growth=-0.06, judged_lo80=-0.22, judged_hi80=-0.045,
+                 growth_lo80=-0.3, growth_hi80=0.05, p_value=0.14, slope=-0.001, base_ratio=0.9)
+    assert status(ev) == "uncertain"
+    assert status(dataclasses.replace(ev, judged_hi80=0.01)) == "stable"
+    assert status(dataclasses.replace(ev, growth=-0.08, trend_growth=-0.05)) == "stable"
+
+
 def test_low_base_quantile() -> None:
     em = dict(base_ratio=5.0, quad_t=2.5, level_now=0.08)
     assert _run(_rising(start_level=0.020, **em)) == "emerging"  # type: ignore[arg-type]
@@ -157,7 +178,8 @@ def test_levels_compare_within_groups_only() -> None:
 @pytest.mark.parametrize("name", ["FDR", "MATERIAL", "AGREE", "SHORT_HALF_LIFE", "WIDE_RATIO",
                                   "COLLAPSE_RATIO", "COLLAPSE_MONTHS", "COLLAPSE_P",
                                   "EMERGING_BASE_RATIO", "LOW_BASE_QUANTILE",
-                                  "MARGINAL_QUANTILE", "MIN_MENTIONS", "ACCEL_T"])
+                                  "MARGINAL_QUANTILE", "MIN_MENTIONS", "ACCEL_T",
+                                  "LARGE_QUANTILE", "DEEP_COLLAPSE_RATIO"])
 @pytest.mark.parametrize("factor", [0.0, 2.0, 10.0])
 def test_each_threshold_is_pinned(monkeypatch: pytest.MonkeyPatch, name: str,
                                   factor: float) -> None:
@@ -166,7 +188,9 @@ def test_each_threshold_is_pinned(monkeypatch: pytest.MonkeyPatch, name: str,
     checks = [test_fdr, test_material, test_agree, test_short_half_life_is_obsolescent_only_when_marginal,
               test_wide_ratio, test_collapse_ratio_months_and_p, test_emerging_base_ratio_and_acceleration,
               test_min_mentions_gates_up_calls_not_declines, test_marginal_quantile,
-              test_low_base_quantile]
+              test_low_base_quantile, test_a_mention_or_so_a_month_is_marginal_whatever_its_rank,
+              test_deep_collapse_outside_the_top_quarter_is_marginal,
+              test_material_change_that_an_interval_separates_is_never_stable]
     failed = 0
     for check in checks:
         try:

@@ -41,11 +41,14 @@ STATUS_RULES = [
                "the horizon; the headline forecast rises by at least 5%; and the 80% interval of "
                "the expected level at the horizon excludes \"no change\". Never on fewer than 2 "
                "mentions a month over the last 6 months (too few to tell a rise from noise)."),
-    ("stable", "No material rise or fall and a narrow enough interval to say so."),
+    ("stable", "No material rise or fall and a narrow enough interval to say so; a material "
+               "forecast change whose interval excludes \"no change\" is uncertain, never stable."),
     ("declining", "The mirror of rising: significant downward trend (q < 0.05), a fall of at least "
                   "10% on the 36-month trend and 5% on the headline forecast, and an 80% interval "
                   "of the expected level that excludes \"no change\"."),
-    ("obsolescent", "Marginal demand (at most the run's median level among comparable series) "
+    ("obsolescent", "Marginal demand (at most the run's median level among comparable series, "
+                    "fewer than 2 mentions a month, or below a tenth of its peak outside the "
+                    "run's top quarter) "
                     "that is declining with a short half-life, or already collapsed (below a "
                     "quarter of its own peak after a sustained decline) with no significant "
                     "recovery — even when the last months are flat. A large skill that fell as "
