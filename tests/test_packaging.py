@@ -8,6 +8,7 @@ from a folder whose ``PYTHONPATH`` holds hostile packages named ``data``, ``mode
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,9 +26,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(out), str(REPO)], check=True, capture_output=True, timeout=300)
+    # Build from a copy of the source: an in-tree build writes build/ and *.egg-info into the
+    # repository, and other tests running meanwhile must not race with it.
+    root = tmp_path_factory.mktemp("wheel")
+    src, out = root / "src", root / "dist"
+    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "__pycache__", "build", "*.egg-info", ".*_cache", "*.duckdb*"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                            "--no-build-isolation", "-q", "-w", str(out), str(src)],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr[-3000:]
     (whl,) = out.glob("skillpulse-*.whl")
     return whl
 
