@@ -72,7 +72,7 @@ from skillpulse.data.extract import Matcher, init_worker, worker_extract
 from skillpulse.data.pool import process_pool
 from skillpulse.data.postings_read import CHUNK_ROWS, EXTRACT_REQUIRED, read_postings
 from skillpulse.data.progress import Progress
-from skillpulse.data.store import MARKET_SKILL, execute
+from skillpulse.data.store import MARKET_SKILL, execute, registered
 from skillpulse.data.taxonomy_io import db_triples, ensure_default_taxonomy
 
 __all__ = ["CHUNK_ROWS", "MAX_FIELD_CHARS", "extract_file", "postings_to_frame", "read_postings"]
@@ -272,11 +272,8 @@ def store_co_mentions(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> in
     pair, like observations). Returns the rows written."""
     if pairs.height == 0:
         return 0
-    con.register("tmp_pair", pairs.to_arrow())
-    try:
+    with registered(con, "tmp_pair", pairs):
         execute(con, "ingest_skill_pair_upsert")
-    finally:
-        con.unregister("tmp_pair")
     return pairs.height
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 from skillpulse.data.guards import clean_names
-from skillpulse.data.store import execute, query
+from skillpulse.data.store import execute, query, registered
 
 DEFAULT_TAXONOMY = Path(__file__).parent / "taxonomy" / "skills.csv"
 
@@ -39,18 +39,11 @@ def upsert_taxonomy(con: duckdb.DuckDBPyConnection, taxonomy: pl.DataFrame) -> i
     df = df.filter(pl.col("name").is_not_null() & (pl.col("name") != ""))
     df = (df.with_columns(pl.col("name").str.to_lowercase().alias("_k"))
           .unique(subset="_k", keep="first", maintain_order=True).drop("_k"))
-    con.register("tmp_taxonomy", df.select("name", "category", "description",
-                                           pl.col("successors").replace("", None)).to_arrow())
-    try:
+    with registered(con, "tmp_taxonomy", df.select("name", "category", "description",
+                                                   pl.col("successors").replace("", None))):
         execute(con, "skill_upsert_taxonomy")
-    finally:
-        con.unregister("tmp_taxonomy")
-    alias_df = _split_aliases(df)
-    con.register("tmp_alias", alias_df.to_arrow())
-    try:
+    with registered(con, "tmp_alias", _split_aliases(df)):
         execute(con, "skill_alias_upsert")
-    finally:
-        con.unregister("tmp_alias")
     return df.height
 
 
@@ -64,20 +57,14 @@ def resolve_names(con: duckdb.DuckDBPyConnection, names: pl.Series, *,
     given = names.unique(maintain_order=True).cast(pl.String)
     cleaned = clean_names(given)  # look-alikes (zero-width, full-width) resolve as their clean name
     distinct = pl.DataFrame({"name": cleaned.unique(maintain_order=True)})
-    con.register("tmp_names", distinct.to_arrow())
-    try:
+    with registered(con, "tmp_names", distinct):
         resolved = query(con, "skill_resolve")
-    finally:
-        con.unregister("tmp_names")
     missing = resolved.filter(pl.col("skill_id").is_null())
     if create and missing.height:
         upsert_taxonomy(con, missing.select("name").with_columns(
             pl.lit(category).alias("category")))
-        con.register("tmp_names", distinct.to_arrow())
-        try:
+        with registered(con, "tmp_names", distinct):
             resolved = query(con, "skill_resolve")
-        finally:
-            con.unregister("tmp_names")
     if (cleaned == given).all():
         return resolved
     return (pl.DataFrame({"name": given, "_clean": cleaned})

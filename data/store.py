@@ -524,6 +524,17 @@ class LiveReader:
             self._target = None
 
 
+@contextlib.contextmanager
+def registered(con: duckdb.DuckDBPyConnection, view: str, rows: Any) -> Iterator[None]:
+    """Make ``rows`` (a polars frame or an Arrow table) visible to SQL as ``view`` for the block,
+    then unregister it (named SQL files read their input rows from such views)."""
+    con.register(view, rows.to_arrow() if isinstance(rows, pl.DataFrame) else rows)
+    try:
+        yield
+    finally:
+        con.unregister(view)
+
+
 def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFrame:
     """Run the named query ``sql/<name>.sql`` with bound parameters; returns a polars frame."""
     # DuckDB 2.0: a relation (con.sql) converts to Arrow without the DB-API copy, and leaves no

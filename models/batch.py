@@ -222,11 +222,8 @@ def _engine_results(buckets: Iterator[tuple[int, pa.Table]], *, engine: str, job
 
 def insert_frame(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, run_id: int) -> None:
     """Insert one frame (``forecast``, ``outlook`` or ``backtest`` rows) of run ``run_id``."""
-    con.register(f"tmp_{name}", table)
-    try:
+    with store.registered(con, f"tmp_{name}", table):
         store.execute(con, f"forecast_insert_{name}", run_id=run_id)
-    finally:
-        con.unregister(f"tmp_{name}")
 
 
 def _insert_run_row(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, horizon: int,
