@@ -39,6 +39,7 @@ from skillpulse.dashboard.urlstate import (
     with_segment_check,
 )
 from skillpulse.models.planning import HALF_LIFE_SHOWN_MONTHS
+from skillpulse.services.changes import readable
 
 dash.register_page(__name__, path="/skills", name="Explorer", order=1, title="skillpulse · explorer",
                    description="History and forecast of selected skills")
@@ -226,23 +227,16 @@ def _market_for(market: pl.DataFrame, state: ExplorerState) -> pl.DataFrame | No
 
 
 
-def _num(value: float) -> str:
-    """A readable level: thousands separated, three significant digits below 1,000, no exponent."""
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.3g}" if abs(value) >= 0.01 else f"{value:.2g}"
-
-
 def growth_base(o: dict[str, Any]) -> str:
     """What growth (and its interval) is measured from: the model's level now, not the raw month."""
     level, last = o.get("level"), o.get("last_value")
     if level is None or o.get("forecast") is None:
         return ""
     unit = UNITS.get(str(o.get("measure")), "")
-    text = f"Base: level now {_num(level)}{unit}"
+    text = f"Base: level now {readable(level)}{unit}"
     if last is not None and abs(last - level) > 0.005 * max(abs(level), 1e-12):
-        text += f" (smoothed; last month {_num(last)})"
-    return text + (f" → {_num(o['forecast'])} forecast; the interval is the 80% range of the "
+        text += f" (smoothed; last month {readable(last)})"
+    return text + (f" → {readable(o['forecast'])} forecast; the interval is the 80% range of the "
                    "expected level the status was judged on.")
 
 
