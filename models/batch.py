@@ -42,6 +42,7 @@ from skillpulse.data.settings import Settings, get_settings
 from skillpulse.data.sqlfiles import load_sql
 from skillpulse.models import engines, runwide
 from skillpulse.models.bucket import INPUT_SCHEMA, BucketOutput, forecast_bucket, market_path
+from skillpulse.models.runwide import month_to_date
 from skillpulse.models.series import MarketPath, SeriesResult
 
 IN_PROCESS_BELOW = 300  # fewer series than this: no pool (start-up would cost more than it saves)
@@ -62,10 +63,6 @@ class Packed:
 
 def _month_index(periods: pl.Series) -> np.ndarray:
     return (periods.dt.year().cast(pl.Int64) * 12 + periods.dt.month().cast(pl.Int64) - 1).to_numpy()
-
-
-def month_to_date(m: int) -> dt.date:
-    return dt.date(m // 12, m % 12 + 1, 1)
 
 
 def pack(meta: pl.DataFrame, obs: pl.DataFrame) -> Packed:

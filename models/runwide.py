@@ -105,7 +105,8 @@ def _none(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
-def _month(m: int) -> dt.date:
+def month_to_date(m: int) -> dt.date:
+    """The first day of month index ``m`` (year * 12 + month - 1)."""
     return dt.date(m // 12, m % 12 + 1, 1)
 
 
@@ -133,7 +134,8 @@ def outlook_frame(evidence: pa.Table, q_values: np.ndarray, run: RunWide, *, hor
                                  group=groups[i])
         growth = cols["growth_pct"][i]  # of the published series (counts for counts)
         row = {"series_id": cols["series_id"][i], "status": status,
-               "last_period": _month(cols["last_month"][i]), "last_value": _none(cols["last_value"][i]),
+               "last_period": month_to_date(cols["last_month"][i]),
+               "last_value": _none(cols["last_value"][i]),
                "horizon": horizon, "growth_pct": growth, "growth_lower_80": None,
                "growth_upper_80": None, "p_value": _none(cols["p_value"][i]),
                "q_value": _none(float(q_values[i])), "half_life_months": None,
@@ -162,7 +164,7 @@ def outlook_frame(evidence: pa.Table, q_values: np.ndarray, run: RunWide, *, hor
                 row["half_life_months"], row["half_life_lower"] = _none(hl[0]), _none(hl[1])
                 row["half_life_upper"] = _none(hl[2])
                 if ev.peak_index is not None:
-                    row["changepoint"] = _month(cols["first_month"][i] + ev.peak_index)
+                    row["changepoint"] = month_to_date(cols["first_month"][i] + ev.peak_index)
         mg = run.market_growth.get((cols["source"][i], cols["region"][i]))
         if mg is not None and growth is not None and not cols["is_market"][i]:  # counts vs market
             row["market_relative_growth_pct"] = growth - mg
