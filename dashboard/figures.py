@@ -8,6 +8,7 @@ server time of a callback (~10 ms per figure, far more under load), and the payl
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
 import plotly.colors
@@ -43,7 +44,7 @@ _DATA_KEYS = ("name", "legendgroup", "x", "y", "text", "hovertext", "customdata"
 
 def escape_markup(text: str) -> str:
     """``text`` with ``&``, ``<`` and ``>`` as entities: shown as written, never as markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(text, quote=False)
 
 
 def _escaped(value: Any) -> Any:

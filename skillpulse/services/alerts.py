@@ -15,6 +15,7 @@ redirects are not followed, and nothing but the JSON body is sent.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import time
 import urllib.error
@@ -137,11 +138,6 @@ def pending_runs(query: Query, key: str) -> list[int]:
     return [r for r in ids if r > max(done)]
 
 
-def _escape(text: str) -> str:
-    """Slack's three control characters; Teams shows the entities as the characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _json_rows(changes: Changes) -> list[dict[str, Any]]:
     rows = changes.contract.with_columns(pl.col("period").dt.strftime("%Y-%m-%d")).to_dicts()
     for r in rows:
@@ -165,8 +161,9 @@ def build_payload(batches: list[Changes], watch: Watchlist | None = None) -> dic
         rows.extend(_json_rows(c))
     total = len(rows)
     lines = [f"*skillpulse: {total} change(s)*" + (" on the watchlist" if watch else "")]
-    lines += [_escape(h) for h in heads]
-    lines += [f"• {_escape(r['reason'])}" for r in rows[:TEXT_LINES]]
+    # Slack's three control characters (& < >) as entities; Teams shows them as the characters.
+    lines += [html.escape(h, quote=False) for h in heads]
+    lines += [f"• {html.escape(r['reason'], quote=False)}" for r in rows[:TEXT_LINES]]
     if total > TEXT_LINES:
         lines.append(f"… and {total - TEXT_LINES} more: run 'skillpulse changes' or open /changes.")
     body: dict[str, Any] = {"text": "\n".join(lines), "changes": rows[:MAX_CHANGES], "runs": runs}
