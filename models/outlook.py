@@ -83,8 +83,8 @@ def is_marginal(ev: Evidence, marginal_level: float | None, large_level: float |
     Marginal: the current level is at most the run's median (``marginal_level``) of comparable
     series; or the skill is mentioned fewer than ``MIN_MENTIONS`` times a month (one posting a month
     is marginal whatever its rank among tiny terms); or it collapsed below ``DEEP_COLLAPSE_RATIO``
-    of its peak and is not in the run's top quarter (``large_level``): AngularJS at 9% of its peak
-    and four postings a month is obsolete even when half the terms of the run are smaller still.
+    of its peak and is not in the run's top quarter (``large_level``): Scala on HN as of 2024-05,
+    at 8% of its peak, is marginal even though half the terms of the run are smaller still.
     Without run levels (None) every series is marginal.
     """
     if marginal_level is None or not math.isfinite(ev.level_now) or ev.level_now <= marginal_level:
