@@ -239,6 +239,9 @@ def test_gaps_page_upload_and_person_link(server, browser, planning_db, tmp_path
     page.wait_for_selector("text=your upload team.csv", timeout=20000)
     page.get_by_label("all", exact=True).check()
     page.wait_for_selector(f"#{ids.GP_TABLE} .ag-row:has-text('{picks['R']}')", timeout=10000)
+    # the table re-renders for "all" after the upload: wait for the rows of the other kinds too
+    page.wait_for_selector(f"#{ids.GP_TABLE} .ag-center-cols-container [col-id=kind]:has-text('retire')",
+                           timeout=10000)
     body = " ".join(_rows(page))
     assert "Pat" in body and "retire" in body and "deepen" in body
     assert "Pat" not in page.url
