@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
-from skillpulse.data import store
-from skillpulse.data.statuses import DECLINING, GROUP_ALL, GROUP_DECLINING, GROUP_OTHER, GROUP_RISING, RISING
+from skillpulse.data import store, summaries
 from skillpulse.services.changes import Changes, compute_changes
 
 EXTENSION_KEY = "skillpulse_db"
+SUMMARISED = frozenset(name for name, _ in summaries.requests(0))
 T = TypeVar("T")
 
 
@@ -42,6 +42,7 @@ class Db:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self._stamp: tuple[str, int | None] = ("", None)
 
     def version(self) -> str:
         """The published version in use (opens the newest one if a writer has published)."""
@@ -49,8 +50,26 @@ class Db:
         return self.reader.version
 
     def query(self, name: str, **params: Any) -> pl.DataFrame:
-        """Run ``sql/<name>.sql`` with ``params`` (polars frames are immutable: safe to share)."""
-        return self.cached(name, lambda con: store.query(con, name, **params), **params)
+        """Run ``sql/<name>.sql`` with ``params`` (polars frames are immutable: safe to share);
+        an aggregate the run's publication precomputed is read from its summary."""
+        def compute(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+            stored = self._summary(con, name, params)
+            return stored if stored is not None else store.query(con, name, **params)
+
+        return self.cached(name, compute, **params)
+
+    def _summary(self, con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
+                 ) -> pl.DataFrame | None:
+        if name not in SUMMARISED:
+            return None
+        version = self.reader.version
+        with self._lock:
+            known, at = self._stamp
+        if known != version:  # once per published version: the store's stamp
+            at = summaries.stamp(con) if summaries.available(con) else None
+            with self._lock:
+                self._stamp = (version, at)
+        return None if at is None else summaries.read(con, name, params, at)
 
     def cached(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T], **params: Any) -> T:
         """``compute(connection)``, cached under (published version, ``name``, ``params``): once
@@ -95,7 +114,7 @@ def runs(db: Db) -> pl.DataFrame:
 
 def skill_options(db: Db) -> pl.DataFrame:
     """Skills with data (market excluded): skill_id, name, category, n_series."""
-    return db.query("dash_skill_options", market=store.MARKET_CATEGORY)
+    return db.query("dash_skill_options", **summaries.market_params())
 
 
 def resolve_skills(db: Db, names: Sequence[str]) -> pl.DataFrame:
@@ -106,20 +125,18 @@ def resolve_skills(db: Db, names: Sequence[str]) -> pl.DataFrame:
 
 def segments(db: Db) -> pl.DataFrame:
     """Segment values with their series counts: source, region, occupation, measure, n."""
-    return db.query("dash_segments", market=store.MARKET_CATEGORY)
+    return db.query("dash_segments", **summaries.market_params())
 
 
 def status_counts(db: Db, run_id: int) -> pl.DataFrame:
     """status, n for run ``run_id``."""
-    return db.query("dash_status_counts", run_id=int(run_id), market=store.MARKET_CATEGORY)
+    return db.query("dash_status_counts", **summaries.run_params(run_id))
 
 
 def movers(db: Db, run_id: int, sign: int, n: int = 10) -> pl.DataFrame:
     """Top ``n`` risers (sign 1: status rising or emerging) or decliners (sign -1: declining or
     obsolescent) of run ``run_id``, most confident first; fewer (or none) when few qualify."""
-    up = sign > 0
-    return db.query("dash_movers", run_id=int(run_id), sign=1 if up else -1, n=int(n),
-                    statuses=list(RISING if up else DECLINING), market=store.MARKET_CATEGORY)
+    return db.query("dash_movers", **summaries.movers_params(run_id, sign, n))
 
 
 def sparklines(db: Db, series_ids: Sequence[int], months: int = 36) -> pl.DataFrame:
@@ -129,21 +146,18 @@ def sparklines(db: Db, series_ids: Sequence[int], months: int = 36) -> pl.DataFr
 
 def market_context(db: Db, run_id: int | None) -> pl.DataFrame:
     """period, grp, idx, n: median demand index per status group (or all skills without a run)."""
-    return db.query("dash_market_context", run_id=None if run_id is None else int(run_id),
-                    market=store.MARKET_CATEGORY, rising=list(RISING), declining=list(DECLINING),
-                    grp_rising=GROUP_RISING, grp_declining=GROUP_DECLINING, grp_other=GROUP_OTHER,
-                    grp_all=GROUP_ALL)
+    return db.query("dash_market_context", **summaries.market_context_params(run_id))
 
 
 def market_postings(db: Db) -> pl.DataFrame:
     """period, postings: the whole market."""
-    return db.query("dash_market_postings", market=store.MARKET_CATEGORY)
+    return db.query("dash_market_postings", **summaries.market_params())
 
 
 def freshness(db: Db) -> pl.DataFrame:
     """One row: last_period, first_period, observations, series (all), skill_series, market_series
     and skills (the whole-market series and its pseudo-skill not counted as skills)."""
-    return db.query("dash_freshness", market=store.MARKET_CATEGORY)
+    return db.query("dash_freshness", **summaries.market_params())
 
 
 def history(db: Db, skill_ids: Sequence[int], source: str | None = None, region: str | None = None,
@@ -171,13 +185,12 @@ def outlook_detail(db: Db, run_id: int, series_ids: Sequence[int]) -> pl.DataFra
 
 def category_growth(db: Db) -> pl.DataFrame:
     """category, year, series, months, growth_pct (year over year, category mean demand)."""
-    return db.query("dash_category_growth", market=store.MARKET_CATEGORY)
+    return db.query("dash_category_growth", **summaries.market_params())
 
 
 def category_top_skills(db: Db, run_id: int | None, n: int = 5) -> pl.DataFrame:
     """category, name, growth_pct: each category's skills with the highest growth."""
-    return db.query("dash_category_top_skills", run_id=None if run_id is None else int(run_id),
-                    n=int(n), market=store.MARKET_CATEGORY)
+    return db.query("dash_category_top_skills", **summaries.category_top_params(run_id, n))
 
 
 def backtest_scorecard(db: Db, run_id: int) -> pl.DataFrame:

@@ -34,7 +34,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from skillpulse.data import store
+from skillpulse.data import store, summaries
 from skillpulse.data.cluster import dask_client
 from skillpulse.data.errors import UsageError
 from skillpulse.data.progress import Progress
@@ -233,13 +233,23 @@ def _insert_run_row(con: duckdb.DuckDBPyConnection, *, as_of: dt.date, horizon: 
 
 def insert_run(con: duckdb.DuckDBPyConnection,
                frames: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame], *,
-               as_of: dt.date, horizon: int, settings: dict, seconds: float) -> int:
+               as_of: dt.date, horizon: int, settings: dict, seconds: float,
+               summarise: bool = True) -> int:
     """Insert a run row and its forecast, outlook and backtest frames on an open write
-    connection (inside its transaction); returns the new run id."""
+    connection (inside its transaction), then (``summarise``) the dashboard's summaries of the
+    run; returns the new run id."""
     run_id = _insert_run_row(con, as_of=as_of, horizon=horizon, settings=settings, seconds=seconds)
     for name, df in zip(("forecast", "outlook", "backtest"), frames, strict=True):
         insert_frame(con, name, df.to_arrow(), run_id)
+    if summarise:
+        write_summaries(con, run_id)
     return run_id
+
+
+def write_summaries(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """The dashboard's aggregates of run ``run_id`` (``data.summaries``), written after its rows in
+    the publishing transaction: the pages then read a few rows at any number of series."""
+    summaries.write(con, run_id)
 
 
 def publish(db_path: str | Path, spool: Spool, run: runwide.RunWide, *, as_of: dt.date,
@@ -257,6 +267,7 @@ def publish(db_path: str | Path, spool: Spool, run: runwide.RunWide, *, as_of: d
             insert_frame(con, "forecast", spool.get(idx, "forecast"), run_id)
             insert_frame(con, "outlook", outlook_df.to_arrow(), run_id)
             insert_frame(con, "backtest", spool.get(idx, "backtest"), run_id)
+        write_summaries(con, run_id)
         return run_id
 
 

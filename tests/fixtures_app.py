@@ -18,7 +18,7 @@ from scipy import stats
 from skillpulse.data import skills, store
 from skillpulse.data.ingest.load import ingest_frame
 from skillpulse.data.taxonomy_io import project_taxonomy
-from skillpulse.models.batch import insert_run, run_forecast
+from skillpulse.models.batch import insert_frame, insert_run, run_forecast, write_summaries
 
 from tests import sqlfixtures
 
@@ -70,7 +70,43 @@ def synthesize_run(con, *, as_of: dt.date | None = None, horizon: int = 24,  # t
                    seed: int = 11, seconds: float = 1.5) -> int:
     """Insert a synthetic forecast run (forecast, outlook, backtest) computed from the history."""
     hist = sqlfixtures.query(con, "dash_fixture_history", as_of=as_of or dt.date(9999, 1, 1))
+    *frames, as_of_date = synthetic_frames(hist, horizon=horizon, rng=np.random.default_rng(seed))
+    return insert_run(con, tuple(frames), as_of=as_of_date, horizon=horizon,  # type: ignore[arg-type]
+                      settings={"synthetic": True}, seconds=seconds)
+
+
+def synthesize_run_chunked(con, *, as_of: dt.date | None = None, horizon: int = 24,  # type: ignore[no-untyped-def]
+                           seed: int = 11, chunk: int = 20_000) -> int:
+    """``synthesize_run`` for millions of series: the history is read ``chunk`` series at a time
+    and each chunk's rows go in through the run writer's ``insert_frame`` (q-values are
+    Benjamini-Hochberg within a chunk: the data are synthetic, the insert path is the engine's)."""
     rng = np.random.default_rng(seed)
+    ids = store.query(con, "forecast_series")["series_id"].to_numpy()
+    run_id: int | None = None
+    for lo in range(0, ids.size, chunk):
+        part = ids[lo:lo + chunk]
+        hist = sqlfixtures.query(con, "dash_fixture_history_range", lo=int(part[0]), hi=int(part[-1]),
+                                 as_of=as_of or dt.date(9999, 1, 1))
+        if hist.height == 0:
+            continue
+        fc, outlook, backtest, as_of_date = synthetic_frames(hist, horizon=horizon, rng=rng)
+        if run_id is None:
+            run_id = insert_run(con, (fc, outlook, backtest), as_of=as_of_date, horizon=horizon,
+                                settings={"synthetic": True, "series": int(ids.size)}, seconds=1.5,
+                                summarise=False)
+            continue
+        for name, df in (("forecast", fc), ("outlook", outlook), ("backtest", backtest)):
+            insert_frame(con, name, df.to_arrow(), run_id)
+    if run_id is None:
+        raise ValueError("no history to synthesize a run from")
+    write_summaries(con, run_id)
+    return run_id
+
+
+def synthetic_frames(hist: pl.DataFrame, *, horizon: int, rng: np.random.Generator
+                     ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dt.date]:
+    """(forecast, outlook, backtest, as_of) frames of a synthetic run over ``hist``
+    (``series_id, category, period, value``, sorted by series and period)."""
     sids, inv = np.unique(hist["series_id"].to_numpy(), return_inverse=True)
     midx = _month_index(hist["period"])
     m0, m1 = int(midx.min()), int(midx.max())
@@ -182,9 +218,7 @@ def synthesize_run(con, *, as_of: dt.date | None = None, horizon: int = 24,  # t
             "origins": np.full(keep.size, 12, dtype=np.int32),
         }))
     backtest = pl.concat(bt_parts)
-    as_of_date = _add_months(m1, np.array([0]))[0]
-    return insert_run(con, (fc, outlook, backtest), as_of=as_of_date, horizon=horizon,
-                      settings={"synthetic": True}, seconds=seconds)
+    return fc, outlook, backtest, _add_months(m1, np.array([0]))[0]
 
 
 def build_db(path: str | Path, *, n_skills: int = 30, months: int = 120, segments: int = 1,
@@ -215,6 +249,97 @@ def bench_db(path: str | Path, *, n_skills: int, segments: int, months: int = 12
         print(f"built {path.name}: {n_skills} skills × {segments} segments × {months} months in "
               f"{time.perf_counter() - t:.1f} s", flush=True)
     return path
+
+
+SCALED_CATEGORIES = ("programming", "data", "cloud", "security", "design", "management",
+                     "finance", "healthcare", "logistics", "sales", "legal", "education")
+
+
+def scaled_history(segments: int, months: int, *, lo: int, hi: int, seed: int, market: bool = False
+                   ) -> pl.DataFrame:
+    """The ingest frame of synthetic skills ``lo..hi-1`` (``Skill 000001``…) in ``segments``
+    regions (each region's market size is fixed by ``seed``) from 2015-01: Poisson counts of a
+    log-linear share with noise, ``total`` = the region's postings; ``market`` adds the
+    whole-market series of every region."""
+    per = pl.Series(_add_months(2015 * 12, np.arange(months)), dtype=pl.Date)
+    seg_rng = np.random.default_rng(seed)
+    scale = np.exp(seg_rng.uniform(np.log(5e3), np.log(8e4), segments))
+    t = np.arange(months, dtype=float)
+    totals = np.round(scale[:, None] * np.exp(0.004 * t + 0.05 * np.sin(t / 6))[None, :])
+    regions = [f"Region {r + 1:03d}" for r in range(segments)]
+    rng = np.random.default_rng([seed, lo])
+    n = hi - lo
+    base = rng.uniform(np.log(2e-4), np.log(3e-2), n)
+    slope = rng.normal(0, 0.012, n) * (rng.random(n) < 0.6)
+    share = np.exp(base[:, None, None] + slope[:, None, None] * t[None, None, :]
+                   + rng.normal(0, 0.1, (n, segments, months)))
+    counts = rng.poisson(share * totals[None, :, :]).astype(float)
+    names = [f"Skill {i + 1:06d}" for i in range(lo, hi)]
+    skill = np.repeat(np.array(names, dtype=object), segments * months)
+    region = np.tile(np.repeat(np.array(regions, dtype=object), months), n)
+    value, total = counts.ravel(), np.tile(totals.ravel(), n)
+    if market:
+        market_name = np.array([store.MARKET_SKILL], dtype=object)
+        skill = np.concatenate([np.repeat(market_name, segments * months), skill])
+        region = np.concatenate([np.repeat(np.array(regions, dtype=object), months), region])
+        value, total = np.concatenate([totals.ravel(), value]), np.concatenate([totals.ravel(), total])
+    rows = value.size
+    return pl.DataFrame({
+        "skill": pl.Series(skill, dtype=pl.String),
+        "period": pl.Series(per).gather(np.arange(rows) % months),
+        "value": value, "total": total,
+        "source": pl.repeat("synthetic", rows, eager=True),
+        "region": pl.Series(region, dtype=pl.String),
+        "occupation": pl.repeat("", rows, eager=True),
+        "measure": pl.repeat("count", rows, eager=True),
+    })
+
+
+def scaled_db(path: str | Path, *, series: int, months: int = 60, segments: int = 50, runs: int = 2,
+              chunk: int = 20_000, seed: int = 5, log: bool = True) -> Path:
+    """A database of ``series`` synthetic series (``series // segments`` skills × ``segments``
+    regions × ``months``) and ``runs`` synthetic runs, built through the engine's own write path:
+    ``store.write``, ``ingest_frame`` (``chunk`` series at a time) and the run writer's
+    ``insert_run``/``insert_frame``. Unless it exists."""
+    import time
+
+    path = Path(path)
+    if path.exists():
+        return path
+    n_skills = max(1, series // segments)
+    step = max(1, chunk // segments)
+    t0 = time.perf_counter()
+    with store.write(path) as con:
+        names = [f"Skill {i + 1:06d}" for i in range(n_skills)]
+        skills.upsert_taxonomy(con, pl.DataFrame({
+            "name": [*names, store.MARKET_SKILL],
+            "category": [*(SCALED_CATEGORIES[i % len(SCALED_CATEGORIES)] for i in range(n_skills)),
+                         store.MARKET_CATEGORY]}))
+        for lo in range(0, n_skills, step):
+            frame = scaled_history(segments, months, lo=lo, hi=min(n_skills, lo + step), seed=seed,
+                                   market=lo == 0)
+            ingest_frame(con, frame, source_file=f"synthetic-{lo}",
+                         sha256=hashlib.sha256(f"synthetic-{seed}-{lo}".encode()).hexdigest(), fmt="long")
+            if log:
+                print(f"  history: {min(n_skills, lo + step) * segments:,} series "
+                      f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    last = _add_months(2015 * 12, np.array([months - 1]))[0]
+    for k in range(runs):
+        as_of = None if k == runs - 1 else dt.date(last.year - (runs - 1 - k), last.month, 1)
+        with store.write(path) as con:
+            synthesize_run_chunked(con, as_of=as_of, chunk=chunk, seed=11 + k)
+        if log:
+            print(f"  run {k + 1} of {runs} ({time.perf_counter() - t0:.0f} s)", flush=True)
+    return path
+
+
+def summarise_runs(path: str | Path) -> list[int]:
+    """Write the dashboard's summaries of every stored run (a database from before them)."""
+    with store.write(path) as con:
+        run_ids = store.query(con, "dash_runs")["run_id"].to_list()
+        for run_id in sorted(run_ids):
+            write_summaries(con, int(run_id))
+    return run_ids
 
 
 def add_run(path: str | Path, *, as_of: dt.date | None = None, real_forecast: bool = True) -> int:

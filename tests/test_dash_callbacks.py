@@ -13,6 +13,7 @@ import pytest
 from dash import no_update
 from skillpulse.dashboard import queries
 from skillpulse.dashboard.components import NEWEST
+from skillpulse.models.batch import write_summaries
 
 from tests import fixtures_app as fx
 from tests import sqlfixtures
@@ -101,6 +102,7 @@ def test_no_riser_gives_a_clear_empty_state(tmp_path: Path) -> None:
     db_path = build_db(tmp_path / "calm.duckdb", n_skills=12, runs=1, real_forecast=False)
     with store.write(db_path) as con:
         sqlfixtures.execute(con, "dash_fixture_calm", run_id=1)
+        write_summaries(con, 1)  # the run's summaries follow its (edited) rows
     app = create_app(str(db_path))
     with app.server.app_context():
         home = page("home")
@@ -153,6 +155,7 @@ def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path
         top = queries.movers(db, 1, 1).row(0, named=True)
         with store.write(db_path) as con:
             sqlfixtures.execute(con, "dash_fixture_unbracketed", run_id=1, series_id=top["series_id"])
+            write_summaries(con, 1)
         o = queries.outlook_detail(db, 1, [top["series_id"]]).row(0, named=True)
         assert o["growth_pct"] is not None  # the judged interval is shown, never contradictory
         assert o["growth_lower_80"] - 1e-6 <= o["growth_pct"] <= o["growth_upper_80"] + 1e-6

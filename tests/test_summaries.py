@@ -1,0 +1,121 @@
+"""Dashboard summaries (migration 004): written when a run is published, equal to the queries they
+stand for, ignored once an ingest or a taxonomy change makes them stale, and optional (an old
+database without them is read directly)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+from skillpulse.dashboard import queries
+from skillpulse.data import store, summaries
+
+from tests import fixtures_app as fx
+from tests.fixtures_app import add_run, build_db, load_frame
+
+dash_db = fx.dash_db
+
+
+def _direct_and_stored(path: Path) -> list[tuple[str, pl.DataFrame, pl.DataFrame | None]]:
+    with store.read(path) as con:
+        at = summaries.stamp(con)
+        out = []
+        for run_id in store.query(con, "dash_runs")["run_id"].to_list():
+            for name, params in summaries.requests(run_id):
+                out.append((f"{name} {params}", store.query(con, name, **params),
+                            summaries.read(con, name, params, at)))
+    return out
+
+
+def test_every_run_has_summaries_equal_to_the_queries(dash_db: Path) -> None:
+    """Both runs of the demo fixture (real forecasts, the second published after the first)."""
+    pairs = _direct_and_stored(dash_db)
+    assert len(pairs) == 2 * len(summaries.requests(1))
+    for label, direct, stored in pairs:
+        assert stored is not None, label
+        assert_frame_equal(stored, direct, check_exact=True), label
+    status = [p for p in pairs if p[0].startswith("dash_status_counts")]
+    assert all(p[1]["n"].sum() > 0 for p in status)
+
+
+def test_pages_read_the_summaries(dash_db: Path) -> None:
+    db = queries.Db(dash_db, cache_size=0)
+    run_id = int(queries.runs(db)["run_id"][0])
+    with store.read(dash_db) as con:
+        at = summaries.stamp(con)
+    stored = {}
+    original = summaries.read
+
+    def spy(con, name, params, stamp):  # type: ignore[no-untyped-def]
+        hit = original(con, name, params, stamp)
+        stored[name] = hit is not None and stamp == at
+        return hit
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(summaries, "read", spy)
+        queries.status_counts(db, run_id)
+        queries.movers(db, run_id, 1)
+        queries.movers(db, run_id, -1, n=3)
+        queries.market_context(db, run_id)
+        queries.category_growth(db)
+        queries.category_top_skills(db, run_id)
+        queries.backtest_scorecard(db, run_id)
+        queries.skill_options(db)
+    assert stored and all(stored.values()), stored
+
+
+def test_stale_after_an_ingest_or_a_rename(tmp_path: Path) -> None:
+    path = build_db(tmp_path / "stale.duckdb", n_skills=12, runs=1, real_forecast=False)
+    db = queries.Db(path, cache_size=0)
+    run_id = int(queries.runs(db)["run_id"][0])
+    extra = pl.DataFrame({"skill": ["Brand New Skill"] * 30,
+                          "period": pl.date_range(dt.date(2015, 1, 1), dt.date(2017, 6, 1), "1mo",
+                                                  eager=True),
+                          "value": [float(i) for i in range(30)]})
+    with store.write(path) as con:
+        frame = extra.with_columns(pl.lit(None, dtype=pl.Float64).alias("total"),
+                                   pl.lit("").alias("source"), pl.lit("").alias("region"),
+                                   pl.lit("").alias("occupation"), pl.lit("count").alias("measure"))
+        load_frame(con, frame, pl.DataFrame({"name": ["Brand New Skill"], "category": ["new"]}))
+    with store.read(path) as con:
+        at = summaries.stamp(con)
+        assert summaries.read(con, "dash_skill_options", summaries.market_params(), at) is None
+        direct = store.query(con, "dash_skill_options", **summaries.market_params())
+    assert "Brand New Skill" in queries.skill_options(db)["name"].to_list()
+    assert_frame_equal(queries.skill_options(db), direct)
+    # a new run summarises the new state again
+    add_run(path, real_forecast=False)
+    db = queries.Db(path, cache_size=0)
+    newest = int(queries.runs(db)["run_id"][0])
+    assert newest > run_id
+    with store.read(path) as con:
+        assert summaries.read(con, "dash_skill_options", summaries.market_params(),
+                              summaries.stamp(con)) is not None
+        before = summaries.stamp(con)
+        name = store.query(con, "dash_movers", **summaries.movers_params(newest, 1, 10))["skill"][0]
+    with store.write(path) as con:
+        store.execute(con, "taxonomy_rename_skill", old_name=name, new_name=name + " Renamed")
+    with store.read(path) as con:
+        assert summaries.stamp(con) != before
+    assert (name + " Renamed") in queries.movers(db, newest, 1)["skill"].to_list()
+
+
+def test_old_database_without_summaries(tmp_path: Path) -> None:
+    """A database from before migration 004 (no summary table) is read directly."""
+    path = build_db(tmp_path / "old.duckdb", n_skills=8, runs=1, real_forecast=False)
+    with store.write(path) as con:
+        expected = store.query(con, "dash_status_counts", **summaries.run_params(1))
+        con.execute("DROP TABLE summary")
+        con.execute("DELETE FROM schema_version WHERE version = 4")
+    db = queries.Db(path, cache_size=0)
+    with store.read(path) as con:
+        assert not summaries.available(con)
+    assert_frame_equal(queries.status_counts(db, 1).sort("status"), expected.sort("status"))
+    assert queries.market_context(db, 1).height > 0
+    store.ensure_current(path)  # the upgrade adds the table; the next run fills it
+    with store.read(path) as con:
+        assert summaries.available(con)
+        assert summaries.read(con, "dash_status_counts", summaries.run_params(1),
+                              summaries.stamp(con)) is None
