@@ -1,0 +1,490 @@
+"""The L&D rules of ``models.planning`` with their numbers: every documented formula (expected
+change, confidence, demand at stake, catalogue score, gap priority, acquire weight), every reason
+sentence and every view, checked against values worked out by hand from the documentation.
+
+A changed weight, threshold or comparison changes a score, an order or a sentence here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+import pytest
+from skillpulse.models.planning import Evidence, plan_gaps, skill_evidence, triage_catalogue
+
+SCHEMA = {"skill": pl.String, "category": pl.String, "status": pl.String, "growth_pct": pl.Float64,
+          "growth_lower_80": pl.Float64, "growth_upper_80": pl.Float64, "horizon": pl.Int64,
+          "mentions_12m": pl.Float64, "growth_basis": pl.String, "backtest_mase": pl.Float64,
+          "peak_ratio": pl.Float64, "half_life_months": pl.Float64, "half_life_lower": pl.Float64,
+          "half_life_upper": pl.Float64, "market_relative_growth_pct": pl.Float64}
+
+
+def row(skill: str, category: str, status: str, growth: float | None = None,
+        lo: float | None = None, hi: float | None = None, per_month: float | None = None,
+        **extra: object) -> dict:
+    """One ``planning_outlook`` row (growth and its interval in %, mentions a month)."""
+    out: dict[str, object] = dict.fromkeys(SCHEMA)
+    out.update(skill=skill, category=category, status=status, growth_pct=growth,
+               growth_lower_80=lo, growth_upper_80=hi, horizon=24, growth_basis="share",
+               mentions_12m=None if per_month is None else 12.0 * per_month)
+    out.update(extra)
+    return out
+
+
+def evidence(rows: list[dict], taxonomy: list[tuple[str, str]] = (),  # type: ignore[assignment]
+             successors: dict[str, str] | None = None,
+             near: dict[str, str] | None = None) -> dict[str, Evidence]:
+    names = [r["skill"] for r in rows] + [s for s, _ in taxonomy]
+    cats = [r["category"] for r in rows] + [c for _, c in taxonomy]
+    skills = pl.DataFrame({"skill": names, "category": cats,
+                           "successors": [(successors or {}).get(n) for n in names],
+                           "near": [(near or {}).get(n) for n in names]},
+                          schema={"skill": pl.String, "category": pl.String,
+                                  "successors": pl.String, "near": pl.String})
+    return skill_evidence(pl.DataFrame(rows, schema=SCHEMA), skills)
+
+
+def conf(lo: float, hi: float) -> float:
+    """The documented confidence of a decided status with no backtest penalty: 1 / (1 + w), w the
+    width of the 80% interval on the log scale."""
+    return 1.0 / (1.0 + math.log1p(hi / 100) - math.log1p(lo / 100))
+
+
+# ---------------------------------------------------------------------------- skill evidence
+
+def test_status_classes() -> None:
+    statuses = ["emerging", "rising", "stable", "declining", "obsolescent", "uncertain",
+                "insufficient-history"]
+    ev = evidence([row(s, "C", s, 10, 5, 15, 50) for s in statuses], taxonomy=[("Unrated", "C")])
+    assert {s: ev[s].cls for s in statuses} == {
+        "emerging": "R", "rising": "R", "stable": "S", "declining": "D", "obsolescent": "D",
+        "uncertain": "U", "insufficient-history": "U"}
+    unrated = ev["Unrated"]
+    assert (unrated.status, unrated.cls, unrated.x, unrated.confidence) == ("no demand data", "U", 0, 0)
+    assert unrated.phrase == "Unrated (no demand data)"
+
+
+def test_confidence_is_interval_width_backtest_and_status() -> None:
+    c = conf(20, 80)
+    ev = evidence([row("Rising", "C", "rising", 45, 20, 80, 12),
+                   row("Lost to naive", "C", "rising", 45, 20, 80, 12, backtest_mase=2.0),
+                   row("Beat naive", "C", "rising", 45, 20, 80, 12, backtest_mase=0.8),
+                   row("Uncertain", "C", "uncertain", 45, 20, 80, 12),
+                   row("Short", "C", "insufficient-history", 45, 20, 80, 12),
+                   row("No interval", "C", "stable", 2, None, None, 12),
+                   row("Point interval", "C", "stable", 2, 2, 2, 12)])
+    assert ev["Rising"].x == pytest.approx(math.log(1.45))
+    assert ev["Rising"].confidence == pytest.approx(c)
+    assert ev["Lost to naive"].confidence == pytest.approx(c / 2)
+    assert ev["Beat naive"].confidence == pytest.approx(c)  # beating naive earns no bonus
+    assert ev["Uncertain"].confidence == pytest.approx(c / 2)
+    assert ev["Short"].confidence == pytest.approx(c / 4)
+    assert ev["No interval"].confidence == pytest.approx(0.5)  # unknown width counts as 1
+    assert ev["Point interval"].confidence == pytest.approx(1.0)
+
+
+def test_expected_change_volume_and_demand_at_stake() -> None:
+    ev = evidence([row("Doubling", "C", "rising", 100, 50, 150, 24),
+                   row("Halving", "C", "declining", -50, -60, -40, 24),
+                   row("Index", "C", "rising", 100, 50, 150, None),
+                   row("Gone", "C", "declining", -150, -200, -120, 24),
+                   row("No forecast", "C", "stable", None, None, None, 24)])
+    assert ev["Doubling"].x == pytest.approx(math.log(2))
+    assert ev["Doubling"].volume == pytest.approx(24)
+    assert ev["Doubling"].stake == pytest.approx(24)   # 24 a month × (2 − 1)
+    assert ev["Halving"].stake == pytest.approx(-12)
+    assert ev["Index"].volume is None and ev["Index"].stake == pytest.approx(math.log(2))
+    assert ev["Gone"].x == pytest.approx(math.log(0.01))  # a fall beyond −99% counts as −99%
+    assert ev["No forecast"].x == 0 and ev["No forecast"].stake == 0
+
+
+def test_thin_below_two_mentions_a_month() -> None:
+    ev = evidence([row("Under", "C", "rising", 10, 5, 15, 1.99), row("At", "C", "rising", 10, 5, 15, 2.0),
+                   row("Unknown", "C", "rising", 10, 5, 15, None)])
+    assert ev["Under"].thin and not ev["At"].thin and not ev["Unknown"].thin
+
+
+def test_obsolescent_skill_counts_its_loss_from_the_peak() -> None:
+    ev = evidence([row("Flat low", "C", "obsolescent", 0.4, -5, 5, 10, peak_ratio=0.03),
+                   row("Half", "C", "obsolescent", 0.4, -5, 5, 10, peak_ratio=0.5),
+                   row("Falling", "C", "obsolescent", -80, -85, -70, 10, peak_ratio=0.5),
+                   row("At peak", "C", "obsolescent", 0.4, -5, 5, 10, peak_ratio=1.0),
+                   row("No peak", "C", "obsolescent", 0.4, -5, 5, 10, peak_ratio=0.0),
+                   row("Declining", "C", "declining", 0.4, -5, 5, 10, peak_ratio=0.03)])
+    assert ev["Flat low"].x == pytest.approx(math.log(0.1))  # floored at a 90% loss
+    assert ev["Half"].x == pytest.approx(math.log(0.5))
+    assert ev["Falling"].x == pytest.approx(math.log(0.2))  # the larger loss of the two
+    assert ev["At peak"].x == pytest.approx(math.log(1.004))
+    assert ev["No peak"].x == pytest.approx(math.log(1.004))
+    assert ev["Declining"].x == pytest.approx(math.log(1.004))
+
+
+def test_phrases_cite_growth_interval_volume_peak_and_half_life() -> None:
+    ev = evidence([
+        row("Kubernetes", "C", "rising", 45, 20, 80, 12, market_relative_growth_pct=5.0),
+        row("jQuery", "C", "obsolescent", -60, -75, -40, 0.6, peak_ratio=0.034,
+            half_life_months=18.0, half_life_lower=12.0, half_life_upper=30.0),
+        row("Perl", "C", "declining", -20, -30, -10, 1234, half_life_months=240.0,
+            half_life_lower=100.0, half_life_upper=math.inf, growth_basis="count", horizon=None),
+        row("Slow", "C", "declining", -5, -8, -2, 10, half_life_months=241.0),
+        row("Peaked", "C", "obsolescent", -5, -8, -2, None, peak_ratio=1.0),
+        row("Steady", "C", "stable", None, None, None, None, half_life_months=20.0),
+        row("Unsure", "C", "uncertain", 12, None, None, 9.96),
+    ])
+    assert ev["Kubernetes"].phrase == ("Kubernetes (rising, +45% in 24 months (share of postings) "
+                                       "[80%: +20% to +80%], +5% vs the market, 12 postings a month)")
+    assert ev["jQuery"].phrase == ("jQuery (obsolescent, -60% in 24 months (share of postings) "
+                                   "[80%: -75% to -40%], 0.6 postings a month, at 3% of its peak, "
+                                   "half-life 18 months [12–30])")
+    assert ev["Perl"].phrase == ("Perl (declining, -20% [80%: -30% to -10%], 1,234 postings a month, "
+                                 "half-life 240 months)")
+    assert ev["Slow"].phrase.endswith("10 postings a month)")  # 20+ years: no half-life quoted
+    assert ev["Peaked"].phrase == ("Peaked (obsolescent, -5% in 24 months (share of postings) "
+                                   "[80%: -8% to -2%])")
+    assert ev["Steady"].phrase == "Steady (stable)"
+    assert ev["Unsure"].phrase == ("Unsure (uncertain, +12% in 24 months (share of postings), "
+                                   "10.0 postings a month)")
+
+
+def test_phrase_without_status_or_with_an_open_interval() -> None:
+    ev = evidence([row("Nothing", "C", None), row("Half open", "C", "rising", 30, 10, math.nan, 20)])
+    assert ev["Nothing"].phrase == "Nothing (no demand data)"
+    assert ev["Half open"].phrase == ("Half open (rising, +30% in 24 months (share of postings) "
+                                      "[80%: +10% to n/a], 20 postings a month)")
+
+
+# ---------------------------------------------------------------------------- catalogue
+
+def _courses(*rows: tuple[str, str, str], updated: list[dt.date | None] | None = None
+             ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(course_id, title, "a|b")`` → courses and their skill links (``?name``: not in the
+    taxonomy)."""
+    data: dict[str, list] = {"course_id": [r[0] for r in rows], "title": [r[1] for r in rows]}
+    if updated is not None:
+        data["last_updated"] = updated
+    links = [(cid, w.lstrip("?"), None if w.startswith("?") else w)
+             for cid, _, s in rows for w in s.split("|")]
+    return (pl.DataFrame(data),
+            pl.DataFrame(links, schema={"course_id": pl.String, "written": pl.String,
+                                        "skill": pl.String}, orient="row"))
+
+
+CATALOGUE = [row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),
+             row("Fading", "Legacy", "declining", -25, -35, -15, 40),
+             row("Steady", "Web", "stable", 0, -10, 10, 100),
+             row("Hot", "Web", "rising", 50, 20, 80, 20),
+             row("Fresh", "Data", "rising", 30, 10, 50, 10),
+             row("Vague", "Data", "uncertain", 5, -20, 30, 10)]
+
+
+def _scores(table: pl.DataFrame) -> dict[str, tuple[str, float]]:
+    return {(c or t): (a, s)
+            for c, t, a, s in table.select("course_id", "title", "action", "score").iter_rows()}
+
+
+def test_catalogue_scores_follow_the_documented_formulas() -> None:
+    ev = evidence(CATALOGUE)
+    c_old, c_fad, c_st, c_hot = conf(-60, -40), conf(-35, -15), conf(-10, 10), conf(20, 80)
+    table = triage_catalogue(*_courses(("R1", "old only", "Old"), ("R2", "mostly old", "Old|Fading|Steady"),
+                                       ("F1", "half old", "Fading|Steady"), ("K1", "current", "Steady|Hot"),
+                                       ("S1", "web basics", "Steady"), ("U1", "vague", "Vague")), ev)
+    got = _scores(table)
+    expected = {
+        "R1": ("retire", 12 * c_old),                                   # 24 a month × 50% lost
+        "R2": ("retire", 2 / 3 * (12 + 10) / 2 * (c_old + c_fad) / 2),  # 2 of 3 declining
+        "F1": ("refresh", (0.5 * 10 + 10) * (c_fad + c_hot) / 2),      # half declining + Hot near
+        "K1": ("keep", (0 + 10) / 2 * (c_st + c_hot) / 2),
+        "S1": ("refresh", 10 * c_hot),                                  # outdated next to Hot
+        "U1": ("keep", 0.0),
+        "Fresh": ("build", 3 * conf(10, 50)),                            # 10 a month × 30%
+    }
+    assert set(got) == set(expected)
+    for key, (action, score) in expected.items():
+        assert got[key][0] == action, key
+        assert got[key][1] == pytest.approx(score, abs=1e-4), key
+    order = [k for k, _ in sorted(expected.items(), key=lambda kv: -kv[1][1])]
+    assert [c or t for c, t in table.select("course_id", "title").iter_rows()] == order
+
+
+def test_catalogue_reasons() -> None:
+    ev = evidence(CATALOGUE)
+    table = triage_catalogue(*_courses(("R2", "mostly old", "Old|Fading|Steady"),
+                                       ("R3", "both old", "Old|Fading"), ("R1", "old", "Old|?Cobol 2"),
+                                       ("F1", "half old", "Fading|Steady"), ("K1", "current", "Steady|Hot"),
+                                       ("S1", "web basics", "Steady"), ("U1", "vague", "Vague"),
+                                       ("N1", "unknown", "?Basket weaving")), ev)
+    reason = dict(zip([c or t for c, t in table.select("course_id", "title").iter_rows()],
+                      table["reason"], strict=True))
+    p = {k: e.phrase for k, e in ev.items()}
+    assert reason["R2"] == (f"Retire: 2 of 3 skills taught are declining or obsolescent — {p['Old']}; "
+                            f"{p['Fading']}. Also teaches {p['Steady']}.")
+    assert reason["R3"] == (f"Retire: 2 of 2 skills taught are declining or obsolescent — {p['Old']}; "
+                            f"{p['Fading']}.")
+    assert reason["R1"] == (f"Retire: 1 of 1 skills taught is declining or obsolescent — {p['Old']}. "
+                            "Not in the taxonomy (ignored): 'Cobol 2'.")
+    assert reason["F1"] == (f"Refresh: 1 of 2 skills taught is declining — {p['Fading']}; the rest hold — "
+                            f"{p['Steady']}; while {p['Hot']} in the same category (Web) is not covered "
+                            "(no update date given).")
+    assert reason["K1"] == f"Keep: no skill taught is declining — {p['Steady']}; {p['Hot']}."
+    assert reason["S1"] == (f"Refresh: teaches {p['Steady']}, while {p['Hot']} in the same category (Web) "
+                            "is not covered (no update date given).")
+    assert reason["U1"] == f"Keep for now: none of its skills has a decided outlook — {p['Vague']}."
+    assert reason["N1"] == ("Keep for now: none of its skills is in the taxonomy. Not in the taxonomy "
+                            "(ignored): 'Basket weaving'.")
+    assert reason["Fresh"] == f"Build: {p['Fresh']} in Data, and no course in the catalogue teaches it."
+
+
+def test_two_declining_of_four_is_a_refresh_three_of_five_a_retire() -> None:
+    rows = [*CATALOGUE, row("Older", "Legacy", "declining", -30, -40, -20, 10),
+            row("Calm", "Web", "stable", 1, -5, 5, 50)]
+    ev = evidence(rows)
+    table = triage_catalogue(*_courses(("A", "a", "Old|Fading|Steady|Calm"),
+                                       ("B", "b", "Old|Fading|Older|Steady|Calm")), ev)
+    actions = dict(zip(table["course_id"], table["action"], strict=True))
+    assert actions["A"] == "refresh" and actions["B"] == "retire"
+
+
+def test_outdated_means_more_than_stale_months_before_the_data() -> None:
+    ev = evidence(CATALOGUE)
+    as_of = dt.date(2024, 6, 1)
+    dates = [dt.date(2022, 6, 1), dt.date(2022, 5, 1), dt.date(2022, 7, 1), dt.date(2021, 12, 1), None]
+    table = triage_catalogue(*_courses(*[(f"C{i}", "web", "Steady") for i in range(len(dates))],
+                                       updated=dates), ev, as_of=as_of).filter(pl.col("course_id") != "")
+    actions = dict(zip(table["course_id"], table["action"], strict=True))
+    assert actions == {"C0": "keep", "C1": "refresh", "C2": "keep", "C3": "refresh", "C4": "refresh"}
+    reason = dict(zip(table["course_id"], table["reason"], strict=True))
+    assert reason["C1"].endswith("is not covered (last updated 2022-05).")
+    assert reason["C4"].endswith("is not covered (no update date given).")
+    shorter = triage_catalogue(*_courses(("C", "web", "Steady"), updated=[dt.date(2023, 6, 1)]), ev,
+                               as_of=as_of, stale_months=6)
+    assert shorter["action"].to_list()[:1] == ["refresh"]
+    undated_run = triage_catalogue(*_courses(("C", "web", "Steady"), updated=[dt.date(2024, 1, 1)]), ev)
+    assert undated_run["action"].to_list()[:1] == ["refresh"]  # no as-of: cannot call it recent
+
+
+def test_the_neighbour_is_a_named_successor_first_then_the_biggest_sound_rising_skill() -> None:
+    rows = [row("Legacy", "Web", "stable", 0, -5, 5, 50),
+            row("Big", "Web", "rising", 50, 20, 80, 40),          # stake 20
+            row("Small", "Web", "rising", 20, 10, 30, 10),        # stake 2
+            row("Named", "Mobile", "rising", 10, 5, 15, 20),      # stake 2, another category
+            row("Together", "Data", "rising", 100, 50, 150, 10),  # stake 10, co-mentioned
+            row("Thin", "Web", "rising", 900, 100, 2000, 1.5),
+            row("Unsure", "Web", "rising", 300, 0, 600, 50),      # interval reaches no change
+            row("Far", "Ops", "rising", 500, 100, 900, 100)]      # not near at all
+
+    def neighbour(successors: dict[str, str] | None = None, near: dict[str, str] | None = None,
+                  drop: tuple[str, ...] = ()) -> str:
+        ev = evidence([r for r in rows if r["skill"] not in drop], successors=successors, near=near)
+        table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), ev)
+        course = table.filter(pl.col("course_id") == "C").row(0, named=True)
+        assert course["action"] == "refresh"
+        return next(e.skill for e in ev.values() if e.phrase in course["reason"] and e.skill != "Legacy")
+
+    assert neighbour() == "Big"
+    assert neighbour(drop=("Big",)) == "Small"
+    assert neighbour(successors={"Legacy": "Named"}) == "Named"
+    assert neighbour(near={"Legacy": "Together"}, drop=("Big",)) == "Together"  # 10 a month > 2
+    ev = evidence(rows, successors={"Legacy": "Named"})
+    table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), ev)
+    reason = table.filter(pl.col("course_id") == "C")["reason"].item()
+    assert f"while {ev['Named'].phrase} which succeeds Legacy, is not covered" in reason
+
+
+def test_equal_scores_order_by_action_then_course() -> None:
+    ev = evidence([row("Flat", "X", "obsolescent", 0, -5, 5, 10),
+                   row("Vague", "Y", "uncertain", 1, -5, 5, 10),
+                   row("Calm", "Z", "stable", -30, -40, -20, 10)])
+    table = triage_catalogue(*_courses(("B", "keep b", "Vague"), ("Z", "retire", "Flat"),
+                                       ("A", "keep a", "Vague"), ("K", "keep calm", "Calm")), ev)
+    assert table["course_id"].to_list() == ["Z", "A", "B", "K"]
+    assert table["score"].to_list() == [0.0, 0.0, 0.0, 0.0]  # a falling stable skill: no negative keep
+
+
+def test_build_rows_skip_taught_thin_and_non_rising_skills() -> None:
+    ev = evidence([*CATALOGUE, row("Tiny", "Data", "emerging", 400, 100, 900, 1.0),
+                   row("New", "Data", "emerging", 100, 50, 150, 2.0)])
+    table = triage_catalogue(*_courses(("K", "hot", "Hot")), ev)
+    builds = table.filter(pl.col("action") == "build")
+    assert sorted(builds["title"]) == ["Fresh", "New"]
+    assert builds.filter(pl.col("title") == "New")["score"].item() == pytest.approx(
+        2.0 * conf(50, 150), abs=1e-4)
+    assert (builds["skills"] == builds["title"]).all() and (builds["course_id"] == "").all()
+
+
+def test_a_course_lists_its_written_skills() -> None:
+    table = triage_catalogue(*_courses(("C", "web", "Steady|?Frontpage|Hot")), evidence(CATALOGUE))
+    assert table.filter(pl.col("course_id") == "C")["skills"].item() == "Steady, Frontpage, Hot"
+
+
+# ---------------------------------------------------------------------------- gap plans
+
+def _inventory(*held: tuple[str, str, int | None], team: str = "") -> pl.DataFrame:
+    return pl.DataFrame({"person": [p for p, _, _ in held], "team": [team] * len(held),
+                         "written": [s for _, s, _ in held], "skill": [s for _, s, _ in held],
+                         "proficiency": [v for _, _, v in held]},
+                        schema={"person": pl.String, "team": pl.String, "written": pl.String,
+                                "skill": pl.String, "proficiency": pl.Int64})
+
+
+GAPS = [row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),      # stake −12
+        row("Fading", "Legacy", "declining", -25, -35, -15, 40),     # stake −10
+        row("Steady", "Web", "stable", 0, -10, 10, 100),
+        row("Calm", "Web", "stable", 0, -10, 10, 10),
+        row("Hot", "Web", "rising", 50, 20, 80, 20),                 # stake +10
+        row("Fresh", "Legacy", "rising", 30, 10, 50, 10),            # stake +3
+        row("Big", "Data", "stable", 0, -4, 4, 200)]                 # large and stable
+
+
+def _rows(plan, person: str) -> dict[tuple[str, str], dict]:  # type: ignore[no-untyped-def]
+    return {(r["kind"], r["skill"]): r for r in plan.rows.filter(pl.col("person") == person)
+            .iter_rows(named=True)}
+
+
+def test_retire_and_deepen_priorities() -> None:
+    ev = evidence(GAPS)
+    plan = plan_gaps(_inventory(("Ana", "Old", 4), ("Ana", "Fading", None), ("Ana", "Hot", 2),
+                                ("Bo", "Hot", 3), ("Cy", "Hot", None), ("Cy", "Fresh", 1)), ev)
+    ana = _rows(plan, "Ana")
+    assert ana[("retire", "Old")]["priority"] == pytest.approx(12 * conf(-60, -40) * 0.8, abs=1e-4)
+    assert ana[("retire", "Fading")]["priority"] == pytest.approx(10 * conf(-35, -15) * 0.6, abs=1e-4)
+    assert ana[("deepen", "Hot")]["priority"] == pytest.approx(10 * conf(20, 80) * 1.2, abs=1e-4)
+    assert not any(k == "deepen" for k, _ in _rows(plan, "Bo"))   # held at 3: nothing to deepen
+    cy = _rows(plan, "Cy")
+    assert ("deepen", "Hot") not in cy and ("deepen", "Fresh") in cy
+    assert ana[("retire", "Old")]["reason"] == (
+        f"{ev['Old'].phrase}; relied on at proficiency 4/5. Plan to phase it out — a rising skill in "
+        f"Legacy: {ev['Fresh'].phrase}.")
+    assert ana[("retire", "Fading")]["reason"].startswith(
+        f"{ev['Fading'].phrase}; relied on at listed proficiency unknown.")
+    assert ana[("deepen", "Hot")]["reason"] == (f"{ev['Hot'].phrase}, held at proficiency 2/5: deepen it "
+                                                "— it builds on what is already there.")
+    assert [r["status"] for r in plan.rows.iter_rows(named=True) if r["skill"] == "Old"] == ["obsolescent"]
+
+
+def test_a_retire_without_a_successor_says_only_to_phase_out() -> None:
+    ev = evidence([row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),
+                   row("Gone too", "Legacy", "declining", -50, -60, -40, 24)],
+                  successors={"Old": "Gone too"})
+    reason = plan_gaps(_inventory(("Ana", "Old", 5)), ev).rows["reason"].item()
+    assert reason == f"{ev['Old'].phrase}; relied on at proficiency 5/5. Plan to phase it out."
+
+
+def test_successor_of_a_retired_skill_skips_held_declining_and_thin_ones() -> None:
+    rows = [row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),
+            row("Held", "Web", "stable", 0, -10, 10, 30),
+            row("Falling", "Web", "declining", -20, -30, -10, 30),
+            row("Thin", "Web", "stable", 0, -10, 10, 1.0), row("Next", "Web", "stable", 0, -10, 10, 30),
+            row("Riser", "Legacy", "rising", 30, 10, 50, 10),
+            row("Riser 2", "Legacy", "rising", 40, 20, 60, 10)]
+    ev = evidence(rows, successors={"Old": "Missing|Held|Falling|Thin|Next"})
+    reason = plan_gaps(_inventory(("Ana", "Old", 5), ("Ana", "Held", 3)), ev).rows.filter(
+        pl.col("kind") == "retire")["reason"].item()
+    assert reason.endswith(f"— what replaces it: {ev['Next'].phrase}.")
+    ev = evidence(rows)  # no successors named: the strongest rising skill of its category
+    reason = plan_gaps(_inventory(("Ana", "Old", 5), ("Ana", "Riser 2", 1)), ev).rows.filter(
+        pl.col("kind") == "retire")["reason"].item()
+    assert reason.endswith(f"— a rising skill in Legacy: {ev['Riser'].phrase}.")
+    reason = plan_gaps(_inventory(("Ana", "Old", 5)), ev).rows.filter(
+        pl.col("kind") == "retire")["reason"].item()
+    assert reason.endswith(f"— a rising skill in Legacy: {ev['Riser 2'].phrase}.")
+
+
+def test_acquire_weights_category_share_declining_cover_and_bonuses() -> None:
+    ev = evidence(GAPS, successors={"Old": "Hot"}, near={"Calm": "Big"})
+    plan = plan_gaps(_inventory(("Ana", "Calm", 3), ("Ana", "Steady", 3), ("Ana", "Fading", 3)), ev)
+    ana = _rows(plan, "Ana")
+    # 2 of her 3 skills in Web, 1 in Legacy where she holds a declining skill
+    assert ana[("acquire", "Hot")]["priority"] == pytest.approx(10 * conf(20, 80) * (0.5 + 0.5 * 2 / 3),
+                                                                 abs=1e-4)
+    assert ana[("acquire", "Fresh")]["priority"] == pytest.approx(3 * conf(10, 50) * (0.5 + 0.5 / 3 + 0.25),
+                                                                   abs=1e-4)
+    assert ana[("acquire", "Big")]["priority"] == pytest.approx(0.05 * 200 * conf(-4, 4) * (0.5 + 0.25),
+                                                                 abs=1e-4)
+    assert ana[("acquire", "Hot")]["reason"] == f"{ev['Hot'].phrase}: rising, in Web next to Calm, Steady."
+    assert ana[("acquire", "Fresh")]["reason"] == (f"{ev['Fresh'].phrase}: rising, in Legacy next to Fading; "
+                                                   "it can replace the declining Fading.")
+    assert ana[("acquire", "Big")]["reason"] == (f"{ev['Big'].phrase}: large and stable; often in the same "
+                                                 "postings as Calm.")
+    bo = _rows(plan_gaps(_inventory(("Bo", "Old", None)), ev), "Bo")
+    assert bo[("acquire", "Hot")]["priority"] == pytest.approx(10 * conf(20, 80) * (0.5 + 0.5), abs=1e-4)
+    assert bo[("acquire", "Hot")]["reason"] == f"{ev['Hot'].phrase}: rising; it succeeds Old."
+    assert bo[("acquire", "Fresh")]["priority"] == pytest.approx(
+        3 * conf(10, 50) * (0.5 + 0.5 + 0.25), abs=1e-4)
+
+
+def test_rows_are_ordered_and_capped_and_plan_steps_skip_retires() -> None:
+    rows = [row("Held", "Web", "stable", 0, -10, 10, 30),
+            row("Old", "Web", "obsolescent", -90, -95, -85, 300)]
+    rows += [row(f"R{i}", "Web", "rising", 10.0 * i, 5, 15 * i, 50) for i in range(1, 8)]
+    ev = evidence(rows)
+    plan = plan_gaps(_inventory(("Ana", "Held", 3), ("Ana", "Old", 5), ("Ana", "R1", 1)), ev,
+                     max_acquire=3, plan_steps=2)
+    ana = plan.rows.filter(pl.col("person") == "Ana")
+    assert ana["priority"].to_list() == sorted(ana["priority"].to_list(), reverse=True)
+    assert ana["skill"].to_list()[0] == "Old"
+    assert sorted(ana.filter(pl.col("kind") == "acquire")["skill"]) == ["R5", "R6", "R7"]
+    steps = plan.plan.filter(pl.col("person") == "Ana")
+    assert steps["step"].to_list() == [1, 2]
+    assert steps["skill"].to_list() == ana.filter(pl.col("kind") != "retire")["skill"].to_list()[:2]
+    assert steps["why"].to_list() == ana.filter(pl.col("kind") != "retire")["reason"].to_list()[:2]
+
+
+def test_equal_priorities_order_by_kind_then_skill() -> None:
+    ev = evidence([row("Held", "Web", "stable", 0, -10, 10, 30), row("B", "Web", "rising", 20, 10, 30, 50),
+                   row("A", "Web", "rising", 20, 10, 30, 50)])
+    plan = plan_gaps(_inventory(("Ana", "Held", 3)), ev)
+    assert plan.rows["skill"].to_list() == ["A", "B"]
+
+
+def test_people_view_profiles() -> None:
+    cats = [row(f"S{i}", f"Cat{i % 4}", "stable", 0, -10, 10, 10) for i in range(8)]
+    ev = evidence(cats)
+    inv = _inventory(("T", "S0", 5), ("T", "S1", 4), ("T", "S2", 1),                    # 3 cats, 2 deep
+                     ("G", "S0", 2), ("G", "S1", 2), ("G", "S2", 3),                    # 3 cats, none deep
+                     ("P", "S0", 4), ("P", "S4", 3),                                    # 1 cat, 1 deep of 2
+                     ("D", "S0", 4), ("D", "S4", 3), ("D", "S1", 3), ("D", "S5", 3),  # 1 deep of 4
+                     ("B", "S0", None), ("B", "S1", None), ("B", "S2", None),
+                     ("F", "S0", None), ("F", "S4", None))
+    people = {r["person"]: r for r in plan_gaps(inv, ev).people.iter_rows(named=True)}
+    assert {p: r["profile"] for p, r in people.items()} == {
+        "T": "T-shaped: broad, with deep expertise", "G": "generalist: many shallow skills",
+        "P": "specialist: few deep skills", "D": "developing: few skills, none deep yet",
+        "B": "broad", "F": "focused"}
+    assert (people["T"]["deep"], people["T"]["shallow"], people["T"]["categories"]) == (2, 1, 3)
+    assert people["T"]["mean_proficiency"] == pytest.approx(3.33)
+    assert people["T"]["breadth_depth"] == pytest.approx(-0.33)
+    assert people["G"]["breadth_depth"] == pytest.approx(0.67)
+    assert (people["D"]["skills"], people["D"]["categories"], people["D"]["deep"]) == (4, 2, 1)
+    assert people["B"]["mean_proficiency"] is None and people["B"]["breadth_depth"] is None
+
+
+def test_deep_is_four_and_up_shallow_two_and_down() -> None:
+    ev = evidence([row(f"S{i}", "C", "stable", 0, -10, 10, 10) for i in range(6)])
+    inv = _inventory(*[("X", f"S{i}", p) for i, p in enumerate([1, 2, 3, 4, 5])])
+    person = plan_gaps(inv, ev).people.row(0, named=True)
+    assert (person["deep"], person["shallow"], person["mean_proficiency"]) == (2, 2, 3.0)
+    two = plan_gaps(_inventory(("Y", "S0", 4), ("Y", "S1", 3), ("Y", "S2", 3), ("Y", "S3", 3)),
+                    ev).people.row(0, named=True)
+    assert two["profile"].startswith("developing")  # one deep skill among four
+    three = plan_gaps(_inventory(("Z", "S0", 4), ("Z", "S1", 3), ("Z", "S2", 3)),
+                      ev).people.row(0, named=True)
+    assert three["profile"].startswith("specialist")  # one deep skill among three
+
+
+def test_team_view_counts_holders_and_recommendations() -> None:
+    ev = evidence(GAPS)
+    inv = pl.concat([_inventory(("Ana", "Old", 4), ("Ana", "Steady", 2), team="Core"),
+                     _inventory(("Bo", "Old", 2), ("Bo", "Hot", 1), team="Core"),
+                     _inventory(("Cy", "Steady", 5), team="")])
+    team = plan_gaps(inv, ev).team
+    core = {r["skill"]: r for r in team.filter(pl.col("team") == "Core").iter_rows(named=True)}
+    assert (core["Old"]["holders"], core["Old"]["retire"], core["Old"]["mean_proficiency"]) == (2, 2, 3.0)
+    assert core["Old"]["status"] == "obsolescent"
+    assert (core["Hot"]["deepen"], core["Hot"]["holders"]) == (1, 1)
+    assert core["Fresh"]["holders"] == 0 and core["Fresh"]["acquire"] == 2  # both near Legacy
+    assert set(team["team"]) == {"Core", "All"}  # no team given: "All"
+    teams = team["team"].to_list()
+    assert teams == sorted(teams)
+    first = team.filter(pl.col("team") == "Core").row(0, named=True)
+    assert first["acquire"] == max(core[s]["acquire"] for s in core)
