@@ -198,3 +198,199 @@ def test_each_threshold_is_pinned(monkeypatch: pytest.MonkeyPatch, name: str,
         except (AssertionError, ValueError):  # a quantile above 1 is also a failure
             failed += 1
     assert failed, f"{name} × {factor} left every rule test green"
+
+
+# ------------------------------------------------------------------ each threshold at its edge
+# A rule's comparison is part of the rule: "at least", "below" and "at most" decide the verdict of
+# a series sitting exactly on the threshold (a half-life of exactly 18 months is short).
+
+def test_history_and_significance_at_the_edge() -> None:
+    assert outlook.classify(_rising(n_months=23), 1e-6) == ("insufficient-history", "fewer than 24 months")
+    assert status(_rising(n_months=24)) == "rising"
+    assert status(_rising(n_months=29), min_history=30) == "insufficient-history"
+    assert status(_rising(), q=outlook.FDR) != "rising"  # q below 0.05, not at it
+    assert status(_falling(), q=outlook.FDR) != "declining"
+    st, reason = outlook.classify(_rising(), math.nan)  # no q-value: no significant trend
+    assert st == "uncertain" and reason.startswith("forecast change without a significant trend")
+    assert "q=1, 600 mentions" in reason
+    assert status(_falling(slope=0.0)) != "declining"  # the trend's sign decides the direction
+
+
+def test_material_and_agreement_at_the_edge() -> None:
+    assert status(_rising(growth=0.10, trend_growth=0.10)) == "rising"
+    assert status(_falling(growth=-0.10, trend_growth=-0.10)) == "declining"
+    assert status(_rising(growth=0.12, trend_growth=0.05)) == "rising"
+    assert status(_rising(growth=0.05, trend_growth=0.12)) == "rising"
+    assert status(_rising(growth=0.12, trend_growth=0.049)) != "rising"
+    assert status(_falling(growth=-0.12, trend_growth=-0.05)) == "declining"
+    assert status(_falling(growth=-0.05, trend_growth=-0.12)) == "declining"
+    assert status(_falling(growth=-0.12, trend_growth=-0.049)) != "declining"
+    assert status(_falling(growth=-0.12, trend_growth=0.02)) != "declining"  # the line disagrees
+
+
+def test_judged_interval_at_the_edge() -> None:
+    assert status(_rising(judged_lo80=0.0)) == "uncertain"
+    assert status(_falling(judged_hi80=0.0)) == "uncertain"
+    assert status(_falling(judged_hi80=-0.01)) == "declining"
+
+
+def test_short_half_life_at_the_edge() -> None:
+    assert status(_falling(half_life=(18.0, 12.0, 30.0))) == "obsolescent"
+    assert status(_falling(half_life=(18.5, 12.0, 30.0))) == "declining"
+    assert status(_falling(half_life=(17.5, 12.0, 30.0))) == "obsolescent"
+
+
+def test_collapse_at_the_edge() -> None:
+    assert status(_collapsed(peak_ratio=0.25)) != "obsolescent"
+    assert status(_collapsed(peak_ratio=0.249)) == "obsolescent"
+    assert status(_collapsed(months_since_peak=12)) == "obsolescent"
+    assert status(_collapsed(months_since_peak=11)) != "obsolescent"
+    assert status(_collapsed(collapse_p=0.01)) != "obsolescent"
+    assert status(_collapsed(collapse_p=math.nan)) != "obsolescent"
+    assert status(_collapsed(collapse_slope=0.0)) != "obsolescent"  # the fall must be a fall
+    assert status(_collapsed(peak_ratio=math.nan)) != "obsolescent"
+    # a significant recovery (an upward trend now) is not a collapse
+    recovering = _collapsed(p_value=1e-6, slope=0.01, growth=0.3, trend_growth=0.3,
+                            judged_lo80=0.1, judged_hi80=0.5)
+    assert status(recovering) == "rising"
+
+
+def test_emerging_at_the_edge() -> None:
+    em = dict(base_ratio=4.0, quad_t=2.0, start_level=0.01)
+    assert status(_rising(**em)) == "emerging"  # type: ignore[arg-type]
+    assert status(_rising(**{**em, "base_ratio": 3.9})) == "rising"  # type: ignore[arg-type]
+    assert status(_rising(**{**em, "base_ratio": 4.5})) == "emerging"  # type: ignore[arg-type]
+    assert status(_rising(**{**em, "quad_t": 1.9})) == "rising"  # type: ignore[arg-type]
+    assert status(_rising(**em), low_base_level=0.01) == "emerging"  # type: ignore[arg-type]
+    assert status(_rising(**em), low_base_level=0.009) == "rising"  # type: ignore[arg-type]
+    assert status(_rising(**em, slope=-0.01)) != "emerging"  # type: ignore[arg-type]
+
+
+def test_min_mentions_at_the_edge() -> None:
+    assert status(_rising(mentions_rate=2.0)) == "rising"
+    assert status(_rising(mentions_rate=1.99)) == "uncertain"
+
+
+def test_wide_interval_at_the_edge() -> None:
+    quiet = dict(growth=0.02, trend_growth=0.02, judged_lo80=-0.05, p_value=0.5)
+    assert status(_rising(width_ratio=4.0, **quiet)) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(width_ratio=math.nan, **quiet)) == "stable"  # type: ignore[arg-type]
+
+
+def test_is_marginal_at_each_edge() -> None:
+    ev = _collapsed(level_now=0.05, mentions_rate=50.0, peak_ratio=0.2)
+    assert outlook.is_marginal(ev, None, None)  # no run levels: every series is
+    assert outlook.is_marginal(ev, 0.05, 0.08)  # at the median
+    assert not outlook.is_marginal(ev, 0.049, 0.08)
+    assert outlook.is_marginal(dataclasses.replace(ev, level_now=math.nan), 0.049, 0.08)
+    assert outlook.is_marginal(dataclasses.replace(ev, mentions_rate=1.99), 0.049, 0.08)
+    assert not outlook.is_marginal(dataclasses.replace(ev, mentions_rate=2.0), 0.049, 0.08)
+    assert not outlook.is_marginal(dataclasses.replace(ev, mentions_rate=math.nan), 0.049, 0.08)
+    deep = dataclasses.replace(ev, peak_ratio=0.09)
+    assert outlook.is_marginal(deep, 0.049, 0.05)  # at the top quarter's floor: not in it
+    assert not outlook.is_marginal(deep, 0.049, 0.049)  # in the top quarter
+    assert not outlook.is_marginal(deep, 0.049, None)
+    assert not outlook.is_marginal(dataclasses.replace(deep, peak_ratio=0.10), 0.049, 0.08)
+    assert not outlook.is_marginal(dataclasses.replace(deep, peak_ratio=math.nan), 0.049, 0.08)
+
+
+def test_a_significant_trend_the_forecast_does_not_carry_is_uncertain() -> None:
+    flat = dict(growth=0.02, growth_lo80=-0.05, growth_hi80=0.08, judged_lo80=-0.05, judged_hi80=0.08)
+    st, reason = outlook.classify(_rising(trend_growth=0.3, **flat), 1e-6)  # type: ignore[arg-type]
+    assert st == "uncertain" and reason.startswith("significant trend the forecast does not carry: ")
+    assert status(_falling(trend_growth=-0.3, **flat)) == "uncertain"  # type: ignore[arg-type]
+    assert status(_falling(trend_growth=-0.10, **flat)) == "uncertain"  # type: ignore[arg-type]
+    assert status(_rising(trend_growth=0.06, **flat)) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(trend_growth=0.3, p_value=0.5, **flat)) == "stable"  # type: ignore[arg-type]
+
+
+def test_a_material_forecast_change_either_interval_separates_is_uncertain() -> None:
+    """Without a significant trend: +20% whose headline level interval or judged interval lies
+    above zero is uncertain (either one), not stable; the same for falls."""
+    base = dict(p_value=0.5, trend_growth=0.02, growth_lo80=-0.05, growth_hi80=0.4,
+                judged_lo80=-0.05, judged_hi80=0.4, growth=0.2)
+    assert status(_rising(**base)) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(**{**base, "growth_lo80": 0.01})) == "uncertain"  # type: ignore[arg-type]
+    assert status(_rising(**{**base, "judged_lo80": 0.01})) == "uncertain"  # type: ignore[arg-type]
+    assert status(_rising(**{**base, "growth_lo80": 0.0})) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(**{**base, "growth": 0.10, "growth_lo80": 0.01})) == "uncertain"  # type: ignore[arg-type]
+    assert status(_rising(**{**base, "growth": 0.09, "growth_lo80": 0.01})) == "stable"  # type: ignore[arg-type]
+    fall = {**base, "growth": -0.2, "growth_lo80": -0.4, "growth_hi80": 0.05, "judged_lo80": -0.4,
+            "judged_hi80": 0.05}
+    assert status(_rising(**fall)) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(**{**fall, "growth_hi80": -0.01})) == "uncertain"  # type: ignore[arg-type]
+    assert status(_rising(**{**fall, "judged_hi80": -0.01})) == "uncertain"  # type: ignore[arg-type]
+    assert status(_rising(**{**fall, "growth_hi80": 0.0})) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(**{**fall, "growth": -0.10, "growth_hi80": -0.01})) == "uncertain"  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ what each reason says
+# The reason is what a reader sees beside the verdict: its numbers are checked to the digit.
+
+JUDGED = ("expected level (share of postings) +30% (80%: +10% to +50%), trend line +30%, q=1e-06, "
+          "600 mentions in 12 months")
+
+
+def test_reason_of_a_rise_states_the_judged_interval_trend_line_q_and_mentions() -> None:
+    assert outlook.classify(_rising(), 1e-6) == ("rising", JUDGED)
+    counted = outlook.classify(_rising(counted=True, growth=0.123, judged_lo80=0.046, judged_hi80=0.5,
+                                       trend_growth=0.256, mentions_12m=1234.0), 0.0123)
+    assert counted == ("rising", "expected level (share of postings) +12% (80%: +5% to +50%), trend line "
+                                 "+26%, q=0.0123 (count model), 1,234 mentions in 12 months")
+    assert outlook.classify(_rising(basis="count", mentions_12m=math.nan), 1e-6)[1] == (
+        "expected level (count) +30% (80%: +10% to +50%), trend line +30%, q=1e-06")
+    assert outlook.classify(_rising(basis="", mentions_12m=math.nan), 1e-6)[1].startswith(
+        "expected level (level) +30%")
+
+
+def test_reason_of_each_decline() -> None:
+    assert outlook.classify(_falling(), 1e-6) == (
+        "declining", "half-life 60 months, expected level (share of postings) -30% (80%: -50% to -10%), "
+                     "trend line -30%, q=1e-06, 600 mentions in 12 months")
+    assert outlook.classify(_falling(half_life=(None, None, None)), 1e-6)[1].startswith("expected level")
+    short = _falling(half_life=(15.2, 10.0, 20.0))
+    assert outlook.classify(short, 1e-6)[1].startswith("declining with half-life 15 months; expected level")
+    assert outlook.classify(short, 1e-6, marginal_level=0.01) == (
+        "declining", "half-life 15 months but still above the run's median level (not obsolescent); "
+                     "expected level (share of postings) -30% (80%: -50% to -10%), trend line -30%, "
+                     "q=1e-06, 600 mentions in 12 months")
+
+
+def test_reason_of_a_collapse() -> None:
+    assert outlook.classify(_collapsed(peak_ratio=0.123), 0.5) == (
+        "obsolescent", "12-month share of postings at 12% of its peak 40 months ago, no significant "
+                       "recovery, marginal today, 600 mentions in 12 months")
+    assert outlook.classify(_collapsed(half_life=(30.0, 20.0, 50.0)), 0.5, marginal_level=0.01) == (
+        "declining", "half-life 30 months, 12-month share of postings at 10% of its peak 40 months ago, "
+                     "no significant recovery; not obsolescent: still above the run's median level, "
+                     "600 mentions in 12 months")
+
+
+def test_reason_of_an_emergence_and_of_the_volume_gate() -> None:
+    em = _rising(base_ratio=5.04, quad_t=2.46, start_level=0.01)
+    assert outlook.classify(em, 1e-6) == (
+        "emerging", "×5.0 over the trend window, accelerating (t=2.5), q=1e-06, 600 mentions in 12 months")
+    assert outlook.classify(_rising(mentions_rate=1.46), 1e-6) == (
+        "uncertain", f"too few mentions to call a rise: 1.5 a month over the last 6 months (fewer than 2); "
+                     f"{JUDGED}")
+
+
+def test_reason_of_each_uncertain_and_stable_verdict() -> None:
+    base = dict(p_value=0.5, trend_growth=0.02, growth_lo80=0.01, growth_hi80=0.4,
+                judged_lo80=-0.05, judged_hi80=0.4, growth=0.2)
+    assert outlook.classify(_rising(**base), 0.5)[1].startswith(  # type: ignore[arg-type]
+        "forecast change without a significant trend: expected level (share of postings) +20%")
+    assert outlook.classify(_rising(**base), 1e-6)[1].startswith(  # type: ignore[arg-type]
+        "a significant trend too small to call, with a larger forecast change: expected level")
+    assert outlook.classify(_falling(**{**base, "growth": -0.2, "growth_lo80": -0.4,  # type: ignore[arg-type]
+                                        "growth_hi80": -0.01, "judged_lo80": -0.4, "judged_hi80": 0.05,
+                                        "trend_growth": -0.02}), 1e-6)[1].startswith(
+        "a significant trend too small to call")
+    quiet = _rising(growth=0.02, trend_growth=0.02, judged_lo80=-0.05, p_value=0.5, width_ratio=4.46)
+    assert outlook.classify(quiet, 0.5) == ("uncertain", "80% interval spans a factor 4.5")
+    calm = dataclasses.replace(quiet, width_ratio=2.0)
+    assert outlook.classify(calm, 0.5) == ("stable", "no material, significant change")
+    assert outlook.classify(dataclasses.replace(calm, constant=True), 0.5) == ("stable", "constant series")
+    assert outlook.classify(dataclasses.replace(calm, all_zero=True), 0.5) == (
+        "insufficient-history", "never observed above zero")
+    assert outlook.classify(None, None) == ("insufficient-history", "fewer than 24 months")
