@@ -11,6 +11,9 @@ publishes, on 127.0.0.1 only.
    waiting ``--think`` seconds on average between requests (0: back to back, a saturation test:
    latency is then the queue, 50 requests over 8 server threads), first without, then with a
    publish every ``--publish-every`` seconds (a new run written through ``store.write``).
+5. ``--cache both`` (the default) runs 1-4 twice on the same fresh database: with the server's
+   response cache (``dashboard.responses``) and without it (``SKILLPULSE_RESPONSE_CACHE_MB=0``:
+   every request builds its answer, what a cache miss costs).
 
 Pages build their content server-side in one callback (Dash Pages' ``_pages_content``, named
 here by route); the other recorded callbacks are the pages' own. Per callback and overall:
@@ -20,7 +23,7 @@ one). Goals (issue 12): every callback p95 ≤
 80 ms and p99 ≤ 200 ms, 0 errors, 0 mixed responses. The machine is shared: the load average is
 printed with the figures, and the ratio to the single-user baseline is the comparable number.
 
-    .venv/bin/python bench/bench_load.py [--users 50] [--seconds 60] [--publish-every 10]
+    .venv/bin/python bench/bench_load.py [--users 50] [--seconds 60] [--publish-every 10] [--cache both]
 """
 from __future__ import annotations
 
@@ -177,6 +180,21 @@ def report(title: str, result: dict[str, object], baseline: dict[str, list[float
         print("errors (first 5):", errors[:5])
 
 
+def baseline_of(base: str, bodies: list[tuple[str, bytes]]) -> dict[str, list[float]]:
+    """One user replays every body three times, sequentially."""
+    single = Client(base)
+    baseline: dict[str, list[float]] = defaultdict(list)
+    for _ in range(3):
+        for output, body in bodies:
+            t = time.perf_counter()
+            single.post(body)
+            baseline[_name(output)].append((time.perf_counter() - t) * 1000)
+    every = [v for vs in baseline.values() for v in vs]
+    print(f"baseline, 1 user sequential: p50 {pct(every, .5):.0f} ms, p95 {pct(every, .95):.0f} "
+          f"ms (load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs)", flush=True)
+    return baseline
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="load benchmark (127.0.0.1 only)")
     parser.add_argument("--users", type=int, default=50)
@@ -186,37 +204,39 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=4)
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a user waits between requests (0: back to back)")
+    parser.add_argument("--cache", choices=("on", "off", "both"), default="both",
+                        help="the server's response cache (SKILLPULSE_RESPONSE_CACHE_MB): on, off "
+                             "(every request builds its answer), or both, one after the other")
     args = parser.parse_args()
+    modes = ["on", "off"] if args.cache == "both" else [args.cache]
+    bodies: list[tuple[str, bytes]] = []
     with tempfile.TemporaryDirectory(prefix="skillpulse-load-") as tmp:
-        db = bench_db(Path(tmp) / "load.duckdb", n_skills=args.skills, segments=args.segments)
-        from skillpulse.dashboard import queries
+        for mode in modes:
+            # each mode starts from the same database (the publishes of a run add runs to it)
+            db = bench_db(Path(tmp) / f"load-{mode}.duckdb", n_skills=args.skills,
+                          segments=args.segments)
+            from skillpulse.dashboard import queries
 
-        skills = queries.skill_options(queries.Db(db))["name"].to_list()
-        with running_server(db, log=Path(tmp) / "server.log") as base:
-            bodies = record_bodies(base, skills)
-            outputs = sorted({_name(o) for o, _ in bodies})
-            print(f"recorded {len(bodies)} callback bodies of {len(outputs)} callbacks: "
-                  f"{', '.join(outputs)}", flush=True)
-            single = Client(base)
-            baseline: dict[str, list[float]] = defaultdict(list)
-            for _ in range(3):
-                for output, body in bodies:
-                    t = time.perf_counter()
-                    single.post(body)
-                    baseline[_name(output)].append((time.perf_counter() - t) * 1000)
-            every = [v for vs in baseline.values() for v in vs]
-            print(f"baseline, 1 user sequential: p50 {pct(every, .5):.0f} ms, p95 {pct(every, .95):.0f} "
-                  f"ms (load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs)", flush=True)
-            who = f"{args.users} users (think {args.think:g} s), {args.seconds:.0f} s"
-            quiet = phase(base, bodies, users=args.users, seconds=args.seconds, db=None,
-                          publish_every=args.publish_every, think=args.think)
-            report(f"{who}, no publish", quiet, baseline)
-            busy = phase(base, bodies, users=args.users, seconds=args.seconds, db=db,
-                         publish_every=args.publish_every, think=args.think)
-            report(f"{who}, a publish every {args.publish_every:.0f} s", busy, baseline)
-            pubs: list[float] = busy["publishes"]  # type: ignore[assignment]
-            if pubs:
-                print(f"publish (new run written and swapped in): {min(pubs):.2f}–{max(pubs):.2f} s")
+            skills = queries.skill_options(queries.Db(db))["name"].to_list()
+            settings = {} if mode == "on" else {"response_cache_mb": "0"}
+            with running_server(db, log=Path(tmp) / f"server-{mode}.log", settings=settings) as base:
+                if not bodies:
+                    bodies = record_bodies(base, skills)
+                    outputs = sorted({_name(o) for o, _ in bodies})
+                    print(f"recorded {len(bodies)} callback bodies of {len(outputs)} callbacks: "
+                          f"{', '.join(outputs)}", flush=True)
+                print(f"\n=== response cache {mode} ===", flush=True)
+                baseline = baseline_of(base, bodies)
+                who = f"cache {mode}, {args.users} users (think {args.think:g} s), {args.seconds:.0f} s"
+                quiet = phase(base, bodies, users=args.users, seconds=args.seconds, db=None,
+                              publish_every=args.publish_every, think=args.think)
+                report(f"{who}, no publish", quiet, baseline)
+                busy = phase(base, bodies, users=args.users, seconds=args.seconds, db=db,
+                             publish_every=args.publish_every, think=args.think)
+                report(f"{who}, a publish every {args.publish_every:.0f} s", busy, baseline)
+                pubs: list[float] = busy["publishes"]  # type: ignore[assignment]
+                if pubs:
+                    print(f"publish (new run written and swapped in): {min(pubs):.2f}–{max(pubs):.2f} s")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from flask import Response, request, send_from_directory
-from skillpulse.dashboard import ids, security
+from skillpulse.dashboard import ids, responses, security
 from skillpulse.dashboard.queries import EXTENSION_KEY, Db
 from skillpulse.data.settings import Settings, get_settings
 
@@ -129,6 +129,7 @@ def create_app(db_path: str, settings: Settings | None = None) -> dash.Dash:
     app.server.extensions[EXTENSION_KEY] = Db(db_path, settings.cache_size)
     app.server.before_request(_plotly_bundle)
     security.install(app, max_upload_bytes=settings.max_upload_bytes)
+    responses.install(app, settings.response_cache_mb * 1024 * 1024)
     app.layout = shell
     app.clientside_callback(ClientsideFunction("skillpulse", "toggleMenu"),
                             Output(ids.NAV_COLLAPSE, "is_open"), Input(ids.NAV_TOGGLER, "n_clicks"),

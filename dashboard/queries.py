@@ -3,14 +3,17 @@ per-process LRU cache.
 
 The cache key is (published database version, query name, parameters): a newly published forecast
 run changes the version, so a running server never serves a stale answer and needs no restart.
+A request pins one version for all its queries (``Db.pinned``, installed per callback request by
+``dashboard.responses``): a publish in the middle of a request never mixes two versions in one answer.
 ``Settings.cache_size`` bounds the cache (0 turns it off). The ``Db`` object lives on the Flask
 app (``app.extensions``), never in a module global: each gunicorn worker builds its own.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,14 +43,46 @@ class Db:
         self.cache_size = max(0, int(cache_size))
         self._cache: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._pins = threading.local()
         self.hits = 0
         self.misses = 0
         self._stamp: tuple[str, int | None] = ("", None)
 
     def version(self) -> str:
-        """The published version in use (opens the newest one if a writer has published)."""
-        self.reader.connection()
-        return self.reader.version
+        """The version this request reads: the pinned one, else the published one now (opens the
+        newest one if a writer has published)."""
+        return self.snapshot()[1]
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the version this request reads (see ``version``)."""
+        return self.snapshot()[0]
+
+    def snapshot(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+        pin: tuple[duckdb.DuckDBPyConnection, str] | None = getattr(self._pins, "value", None)
+        return pin if pin is not None else self.reader.snapshot()
+
+    def pin(self) -> str:
+        """Read one version in this thread until ``unpin`` (nested pins keep the outer one)."""
+        pin = getattr(self._pins, "value", None)
+        if pin is None:
+            pin = self._pins.value = self.reader.snapshot()
+        self._pins.depth = getattr(self._pins, "depth", 0) + 1
+        return str(pin[1])
+
+    def unpin(self) -> None:
+        depth = getattr(self._pins, "depth", 0) - 1
+        self._pins.depth = max(depth, 0)
+        if depth <= 0:
+            self._pins.value = None
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[str]:
+        """Every query in the block reads the same published version (yielded)."""
+        version = self.pin()
+        try:
+            yield version
+        finally:
+            self.unpin()
 
     def query(self, name: str, **params: Any) -> pl.DataFrame:
         """Run ``sql/<name>.sql`` with ``params`` (polars frames are immutable: safe to share);
@@ -75,10 +110,10 @@ class Db:
         """``compute(connection)``, cached under (published version, ``name``, ``params``): once
         per published version for derived results too (the pages' demo triage). The value is
         shared between requests: never mutate it."""
-        con = self.reader.connection()
+        con, version = self.snapshot()
         if self.cache_size == 0:
             return compute(con)
-        key = (self.reader.version, name, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
+        key = (version, name, tuple(sorted((k, _freeze(v)) for k, v in params.items())))
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:

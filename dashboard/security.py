@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 import dash
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 
 log = logging.getLogger("skillpulse.security")
 CALLBACK_PATH = "/_dash-update-component"
@@ -119,7 +119,10 @@ def install(app: dash.Dash, *, max_upload_bytes: int) -> None:
         except (ValueError, RecursionError):
             return _bad_request("the body is not JSON (or nests too deeply)")
         problem = callback_problem(body, app.callback_map)
-        return _bad_request(problem) if problem else None
+        if problem:
+            return _bad_request(problem)
+        g.callback_body = body  # checked: the response cache keys on it (``dashboard.responses``)
+        return None
 
     @server.errorhandler(413)
     def _too_large(_exc: Exception) -> tuple[Response, int]:

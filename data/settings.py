@@ -20,6 +20,8 @@ class Settings:
         max_upload_bytes: largest upload the dashboard server accepts.
         max_skill_name: longest skill name accepted from input files.
         cache_size: entries in the dashboard's per-process query cache (0 disables it).
+        response_cache_mb: megabytes of rendered read-only callback responses each dashboard
+            server process keeps (0 disables it; ``dashboard.responses``).
         progress: show progress bars on a terminal.
         lock_timeout: seconds a writer waits for another skillpulse writer before giving up.
         alert_timeout: seconds ``skillpulse alerts`` waits for the webhook to answer, per attempt.
@@ -40,6 +42,7 @@ class Settings:
     max_upload_bytes: int = 5 * 1024 * 1024
     max_skill_name: int = 200
     cache_size: int = 256
+    response_cache_mb: int = 32
     progress: bool = True
     lock_timeout: float = 30.0
     alert_timeout: float = 10.0

@@ -484,6 +484,8 @@ class LiveReader:
 
     ``connection()`` is cheap: one ``realpath`` call; it reopens when a writer has published.
     DuckDB connections are not shared across threads: each thread gets a cursor.
+    A replaced connection is not closed under the requests still reading it: it closes when its
+    last cursor is released (a request pins one version with ``snapshot()`` for its whole run).
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -498,23 +500,26 @@ class LiveReader:
         return str(self._target) if self._target else ""
 
     def connection(self) -> duckdb.DuckDBPyConnection:
+        return self.snapshot()[0]
+
+    def snapshot(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+        """This thread's cursor on the live version and that version, read together (a publish
+        between two separate calls would pair a cursor with another version's name)."""
         target = resolve(self.path)
         with self._lock:
             if self._con is None or target != self._target:
-                old = self._con
+                # The old connection is dropped, not closed: a cursor of it that another thread
+                # is reading with would fail ("Connection already closed"). DuckDB closes the
+                # old file when its last cursor goes (the old thread-locals go with ``_local``).
                 self._con = _connect(target, read_only=True)
                 self._target = target
                 self._local = threading.local()
-                if old is not None:
-                    with contextlib.suppress(duckdb.Error):
-                        old.close()
-            con = self._con
-            local = self._local
+            con, local, version = self._con, self._local, str(self._target)
         cursor = getattr(local, "cursor", None)
         if cursor is None:
             cursor = con.cursor()
             local.cursor = cursor
-        return cursor
+        return cursor, version
 
     def close(self) -> None:
         with self._lock:
@@ -522,6 +527,7 @@ class LiveReader:
                 self._con.close()
             self._con = None
             self._target = None
+            self._local = threading.local()
 
 
 @contextlib.contextmanager

@@ -41,13 +41,14 @@ def wait_until_up(url: str, timeout: float = 45.0) -> None:
 
 @contextlib.contextmanager
 def running_server(db_path: str | Path, *, cache_size: int | None = None,
-                   log: Path | None = None) -> Iterator[str]:
-    """Start ``skillpulse.dashboard.server.run_server`` for ``db_path``; yields the base URL;
-    stops it after."""
+                   log: Path | None = None, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """Start ``skillpulse.dashboard.server.run_server`` for ``db_path`` (``settings``: name →
+    value, passed as ``SKILLPULSE_<NAME>``); yields the base URL; stops it after."""
     port = free_port()
     env = dict(os.environ)
     if cache_size is not None:
         env["SKILLPULSE_CACHE_SIZE"] = str(cache_size)
+    env.update({f"SKILLPULSE_{k.upper()}": v for k, v in (settings or {}).items()})
     code = ("from skillpulse.dashboard.server import run_server; "
             f"run_server({str(db_path)!r}, port={port})")
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115

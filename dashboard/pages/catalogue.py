@@ -95,7 +95,7 @@ def triage_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]
     """Upload → (store payload or no_update, alert). Errors name file, row and column."""
     return handle_upload(
         contents, filename, get_settings().max_upload_bytes,
-        lambda data, name: planning.triage(queries.current().reader.connection(), data, name),
+        lambda data, name: planning.triage(queries.current().connection(), data, name),
         lambda result, name: {"filename": name, "rows": result.table.to_dicts(), "uploaded": True,
                               "source": f"Showing your upload {name} (kept in this tab only)."})
 

@@ -120,7 +120,7 @@ def plan_upload(contents: str | None, filename: str | None) -> tuple[Any, Any]:
     """Upload → (store payload or no_update, alert). Errors name file, row and column."""
     return handle_upload(
         contents, filename, get_settings().max_upload_bytes,
-        lambda data, name: planning.plan(queries.current().reader.connection(), data, name),
+        lambda data, name: planning.plan(queries.current().connection(), data, name),
         lambda result, name: _payload(result, name, uploaded=True))
 
 
