@@ -10,7 +10,8 @@ publishes, on 127.0.0.1 only.
 4. ``--users`` threads (one keep-alive connection each) replay random bodies for ``--seconds``,
    waiting ``--think`` seconds on average between requests (0: back to back, a saturation test:
    latency is then the queue, 50 requests over 8 server threads), first without, then with a
-   publish every ``--publish-every`` seconds (a new run written through ``store.write``).
+   publish every ``--publish-every`` seconds (a new run written through ``store.write`` by a
+   writer process of its own, as in production).
 5. ``--cache both`` (the default) runs 1-4 twice on the same fresh database: with the server's
    response cache (``dashboard.responses``) and without it (``SKILLPULSE_RESPONSE_CACHE_MB=0``:
    every request builds its answer, what a cache miss costs).
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -38,6 +40,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -110,6 +113,39 @@ def _name(output: str) -> str:
     return output if output.endswith("(page)") else (output.strip(".").split(".")[0] or output)
 
 
+def _publish_loop(conn: Connection, db: str) -> None:
+    """The writer process: publish a run each time it is asked, answer the seconds it took."""
+    while conn.recv():
+        t = time.perf_counter()
+        add_run(db, real_forecast=False)
+        conn.send(time.perf_counter() - t)
+
+
+class Publisher:
+    """A writer in its own process, as in production (``skillpulse forecast`` is another process):
+    a writer thread in this one would hold the clients' interpreter lock while it works and
+    show up as server latency."""
+
+    def __init__(self, db: Path) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_publish_loop, args=(child, str(db)), daemon=True)
+
+    def __enter__(self) -> Publisher:
+        self.proc.start()
+        return self
+
+    def publish(self) -> float:
+        self.conn.send(True)
+        return float(self.conn.recv())
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.send(False)
+        self.proc.join(30)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
 def phase(base: str, bodies: list[tuple[str, bytes]], *, users: int, seconds: float,
           db: Path | None, publish_every: float, think: float) -> dict[str, object]:
     """Replay for ``seconds`` with ``users`` threads; publish a run every ``publish_every`` s."""
@@ -144,11 +180,12 @@ def phase(base: str, bodies: list[tuple[str, bytes]], *, users: int, seconds: fl
                 time.sleep(rnd.uniform(0.5 * think, 1.5 * think))
 
     def publisher() -> None:
-        while db is not None and time.monotonic() + publish_every < stop:
-            time.sleep(publish_every)
-            t = time.perf_counter()
-            add_run(db, real_forecast=False)
-            publishes.append(time.perf_counter() - t)
+        if db is None:
+            return
+        with Publisher(db) as writer:
+            while time.monotonic() + publish_every < stop:
+                time.sleep(publish_every)
+                publishes.append(writer.publish())
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
     pub = threading.Thread(target=publisher)
