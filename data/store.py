@@ -29,6 +29,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 from skillpulse.data.errors import DatabaseError
 from skillpulse.data.settings import Settings, get_settings
 from skillpulse.data.sqlfiles import load_sql, migrations
@@ -546,6 +547,19 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFr
     # DuckDB 2.0: a relation (con.sql) converts to Arrow without the DB-API copy, and leaves no
     # unfinished result on the connection (which would block register()/other work).
     return con.sql(load_sql(name), params=params or None).pl()
+
+
+def query_chunks(con: duckdb.DuckDBPyConnection, name: str, rows: int, **params: Any
+                 ) -> Iterator[pl.DataFrame]:
+    """Run the named query and yield its result ``rows`` rows at a time (at least one frame,
+    possibly empty), so a caller writing millions of rows holds one chunk."""
+    reader = con.sql(load_sql(name), params=params or None).to_arrow_reader(rows)
+    empty = True
+    for batch in reader:
+        empty = False
+        yield pl.from_arrow(pa.Table.from_batches([batch]))  # type: ignore[misc]
+    if empty:
+        yield pl.from_arrow(reader.schema.empty_table())  # type: ignore[misc]
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 import polars as pl
+import pyarrow.parquet as pq
 from skillpulse.data.errors import UsageError
 
 FORMATS = ("csv", "parquet", "json")
@@ -39,26 +41,58 @@ def format_from_path(out: str | None, explicit: str | None) -> str:
     return "csv"
 
 
-def _serialise(df: pl.DataFrame, fmt: str) -> bytes:
-    buf = io.BytesIO()
-    if fmt == "csv":
-        escape_formulas(df).write_csv(buf, date_format="%Y-%m-%d")
-    elif fmt == "parquet":
-        df.write_parquet(buf)
-    else:
-        df.write_json(buf)
-    return buf.getvalue()
+class _Sink:
+    """Writes the chunks of one table in a format: the bytes equal those of the whole table
+    written at once (CSV: one header; JSON: one array), with only a chunk in memory."""
+
+    def __init__(self, fh: IO[bytes], fmt: str) -> None:
+        self.fh, self.fmt, self.count = fh, fmt, 0
+        self.parquet: pq.ParquetWriter | None = None
+
+    def write(self, df: pl.DataFrame) -> None:
+        first = self.count == 0
+        self.count += 1
+        if self.fmt == "csv":
+            escape_formulas(df).write_csv(self.fh, include_header=first, date_format="%Y-%m-%d")
+        elif self.fmt == "parquet":
+            table = df.to_arrow()
+            if self.parquet is None:
+                self.parquet = pq.ParquetWriter(self.fh, table.schema, compression="zstd")
+            self.parquet.write_table(table)
+        elif df.height or first:  # json: the rows of every chunk inside one array
+            text = df.write_json()
+            self.fh.write((text[:-1] if first else "," + text[1:-1]).encode())
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+        elif self.fmt == "json" and self.count:
+            self.fh.write(b"]")
+
+
+def _write_chunks(fh: IO[bytes], chunks: Iterable[pl.DataFrame], fmt: str) -> None:
+    sink = _Sink(fh, fmt)
+    for df in chunks:
+        sink.write(df)
+    sink.close()
 
 
 def write_table(df: pl.DataFrame, out: str | None, fmt: str | None = None) -> None:
     """Write ``df`` to ``out`` (or stdout when ``out`` is None or ``-``), atomically."""
+    write_chunks([df], out, fmt)
+
+
+def write_chunks(chunks: Iterable[pl.DataFrame], out: str | None, fmt: str | None = None) -> None:
+    """Write the chunks of one table (same columns, at least one chunk, possibly empty) to ``out``
+    (or stdout when ``out`` is None or ``-``) as they come: memory holds one chunk. A file is
+    written atomically (a temporary file renamed when complete); the bytes equal those of the
+    whole table written at once."""
     fmt = format_from_path(out, fmt)
-    payload = _serialise(df, fmt)
     if out in (None, "-"):
         if fmt == "parquet" and sys.stdout.isatty():
             raise UsageError("refusing to write Parquet to a terminal; pass --out FILE")
         try:
-            sys.stdout.buffer.write(payload)
+            _write_chunks(sys.stdout.buffer, chunks, fmt)
             sys.stdout.flush()
         except BrokenPipeError:
             raise
@@ -75,7 +109,7 @@ def write_table(df: pl.DataFrame, out: str | None, fmt: str | None = None) -> No
         # file over it would replace the device node itself.
         try:
             with open(target, "wb") as fh:
-                fh.write(payload)
+                _write_chunks(fh, chunks, fmt)
                 fh.flush()
         except OSError as exc:
             raise UsageError(f"{target}: cannot write there ({exc.strerror})") from exc
@@ -86,7 +120,7 @@ def write_table(df: pl.DataFrame, out: str | None, fmt: str | None = None) -> No
         raise UsageError(f"{target}: cannot write there ({exc.strerror})") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            _write_chunks(fh, chunks, fmt)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

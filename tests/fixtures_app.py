@@ -315,14 +315,17 @@ def scaled_db(path: str | Path, *, series: int, months: int = 60, segments: int 
             "name": [*names, store.MARKET_SKILL],
             "category": [*(SCALED_CATEGORIES[i % len(SCALED_CATEGORIES)] for i in range(n_skills)),
                          store.MARKET_CATEGORY]}))
-        for lo in range(0, n_skills, step):
-            frame = scaled_history(segments, months, lo=lo, hi=min(n_skills, lo + step), seed=seed,
-                                   market=lo == 0)
-            ingest_frame(con, frame, source_file=f"synthetic-{lo}",
-                         sha256=hashlib.sha256(f"synthetic-{seed}-{lo}".encode()).hexdigest(), fmt="long")
-            if log:
-                print(f"  history: {min(n_skills, lo + step) * segments:,} series "
-                      f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    per_write = 5 * step  # a few files per transaction: one huge transaction slows down
+    for first in range(0, n_skills, per_write):
+        with store.write(path) as con:
+            for lo in range(first, min(n_skills, first + per_write), step):
+                frame = scaled_history(segments, months, lo=lo, hi=min(n_skills, lo + step),
+                                       seed=seed, market=lo == 0)
+                ingest_frame(con, frame, source_file=f"synthetic-{lo}", fmt="long",
+                             sha256=hashlib.sha256(f"synthetic-{seed}-{lo}".encode()).hexdigest())
+        if log:
+            print(f"  history: {min(n_skills, first + per_write) * segments:,} series "
+                  f"({time.perf_counter() - t0:.0f} s)", flush=True)
     last = _add_months(2015 * 12, np.array([months - 1]))[0]
     for k in range(runs):
         as_of = None if k == runs - 1 else dt.date(last.year - (runs - 1 - k), last.month, 1)
