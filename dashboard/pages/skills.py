@@ -45,6 +45,8 @@ dash.register_page(__name__, path="/skills", name="Explorer", order=1, title="sk
                    description="History and forecast of selected skills")
 
 SEGMENT_FIELDS = ("source", "region", "occupation")
+SHIPPED_OPTIONS = 2_000  # more skills than this: the picker searches on the server as you type
+SEARCH_OPTIONS = 50
 NO_COMPARE = 0  # "compare with" picker value: no second run
 CONTROL_IDS = (ids.EX_SKILLS, ids.EX_HORIZON, ids.EX_SCALE, ids.EX_VIEW, ids.EX_SOURCE,
                ids.EX_REGION, ids.EX_OCCUPATION, ids.EX_RUN, ids.EX_COMPARE)
@@ -129,10 +131,24 @@ def _control(label: str, component: Any, width: dict[str, int]) -> dbc.Col:
                                         htmlFor=component.id), component]), **width)
 
 
+def skill_options(skills: pl.DataFrame, chosen: list[str] | tuple[str, ...] = (),
+                  search: str | None = None) -> list[dict[str, str]]:
+    """The skill picker's options: every skill when there are at most ``SHIPPED_OPTIONS``;
+    otherwise the chosen ones plus the first ``SEARCH_OPTIONS`` whose name or category contains
+    ``search`` (any case), so a store of many thousands of skills never ships them all."""
+    if skills.height > SHIPPED_OPTIONS:
+        text = (search or "").strip().lower()
+        hits = skills.filter(pl.col("name").str.to_lowercase().str.contains(text, literal=True)
+                             | pl.col("category").str.to_lowercase().str.contains(text, literal=True)
+                             ) if text else skills
+        skills = pl.concat([skills.filter(pl.col("name").is_in(list(chosen))),
+                            hits.head(SEARCH_OPTIONS)]).unique("name", keep="first", maintain_order=True)
+    return [{"label": r["name"], "value": r["name"], "search": f"{r['name']} {r['category']}"}
+            for r in skills.iter_rows(named=True)]
+
+
 def controls(state: ExplorerState, context: Context) -> html.Div:
-    skill_opts = [{"label": r["name"], "value": r["name"],
-                   "search": f"{r['name']} {r['category']}"}
-                  for r in context.skills.iter_rows(named=True)]
+    skill_opts = skill_options(context.skills, state.skills)
     seg = {**context.default_segment(), **{f: getattr(state, f) for f in SEGMENT_FIELDS
                                            if getattr(state, f) is not None}}
     return html.Div([
@@ -347,6 +363,17 @@ def _prompt(db: queries.Db, context: Context) -> Any:
     both = dcc.Link("compare them", href=skills_href(picks)) if len(picks) > 1 else ""
     return dbc.Col(dbc.Alert(["Pick one or more skills above. Top risers: ", *links,
                               html.Span(["— or ", both]) if both else ""], color="info"))
+
+
+@callback(Output(ids.EX_SKILLS, "options"), Input(ids.EX_SKILLS, "search_value"),
+          State(ids.EX_SKILLS, "value"), prevent_initial_call=True)
+def search_skills(search: Any, chosen: Any) -> list[dict[str, str]]:
+    """Options matching what is typed, for stores with more skills than the page ships."""
+    skills = queries.skill_options(queries.current())
+    if not search or not isinstance(search, str) or skills.height <= SHIPPED_OPTIONS:
+        raise dash.exceptions.PreventUpdate
+    picked = [c for c in chosen if isinstance(c, str)][:MAX_SKILLS] if isinstance(chosen, list) else []
+    return skill_options(skills, picked, search[:100])
 
 
 # The layout renders the first view itself (one server round trip less on page load); this
