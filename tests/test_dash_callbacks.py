@@ -140,7 +140,7 @@ def test_growth_interval_brackets_growth_on_the_stated_base(ctx: queries.Db) -> 
     (0.8, 0.80, True), (0.8, 0.71, True), (0.8, 0.89, True), (0.8, 0.65, False),
     (0.8, 0.55, False), (0.8, 0.95, False), (1.1, 0.80, False), (0.8, None, False)])
 def test_backtest_badge_is_green_only_for_a_good_backtest(mase: float, cov: float | None,
-                                                          good: bool) -> None:
+                                                          good: bool, dash_app: Any) -> None:
     assert page("skills").backtest_good(mase, cov) is good
 
 
