@@ -11,7 +11,9 @@ app (``app.extensions``), never in a module global: each gunicorn worker builds 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from functools import partial
@@ -24,6 +26,7 @@ from skillpulse.data import store, summaries
 from skillpulse.services.changes import Changes, compute_changes
 
 EXTENSION_KEY = "skillpulse_db"
+log = logging.getLogger("skillpulse.server")
 SUMMARISED = frozenset(name for name, _ in summaries.requests(0))
 T = TypeVar("T")
 
@@ -44,6 +47,8 @@ class Db:
         self._cache: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
         self._pins = threading.local()
+        self._staged = ""
+        self._switcher: threading.Thread | None = None
         self.hits = 0
         self.misses = 0
         self._stamp: tuple[str, int | None] = ("", None)
@@ -59,13 +64,57 @@ class Db:
 
     def snapshot(self) -> tuple[duckdb.DuckDBPyConnection, str]:
         pin: tuple[duckdb.DuckDBPyConnection, str] | None = getattr(self._pins, "value", None)
-        return pin if pin is not None else self.reader.snapshot()
+        if pin is not None:
+            return pin
+        switcher = self._switcher  # while it runs, it adopts new versions; else follow the file
+        return self.reader.snapshot(follow=switcher is None or not switcher.is_alive())
+
+    def versions(self) -> frozenset[str]:
+        """The versions whose answers may be kept: the one served now and one being warmed."""
+        return frozenset(v for v in (self.reader.version, self._staged) if v)
+
+    def switch_when_warm(self, prepare: Callable[[], None], interval: float = 0.2) -> threading.Thread:
+        """Adopt each newly published version from a background thread, once ``prepare()`` has run
+        on it (in that thread, pinned to the new version: warm-up queries, the popular pages).
+        Requests keep reading the version they read, already warm, until then (usually well under
+        a second); if the thread ever ends, requests follow the live file themselves again."""
+        def loop() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    self.switch(prepare)
+                except Exception as exc:  # keep watching: the next publish may open fine
+                    log.warning("could not open the newly published version: %s", exc)
+
+        self._switcher = threading.Thread(target=loop, name="skillpulse-switcher", daemon=True)
+        self._switcher.start()
+        return self._switcher
+
+    def switch(self, prepare: Callable[[], None]) -> bool:
+        """Warm the published version with ``prepare()`` and adopt it (False: already served)."""
+        target = store.resolve(self.path)
+        if str(target) == self.reader.version:
+            return False
+        con = self.reader.open(target)
+        self._staged = str(target)
+        self._pins.value, self._pins.depth = (con.cursor(), self._staged), 1
+        started = time.perf_counter()
+        try:
+            prepare()
+        except Exception as exc:  # a failed warm-up never keeps the new version from being served
+            log.warning("warming %s failed: %s", target.name, exc)
+        finally:
+            self._pins.value, self._pins.depth = None, 0
+            self.reader.adopt(con, target)
+            self._staged = ""
+        log.info("serving %s (warmed in %.2f s)", target.name, time.perf_counter() - started)
+        return True
 
     def pin(self) -> str:
         """Read one version in this thread until ``unpin`` (nested pins keep the outer one)."""
         pin = getattr(self._pins, "value", None)
         if pin is None:
-            pin = self._pins.value = self.reader.snapshot()
+            pin = self._pins.value = self.snapshot()
         self._pins.depth = getattr(self._pins, "depth", 0) + 1
         return str(pin[1])
 
@@ -135,6 +184,11 @@ def current() -> Db:
     from flask import current_app
 
     return current_app.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
+
+
+def current_of(app: Any) -> Db:
+    """The ``Db`` of a Dash app (outside a request)."""
+    return app.server.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
 
 
 def _ids(values: Sequence[int]) -> list[int]:

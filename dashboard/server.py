@@ -2,7 +2,10 @@
 
 Each worker builds its own app after the fork (DuckDB connections must not cross a fork) and runs a
 warm-up (queries plus one figure) before taking traffic: a cold worker's first callbacks are ~10x
-slower. ``wsgi()`` is the entry for any other WSGI server: ``gunicorn 'skillpulse.dashboard.server:wsgi()'``.
+slower. For the same reason a newly published version is warmed (queries and the most requested
+pages, built in a background thread) before the worker serves it; until then requests are answered
+from the version they were answered from, complete and consistent.
+``wsgi()`` is the entry for any other WSGI server: ``gunicorn 'skillpulse.dashboard.server:wsgi()'``.
 """
 from __future__ import annotations
 
@@ -23,8 +26,9 @@ THREADS = 4
 
 
 def warm_up(app: Any) -> None:
-    """Run the first pages' queries and build one figure, inside the app context."""
-    from skillpulse.dashboard import figures, queries
+    """Run the first pages' queries, build one figure and the pages' default views."""
+    import dash
+    from skillpulse.dashboard import figures, queries, responses
 
     with app.server.app_context():
         db = queries.current()
@@ -32,10 +36,26 @@ def warm_up(app: Any) -> None:
         figures.market_context(queries.market_context(db, None), queries.market_postings(db)).to_json()
     with app.server.test_client() as client:  # Dash registers its page routing on the first request
         client.get("/")
+    cache = app.server.extensions.get(responses.EXTENSION_KEY)
+    if cache is not None:  # the pages' default views, built before the first user asks them
+        cache.seed([responses.page_body(page["path"]) for page in dash.page_registry.values()])
+        with queries.current_of(app).pinned():
+            prepare(app)
+
+
+def prepare(app: Any) -> None:
+    """Warm the version this thread has pinned: the first pages' queries, then the most requested
+    read-only responses (``responses.prebuild``)."""
+    from skillpulse.dashboard import queries, responses
+
+    queries.warm_up(queries.current_of(app))
+    responses.prebuild(app)
 
 
 def build(db_path: str) -> Flask:
-    """The Flask server of a new, warmed-up Dash app for ``db_path``."""
+    """The Flask server of a new, warmed-up Dash app for ``db_path``; it switches to each newly
+    published version once that version is warm (``Db.switch_when_warm``)."""
+    from skillpulse.dashboard import queries
     from skillpulse.dashboard.app import create_app
 
     app = create_app(db_path)
@@ -43,6 +63,7 @@ def build(db_path: str) -> Flask:
         warm_up(app)
     except Exception as exc:  # never refuse to start because the warm-up failed; log why
         log.warning("warm-up failed: %s", exc)
+    queries.current_of(app).switch_when_warm(lambda: prepare(app))
     return app.server
 
 

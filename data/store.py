@@ -503,16 +503,18 @@ class LiveReader:
     def connection(self) -> duckdb.DuckDBPyConnection:
         return self.snapshot()[0]
 
-    def snapshot(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+    def snapshot(self, follow: bool = True) -> tuple[duckdb.DuckDBPyConnection, str]:
         """This thread's cursor on the live version and that version, read together (a publish
-        between two separate calls would pair a cursor with another version's name)."""
-        target = resolve(self.path)
+        between two separate calls would pair a cursor with another version's name).
+        ``follow=False``: the version open now, without looking for a newer one (the server's
+        switcher adopts new versions once they are warm; see ``adopt``)."""
+        target = resolve(self.path) if follow or self._con is None else self._target
         with self._lock:
             if self._con is None or target != self._target:
                 # The old connection is dropped, not closed: a cursor of it that another thread
                 # is reading with would fail ("Connection already closed"). DuckDB closes the
                 # old file when its last cursor goes (the old thread-locals go with ``_local``).
-                self._con = _connect(target, read_only=True)
+                self._con = _connect(target, read_only=True)  # type: ignore[arg-type]
                 self._target = target
                 self._local = threading.local()
             con, local, version = self._con, self._local, str(self._target)
@@ -521,6 +523,17 @@ class LiveReader:
             cursor = con.cursor()
             local.cursor = cursor
         return cursor, version
+
+    def open(self, target: Path) -> duckdb.DuckDBPyConnection:
+        """A new read-only connection to ``target`` (a version to warm before ``adopt``)."""
+        return _connect(target, read_only=True)
+
+    def adopt(self, con: duckdb.DuckDBPyConnection, target: Path) -> None:
+        """Serve ``target`` through ``con`` from now on (the old connection as in ``snapshot``)."""
+        with self._lock:
+            self._con = con
+            self._target = target
+            self._local = threading.local()
 
     def close(self) -> None:
         with self._lock:

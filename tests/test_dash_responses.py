@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 from skillpulse.dashboard import ids, queries, responses
 from skillpulse.dashboard.app import create_app
-from skillpulse.dashboard.responses import READ_ONLY, ResponseCache, body_digest, callback_id
+from skillpulse.dashboard.responses import (
+    KEY_FIELDS,
+    READ_ONLY,
+    ResponseCache,
+    body_digest,
+    callback_id,
+    page_body,
+)
 from skillpulse.data import store
 from skillpulse.data.settings import Settings
 
@@ -20,16 +27,6 @@ from tests.fixtures_app import add_run, build_db
 
 CALLBACK = "/_dash-update-component"
 RUN = re.compile(r"forecast run (\d+)")
-
-
-def page_body(path: str, search: str = "") -> dict[str, Any]:
-    """The body Chromium posts to build a page (Dash Pages' content callback)."""
-    return {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"},
-                        {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": search}],
-            "changedPropIds": ["_pages_location.pathname", "_pages_location.search"]}
 
 
 def scorecard_body(run: Any) -> dict[str, Any]:
@@ -94,10 +91,12 @@ def test_cached_answers_are_the_bytes_of_a_fresh_build(db_path: Path) -> None:
     assert cache.misses == len(bodies) + 2
 
 
-def test_body_digest_covers_every_value_and_ignores_key_order() -> None:
+def test_body_digest_covers_every_value_dash_reads_and_ignores_key_order() -> None:
     body = page_body("/skills", "?skill=Go")
     same = json.loads(json.dumps(dict(reversed(list(body.items())))))
     assert body_digest(same) == body_digest(body)
+    # the renderer's extras are not read by the server: the browser's body matches ours
+    assert body_digest({**body, "parsedChangedPropsIds": body["changedPropIds"]}) == body_digest(body)
     for change in ({"changedPropIds": []}, {"state": [{"id": "x", "property": "y", "value": 1}]},
                    {"inputs": page_body("/skills", "?skill=go")["inputs"]}):
         assert body_digest({**body, **change}) != body_digest(body)
@@ -142,23 +141,23 @@ def test_the_cache_is_bounded_and_holds_one_version() -> None:
     for i in range(20):
         key = ("v1", bytes([i]))
         assert cache.lookup(key) == (None, True)
-        cache.store(key, b"x" * 1000, "v1")
+        cache.store(key, b"x" * 1000, {"v1"})
         cache.release(key)
         assert cache.size <= cache.max_bytes
     assert len(cache) == 8 and cache.lookup(("v1", bytes([19])))[0] == b"x" * 1000
     big = ("v1", b"big")
     cache.lookup(big)
-    cache.store(big, b"y" * (cache.max_entry + 1), "v1")  # larger than an entry may be
+    cache.store(big, b"y" * (cache.max_entry + 1), {"v1"})  # larger than an entry may be
     cache.release(big)
     assert cache.lookup(big) == (None, True)
     cache.release(big)
     stale = ("v1", b"late")
     cache.lookup(stale)
-    cache.store(stale, b"z", "v2")  # built from v1 while v2 was published: not kept
+    cache.store(stale, b"z", {"v2"})  # built from v1 while v2 was published: not kept
     cache.release(stale)
     newer = ("v2", b"a")
     cache.lookup(newer)
-    cache.store(newer, b"n", "v2")
+    cache.store(newer, b"n", {"v2"})
     cache.release(newer)
     assert len(cache) == 1 and cache.size == 1 + responses.ENTRY_OVERHEAD
 
@@ -172,7 +171,7 @@ def test_concurrent_requests_for_one_key_build_it_once() -> None:
                for _ in range(4)]
     for t in waiters:
         t.start()
-    cache.store(key, b"built", "v1")
+    cache.store(key, b"built", {"v1"})
     cache.release(key)
     for t in waiters:
         t.join(10)
@@ -215,3 +214,106 @@ def test_a_replaced_connection_stays_usable_for_the_request_reading_it(tmp_path:
     assert reader.version != version
     assert cursor.execute("SELECT count(*) FROM forecast_run").fetchall() == [(1,)]
     reader.close()
+
+
+def test_popular_bodies_are_ranked_by_recent_requests() -> None:
+    cache = ResponseCache(1 << 20)
+    for i, times in enumerate((1, 5, 3)):
+        for _ in range(times):
+            cache.note(bytes([i]), {"n": i}, 100)
+    cache.note(b"big", {"n": "big"}, responses.POPULAR_BODY_BYTES + 1)  # not kept
+    assert cache.popular(2) == [{"n": 1}, {"n": 2}]
+    for _ in range(4):  # counts halved: recent requests outrank old ones
+        cache.note(bytes([0]), {"n": 0}, 100)
+    assert cache.popular(1) == [{"n": 0}]
+    for i in range(responses.POPULAR + 10):
+        cache.note(b"x%d" % i, {"x": i}, 10)
+    assert len(cache._popular) == responses.POPULAR
+
+
+def test_the_server_serves_a_new_version_once_warm_and_never_the_old_one_after(tmp_path: Path) -> None:
+    """``server.build``: requests keep the warm old version while the new one is prepared in the
+    background (queries and the popular pages), then get the new one, from the cache at once."""
+    from skillpulse.dashboard import server
+
+    path = build_db(tmp_path / "warm.duckdb", n_skills=8, runs=1, real_forecast=False)
+    flask_app = server.build(str(path))
+    db = flask_app.extensions[queries.EXTENSION_KEY]
+    cache = flask_app.extensions[responses.EXTENSION_KEY]
+    client = flask_app.test_client()
+    bodies = [page_body("/"), page_body("/methodology"), scorecard_body(0)]
+    for body in bodies:
+        assert set(RUN.findall(post(client, body).decode())) <= {"1"}
+    old = db.reader.version
+    gate = threading.Event()
+    prepared: list[str] = []
+    real_prebuild = responses.prebuild
+
+    def slow_prebuild(app: Any, *args: Any, **kwargs: Any) -> int:
+        gate.wait(30)  # hold the switch: requests meanwhile keep the old version
+        prepared.append(db.version())
+        return real_prebuild(app, *args, **kwargs)
+
+    responses.prebuild = slow_prebuild  # type: ignore[assignment]
+    try:
+        new_run = add_run(path, real_forecast=False)
+        for _ in range(50):
+            if db._staged:
+                break
+            threading.Event().wait(0.05)
+        assert db._staged and db._staged != old
+        assert set(RUN.findall(post(client, bodies[0]).decode())) == {"1"}  # warm, consistent
+        hits = cache.hits
+        gate.set()
+        for _ in range(200):
+            if db.reader.version != old:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        responses.prebuild = real_prebuild  # type: ignore[assignment]
+    assert prepared == [db.reader.version] and db.reader.version != old  # warmed the new one
+    misses = cache.misses
+    for body in bodies:  # prebuilt for the new version: answered from the cache
+        text = post(client, body).decode()
+        assert str(new_run) in set(RUN.findall(text)) or "forecast run" not in text
+    assert cache.misses == misses and cache.hits == hits + len(bodies)
+    assert set(RUN.findall(post(client, page_body("/")).decode())) == {str(new_run)}
+
+
+def test_the_installed_dash_reads_no_body_field_beyond_the_key() -> None:
+    """A Dash upgrade that reads another body field must extend ``KEY_FIELDS`` (else two bodies
+    differing only there would share an answer)."""
+    import dash
+
+    root = Path(dash.__file__).parent
+    read: set[str] = set()
+    for source in [root / "dash.py", root / "_callback.py", *(root / "backends").glob("*.py")]:
+        read |= set(re.findall(r"\bbody(?:\.get\(|\[)\s*[\"'](\w+)[\"']", source.read_text()))
+    assert read and read <= set(KEY_FIELDS), sorted(read - set(KEY_FIELDS))
+
+
+def test_read_only_callbacks_do_not_read_the_request() -> None:
+    """Cached answers depend on the body and the database only: the pages never read cookies,
+    headers or the request itself."""
+    here = Path(responses.__file__).parent
+    sources = [*(here / "pages").glob("*.py"), here / "components" / "__init__.py",
+               *(here / f"{name}.py" for name in ("urlstate", "transforms", "figures", "queries"))]
+    for source in sources:
+        text = source.read_text()
+        for needle in (r"from flask import[^\n]*\brequest\b", r"flask\.request\b", r"\.cookies\b",
+                       r"\.headers\b", r"\b(?:ctx|callback_context)\.(?:args|path|remote|origin)\b"):
+            assert not re.search(needle, text), f"{source.name} reads {needle}"
+
+
+def test_the_server_builds_the_pages_default_views_before_the_first_request(tmp_path: Path) -> None:
+    from skillpulse.dashboard import server
+
+    path = build_db(tmp_path / "seed.duckdb", n_skills=6, runs=1, real_forecast=False)
+    flask_app = server.build(str(path))
+    cache = flask_app.extensions[responses.EXTENSION_KEY]
+    built = cache.misses
+    assert built >= 5
+    client = flask_app.test_client()
+    for path_ in ("/", "/categories", "/changes", "/methodology", "/skills"):
+        post(client, {**page_body(path_), "parsedChangedPropsIds": []})
+    assert cache.misses == built and cache.hits == 5
