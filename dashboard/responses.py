@@ -36,8 +36,8 @@ from skillpulse.dashboard.security import CALLBACK_PATH
 EXTENSION_KEY = "skillpulse_responses"
 PAGES_CONTENT = "_pages_content"  # Dash Pages' callback: a page's layout from its URL
 # Server callbacks whose answer depends on the body and the database only (``callback_id``).
-READ_ONLY = frozenset({PAGES_CONTENT, ids.OV_FRESHNESS, ids.EX_FIGURE, ids.CAT_NAV, ids.CH_SUMMARY,
-                       ids.METH_FIGURE})
+READ_ONLY = frozenset({PAGES_CONTENT, ids.OV_FRESHNESS, ids.EX_FIGURE, ids.EX_SKILLS, ids.CAT_NAV,
+                       ids.CH_SUMMARY, ids.METH_FIGURE})
 # Server callbacks never cached: fed by an upload (kept in the browser only) or trivial.
 NOT_CACHED = frozenset({ids.CG_STORE, ids.CG_TABLE, ids.CG_URL, ids.GP_STORE, ids.GP_TABLE,
                         ids.GP_URL})
