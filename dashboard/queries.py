@@ -23,11 +23,11 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 from skillpulse.data import store, summaries
-from skillpulse.services.changes import Changes, compute_changes
+from skillpulse.services.changes import SUMMARY, Changes, compute_changes, pick_runs, summary_params
 
 EXTENSION_KEY = "skillpulse_db"
 log = logging.getLogger("skillpulse.server")
-SUMMARISED = frozenset(name for name, _ in summaries.requests(0))
+SUMMARISED = frozenset({*(name for name, _ in summaries.requests(0)), SUMMARY})
 T = TypeVar("T")
 
 
@@ -51,7 +51,6 @@ class Db:
         self._switcher: threading.Thread | None = None
         self.hits = 0
         self.misses = 0
-        self._stamp: tuple[str, int | None] = ("", None)
 
     def version(self) -> str:
         """The version this request reads: the pinned one, else the published one now (opens the
@@ -137,23 +136,16 @@ class Db:
         """Run ``sql/<name>.sql`` with ``params`` (polars frames are immutable: safe to share);
         an aggregate the run's publication precomputed is read from its summary."""
         def compute(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-            stored = self._summary(con, name, params)
+            stored = self.summary(con, name, params)
             return stored if stored is not None else store.query(con, name, **params)
 
         return self.cached(name, compute, **params)
 
-    def _summary(self, con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
-                 ) -> pl.DataFrame | None:
-        if name not in SUMMARISED:
-            return None
-        version = self.reader.version
-        with self._lock:
-            known, at = self._stamp
-        if known != version:  # once per published version: the store's stamp
-            at = summaries.stamp(con) if summaries.available(con) else None
-            with self._lock:
-                self._stamp = (version, at)
-        return None if at is None else summaries.read(con, name, params, at)
+    def summary(self, con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
+                ) -> pl.DataFrame | None:
+        """The result of ``name`` with ``params`` stored with a run (``data.summaries``) while
+        the store is unchanged since, else ``None``."""
+        return summaries.read(con, name, params) if name in SUMMARISED else None
 
     def cached(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T], **params: Any) -> T:
         """``compute(connection)``, cached under (published version, ``name``, ``params``): once
@@ -290,8 +282,14 @@ def backtest_scorecard(db: Db, run_id: int) -> pl.DataFrame:
 def changes(db: Db, before: int | None, after: int | None) -> Changes:
     """What changed between two runs (``services.changes``; defaults: the newest and the one before
     it), computed once per published version and pair."""
-    return db.cached("changes", lambda con: compute_changes(partial(store.query, con), before, after),
-                     before=before, after=after)
+    def compute(con: duckdb.DuckDBPyConnection) -> Changes:
+        pair = pick_runs(runs(db), before, after)
+        stored = db.summary(con, SUMMARY, summary_params(pair))
+        if stored is not None:  # written after the run was published (skillpulse forecast)
+            return Changes(pair, stored)
+        return compute_changes(partial(store.query, con), pair.before, pair.after)
+
+    return db.cached("changes", compute, before=before, after=after)
 
 
 def warm_up(db: Db) -> None:

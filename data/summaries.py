@@ -92,10 +92,16 @@ def write(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     store.execute(con, "summary_prune", stamp=now)
     done = requests(run_id)
     for name, params in done:
-        frame = store.query(con, name, **params)
-        store.execute(con, "summary_insert", run_id=int(run_id), query=name, params=key(params),
-                      stamp=now, frame=_ipc(frame))
+        put(con, run_id, name, params, store.query(con, name, **params), at=now)
     return len(done)
+
+
+def put(con: duckdb.DuckDBPyConnection, run_id: int, name: str, params: dict[str, Any],
+        frame: pl.DataFrame, at: int | None = None) -> None:
+    """Store ``frame`` as the result of ``name`` with ``params`` (a derived result too, e.g. the
+    changes of a run), valid while the store's stamp is ``at`` (default: now)."""
+    store.execute(con, "summary_insert", run_id=int(run_id), query=name, params=key(params),
+                  stamp=stamp(con) if at is None else at, frame=_ipc(frame))
 
 
 def available(con: duckdb.DuckDBPyConnection) -> bool:
@@ -103,9 +109,13 @@ def available(con: duckdb.DuckDBPyConnection) -> bool:
     return 4 in store.applied_versions(con)
 
 
-def read(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], at: int
+def read(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], at: int | None = None
          ) -> pl.DataFrame | None:
-    """The stored result of ``name`` with ``params`` written at stamp ``at``, or ``None``."""
-    rows = con.execute(load_sql("summary_read"),
-                       {"query": name, "params": key(params), "stamp": at}).fetchall()
+    """The stored result of ``name`` with ``params`` written at stamp ``at`` (default: the store's
+    stamp now, on this connection), or ``None`` (none, stale, or a store before migration 004)."""
+    try:
+        rows = con.execute(load_sql("summary_read"), {
+            "query": name, "params": key(params), "stamp": stamp(con) if at is None else at}).fetchall()
+    except duckdb.CatalogException:  # no summary table: a database from before migration 004
+        return None
     return pl.read_ipc_stream(io.BytesIO(rows[0][0])) if rows else None

@@ -246,6 +246,7 @@ def bench_db(path: str | Path, *, n_skills: int, segments: int, months: int = 12
         t = time.perf_counter()
         build_db(path, n_skills=n_skills, months=months, segments=segments, runs=2,
                  real_forecast=real_forecast)
+        summarise_changes(path, 2)
         print(f"built {path.name}: {n_skills} skills × {segments} segments × {months} months in "
               f"{time.perf_counter() - t:.1f} s", flush=True)
     return path
@@ -330,10 +331,22 @@ def scaled_db(path: str | Path, *, series: int, months: int = 60, segments: int 
     for k in range(runs):
         as_of = None if k == runs - 1 else dt.date(last.year - (runs - 1 - k), last.month, 1)
         with store.write(path) as con:
-            synthesize_run_chunked(con, as_of=as_of, chunk=chunk, seed=11 + k)
+            run_id = synthesize_run_chunked(con, as_of=as_of, chunk=chunk, seed=11 + k)
         if log:
             print(f"  run {k + 1} of {runs} ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if runs > 1:
+        summarise_changes(path, run_id)
+        if log:
+            print(f"  changes of run {run_id} ({time.perf_counter() - t0:.0f} s)", flush=True)
     return path
+
+
+def summarise_changes(path: str | Path, run_id: int) -> None:
+    """What ``skillpulse forecast`` writes after a run: its changes, for the dashboard."""
+    from skillpulse.services import changes
+
+    with store.write(path) as con:
+        changes.summarise(con, run_id)
 
 
 def summarise_runs(path: str | Path) -> list[int]:

@@ -4,6 +4,7 @@ database without them is read directly)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -119,3 +120,22 @@ def test_old_database_without_summaries(tmp_path: Path) -> None:
         assert summaries.available(con)
         assert summaries.read(con, "dash_status_counts", summaries.run_params(1),
                               summaries.stamp(con)) is None
+
+
+def test_changes_are_read_from_the_summary_written_after_the_run(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillpulse.services import changes as changes_service
+
+    path = build_db(tmp_path / "ch.duckdb", n_skills=12, runs=2, real_forecast=False)
+    with store.write(path) as con:
+        assert changes_service.summarise(con, 1) is None  # a first run: nothing to compare
+        written = changes_service.summarise(con, 2)
+    assert written is not None and written.table.height > 0
+    with store.read(path) as con:
+        direct = changes_service.compute_changes(partial(store.query, con), 1, 2)
+    monkeypatch.setattr(queries, "compute_changes", lambda *a, **k: pytest.fail("recomputed"))
+    db = queries.Db(path, cache_size=0)
+    for before, after in ((None, 2), (1, 2), (None, None)):
+        got = queries.changes(db, before, after)
+        assert got.pair == direct.pair
+        assert_frame_equal(got.table, direct.table)

@@ -95,6 +95,7 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None, eng
     """
     from skillpulse.data import store
     from skillpulse.models.batch import run_forecast
+    from skillpulse.services.changes import summarise as summarise_changes
 
     month = parse_month(as_of)
     store.resolve(db)  # no database: say so before creating its lock file
@@ -104,4 +105,6 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None, eng
             Bar("forecasting", enabled=get_settings().progress, unit="buckets", total=0) as bar:
         run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=bar,
                               engine=engine, scheduler=scheduler, bucket_size=bucket_size)
+        with store.write(db) as con:  # what changed since the run before, for the dashboard
+            summarise_changes(con, run_id)
     click.echo(f"forecast run {run_id} written to {db}", err=True)

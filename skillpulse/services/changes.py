@@ -22,9 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+import duckdb
 import polars as pl
+from skillpulse.data import store, summaries
 from skillpulse.data.errors import NotFoundError, UsageError
 from skillpulse.data.store import MARKET_CATEGORY
 
@@ -108,6 +111,25 @@ def compute_changes(query: Query, before: int | None = None, after: int | None =
     new = query("changes_outlook", run_id=pair.after, market=MARKET_CATEGORY)
     compared = query("changes_compared", from_run=pair.before, to_run=pair.after)
     return Changes(pair, changes_table(pair, old, new, compared))
+
+
+SUMMARY = "changes"  # the name of a run's changes among the dashboard summaries
+
+
+def summary_params(pair: RunPair) -> dict[str, int]:
+    return {"before": pair.before, "after": pair.after}
+
+
+def summarise(con: duckdb.DuckDBPyConnection, run_id: int) -> Changes | None:
+    """Store the changes of run ``run_id`` against the run before it among the dashboard summaries
+    (``data.summaries``) on an open write connection: at a million series the overview's
+    changes line then reads them instead of comparing two runs. ``None`` for a first run."""
+    try:
+        changes = compute_changes(partial(store.query, con), None, run_id)
+    except NotFoundError:
+        return None
+    summaries.put(con, run_id, SUMMARY, summary_params(changes.pair), changes.table)
+    return changes
 
 
 def readable(value: float | None) -> str:
