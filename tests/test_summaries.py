@@ -49,9 +49,9 @@ def test_pages_read_the_summaries(dash_db: Path) -> None:
     stored = {}
     original = summaries.read
 
-    def spy(con, name, params, stamp):  # type: ignore[no-untyped-def]
+    def spy(con, name, params, stamp=None):  # type: ignore[no-untyped-def]
         hit = original(con, name, params, stamp)
-        stored[name] = hit is not None and stamp == at
+        stored[name] = hit is not None and summaries.stamp(con) == at
         return hit
 
     with pytest.MonkeyPatch.context() as mp:
