@@ -15,6 +15,9 @@ publishes, on 127.0.0.1 only.
 5. ``--cache both`` (the default) runs 1-4 twice on the same fresh database: with the server's
    response cache (``dashboard.responses``) and without it (``SKILLPULSE_RESPONSE_CACHE_MB=0``:
    every request builds its answer, what a cache miss costs).
+6. ``--distinct F``: a share F of the explorer page requests ask for 1-3 random skills instead
+   of the recorded ones (views nobody asked for yet, built on request), reported apart as
+   "/skills (page, new view)".
 
 Pages build their content server-side in one callback (Dash Pages' ``_pages_content``, named
 here by route); the other recorded callbacks are the pages' own. Per callback and overall:
@@ -25,6 +28,7 @@ one). Goals (issue 12): every callback p95 ≤
 printed with the figures, and the ratio to the single-user baseline is the comparable number.
 
     .venv/bin/python bench/bench_load.py [--users 50] [--seconds 60] [--publish-every 10] [--cache both]
+                                         [--distinct 0.2]
 """
 from __future__ import annotations
 
@@ -146,9 +150,20 @@ class Publisher:
             self.proc.kill()
 
 
+def new_url(body: bytes, skills: list[str], rnd: random.Random) -> bytes:
+    """An explorer page body for 1-3 random skills instead of the recorded ones (a view nobody
+    asked for yet: the server builds it)."""
+    parsed = json.loads(body)
+    picked = rnd.sample(skills, rnd.randint(1, 3))
+    parsed["inputs"][1]["value"] = "?skill=" + "&skill=".join(quote(s) for s in picked)
+    return json.dumps(parsed).encode()
+
+
 def phase(base: str, bodies: list[tuple[str, bytes]], *, users: int, seconds: float,
-          db: Path | None, publish_every: float, think: float) -> dict[str, object]:
-    """Replay for ``seconds`` with ``users`` threads; publish a run every ``publish_every`` s."""
+          db: Path | None, publish_every: float, think: float, distinct: float = 0.0,
+          skills: list[str] | None = None) -> dict[str, object]:
+    """Replay for ``seconds`` with ``users`` threads; publish a run every ``publish_every`` s;
+    ``distinct``: the share of explorer page requests sent for a new random choice of skills."""
     lat: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     mixed = [0]
@@ -161,6 +176,8 @@ def phase(base: str, bodies: list[tuple[str, bytes]], *, users: int, seconds: fl
         client = Client(base)
         while time.monotonic() < stop:
             output, body = rnd.choice(bodies)
+            if distinct and skills and output == "/skills (page)" and rnd.random() < distinct:
+                output, body = "/skills (page, new view)", new_url(body, skills, rnd)
             t = time.perf_counter()
             try:
                 status, data = client.post(body)
@@ -208,7 +225,7 @@ def report(title: str, result: dict[str, object], baseline: dict[str, list[float
     print("-" * len(head))
     for name in sorted(lat):
         v = lat[name]
-        base95 = pct(baseline.get(name, []), 0.95)
+        base95 = pct(baseline.get(name.replace(", new view", ""), []), 0.95)
         ok = "ok" if pct(v, 0.95) <= 80 and pct(v, 0.99) <= 200 else "MISSED"
         print(f"{name[:34]:34} {len(v):6d} {pct(v, .5):7.0f} {pct(v, .95):7.0f} {pct(v, .99):7.0f} "
               f"{pct(v, .95) / base95:8.1f}×  {ok}")
@@ -241,6 +258,9 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=4)
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a user waits between requests (0: back to back)")
+    parser.add_argument("--distinct", type=float, default=0.0,
+                        help="share of explorer page requests for a new random choice of 1-3 skills "
+                             "(views not built yet: the cost of a cache miss under load)")
     parser.add_argument("--cache", choices=("on", "off", "both"), default="both",
                         help="the server's response cache (SKILLPULSE_RESPONSE_CACHE_MB): on, off "
                              "(every request builds its answer), or both, one after the other")
@@ -264,12 +284,15 @@ def main() -> None:
                           f"{', '.join(outputs)}", flush=True)
                 print(f"\n=== response cache {mode} ===", flush=True)
                 baseline = baseline_of(base, bodies)
-                who = f"cache {mode}, {args.users} users (think {args.think:g} s), {args.seconds:.0f} s"
+                who = (f"cache {mode}, {args.users} users (think {args.think:g} s), {args.seconds:.0f} s"
+                       + (f", {args.distinct:.0%} of explorer pages new views" if args.distinct else ""))
                 quiet = phase(base, bodies, users=args.users, seconds=args.seconds, db=None,
-                              publish_every=args.publish_every, think=args.think)
+                              publish_every=args.publish_every, think=args.think,
+                              distinct=args.distinct, skills=skills)
                 report(f"{who}, no publish", quiet, baseline)
                 busy = phase(base, bodies, users=args.users, seconds=args.seconds, db=db,
-                             publish_every=args.publish_every, think=args.think)
+                             publish_every=args.publish_every, think=args.think,
+                             distinct=args.distinct, skills=skills)
                 report(f"{who}, a publish every {args.publish_every:.0f} s", busy, baseline)
                 pubs: list[float] = busy["publishes"]  # type: ignore[assignment]
                 if pubs:
