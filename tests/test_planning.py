@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from skillpulse.dashboard.cli import cli
 from skillpulse.data import store
 from skillpulse.models.planning import ACTIONS, CATALOGUE_COLUMNS, GAP_COLUMNS, KINDS
+from skillpulse.services.planning import CatalogueResult, SampleResult
 from skillpulse.services.planning import plan as run_gaps
 from skillpulse.services.planning import triage as run_catalogue
 
@@ -196,3 +197,26 @@ def test_collapsed_flat_skill_still_ranks_as_a_strong_retire(tmp_path: Path) -> 
     c1 = table.filter(pl.col("course_id") == "C1")
     assert c1["action"].item() == "retire" and c1["score"].item() > 0.1
     assert "3% of its peak" in c1["reason"].item() and "538" not in c1["reason"].item()
+
+
+def test_demo_samples_next_to_the_database(tmp_path: Path) -> None:
+    """The pages' default views: the sample files beside the database, when they exist, read
+    through the same use cases as an upload (an unusable file is an error message, not a crash)."""
+    from skillpulse.services.planning import run_file, sample_catalogue, sample_inventory, triage
+
+    db = make_planning_db(tmp_path / "demo.duckdb")
+    with store.read(db) as con:
+        assert sample_catalogue(con.cursor(), db) == SampleResult("demo_courses.csv")
+    (tmp_path / "demo_courses.csv").write_bytes(COURSES)
+    (tmp_path / "demo_inventory.csv").write_bytes(b"person,skill,proficiency\nAna,SQL,3\nBo,Go,9\n")
+    with store.read(db) as con:
+        courses = sample_catalogue(con.cursor(), db)
+        team = sample_inventory(con.cursor(), db)
+    assert courses.name == "demo_courses.csv" and courses.error is None
+    assert isinstance(courses.result, CatalogueResult)
+    assert _action(courses.result.table, "C1") == "retire"
+    assert courses.result.unmatched == ["Made-up skill"]
+    assert team.name == "demo_inventory.csv" and team.result is None
+    assert team.error is not None and "demo_inventory.csv, row 3, column 'proficiency'" in team.error
+    from_path = run_file(db, tmp_path / "demo_courses.csv", triage)
+    assert from_path.table.equals(courses.result.table)
