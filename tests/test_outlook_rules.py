@@ -214,6 +214,9 @@ def test_history_and_significance_at_the_edge() -> None:
     assert st == "uncertain" and reason.startswith("forecast change without a significant trend")
     assert "q=1, 600 mentions" in reason
     assert status(_falling(slope=0.0)) != "declining"  # the trend's sign decides the direction
+    # a trend test pointing up never makes a decline, whatever the lines say
+    contradictory = _rising(growth=-0.3, trend_growth=-0.3, judged_lo80=-0.5, judged_hi80=-0.1)
+    assert status(contradictory) == "uncertain"
 
 
 def test_material_and_agreement_at_the_edge() -> None:
@@ -248,6 +251,7 @@ def test_collapse_at_the_edge() -> None:
     assert status(_collapsed(collapse_p=0.01)) != "obsolescent"
     assert status(_collapsed(collapse_p=math.nan)) != "obsolescent"
     assert status(_collapsed(collapse_slope=0.0)) != "obsolescent"  # the fall must be a fall
+    assert status(_collapsed(collapse_slope=0.02)) != "obsolescent"
     assert status(_collapsed(peak_ratio=math.nan)) != "obsolescent"
     # a significant recovery (an upward trend now) is not a collapse
     recovering = _collapsed(p_value=1e-6, slope=0.01, growth=0.3, trend_growth=0.3,
@@ -313,6 +317,7 @@ def test_a_material_forecast_change_either_interval_separates_is_uncertain() -> 
     assert status(_rising(**{**base, "growth_lo80": 0.01})) == "uncertain"  # type: ignore[arg-type]
     assert status(_rising(**{**base, "judged_lo80": 0.01})) == "uncertain"  # type: ignore[arg-type]
     assert status(_rising(**{**base, "growth_lo80": 0.0})) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(**{**base, "judged_lo80": 0.0})) == "stable"  # type: ignore[arg-type]
     assert status(_rising(**{**base, "growth": 0.10, "growth_lo80": 0.01})) == "uncertain"  # type: ignore[arg-type]
     assert status(_rising(**{**base, "growth": 0.09, "growth_lo80": 0.01})) == "stable"  # type: ignore[arg-type]
     fall = {**base, "growth": -0.2, "growth_lo80": -0.4, "growth_hi80": 0.05, "judged_lo80": -0.4,
@@ -321,6 +326,7 @@ def test_a_material_forecast_change_either_interval_separates_is_uncertain() -> 
     assert status(_rising(**{**fall, "growth_hi80": -0.01})) == "uncertain"  # type: ignore[arg-type]
     assert status(_rising(**{**fall, "judged_hi80": -0.01})) == "uncertain"  # type: ignore[arg-type]
     assert status(_rising(**{**fall, "growth_hi80": 0.0})) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(**{**fall, "judged_hi80": 0.0})) == "stable"  # type: ignore[arg-type]
     assert status(_rising(**{**fall, "growth": -0.10, "growth_hi80": -0.01})) == "uncertain"  # type: ignore[arg-type]
 
 
@@ -333,10 +339,10 @@ JUDGED = ("expected level (share of postings) +30% (80%: +10% to +50%), trend li
 
 def test_reason_of_a_rise_states_the_judged_interval_trend_line_q_and_mentions() -> None:
     assert outlook.classify(_rising(), 1e-6) == ("rising", JUDGED)
-    counted = outlook.classify(_rising(counted=True, growth=0.123, judged_lo80=0.046, judged_hi80=0.5,
-                                       trend_growth=0.256, mentions_12m=1234.0), 0.0123)
-    assert counted == ("rising", "expected level (share of postings) +12% (80%: +5% to +50%), trend line "
-                                 "+26%, q=0.0123 (count model), 1,234 mentions in 12 months")
+    counted = outlook.classify(_rising(counted=True, growth=1.5, judged_lo80=0.6, judged_hi80=2.5,
+                                       trend_growth=1.2, mentions_12m=1234.0), 0.0123)
+    assert counted == ("rising", "expected level (share of postings) +150% (80%: +60% to +250%), trend "
+                                 "line +120%, q=0.0123 (count model), 1,234 mentions in 12 months")
     assert outlook.classify(_rising(basis="count", mentions_12m=math.nan), 1e-6)[1] == (
         "expected level (count) +30% (80%: +10% to +50%), trend line +30%, q=1e-06")
     assert outlook.classify(_rising(basis="", mentions_12m=math.nan), 1e-6)[1].startswith(
@@ -357,8 +363,8 @@ def test_reason_of_each_decline() -> None:
 
 
 def test_reason_of_a_collapse() -> None:
-    assert outlook.classify(_collapsed(peak_ratio=0.123), 0.5) == (
-        "obsolescent", "12-month share of postings at 12% of its peak 40 months ago, no significant "
+    assert outlook.classify(_collapsed(peak_ratio=0.2449), 0.5) == (
+        "obsolescent", "12-month share of postings at 24% of its peak 40 months ago, no significant "
                        "recovery, marginal today, 600 mentions in 12 months")
     assert outlook.classify(_collapsed(half_life=(30.0, 20.0, 50.0)), 0.5, marginal_level=0.01) == (
         "declining", "half-life 30 months, 12-month share of postings at 10% of its peak 40 months ago, "
