@@ -366,8 +366,9 @@ def test_reason_of_a_collapse() -> None:
     assert outlook.classify(_collapsed(peak_ratio=0.2449), 0.5) == (
         "obsolescent", "12-month share of postings at 24% of its peak 40 months ago, no significant "
                        "recovery, marginal today, 600 mentions in 12 months")
-    assert outlook.classify(_collapsed(half_life=(30.0, 20.0, 50.0)), 0.5, marginal_level=0.01) == (
-        "declining", "half-life 30 months, 12-month share of postings at 10% of its peak 40 months ago, "
+    assert outlook.classify(_collapsed(half_life=(30.0, 20.0, 50.0), peak_ratio=0.2451), 0.5,
+                            marginal_level=0.01) == (
+        "declining", "half-life 30 months, 12-month share of postings at 25% of its peak 40 months ago, "
                      "no significant recovery; not obsolescent: still above the run's median level, "
                      "600 mentions in 12 months")
 

@@ -488,3 +488,32 @@ def test_team_view_counts_holders_and_recommendations() -> None:
     assert teams == sorted(teams)
     first = team.filter(pl.col("team") == "Core").row(0, named=True)
     assert first["acquire"] == max(core[s]["acquire"] for s in core)
+
+
+def test_scores_and_priorities_are_given_to_four_decimals() -> None:
+    ev = evidence(CATALOGUE)
+    table = triage_catalogue(*_courses(("R1", "old", "Old"), ("K1", "current", "Steady|Hot")), ev)
+    assert all(s == round(s, 4) for s in table["score"]) and len(set(table["score"])) == 3
+    assert table.filter(pl.col("action") == "build")["score"].item() == pytest.approx(
+        3 * conf(10, 50), abs=1e-4)
+    plan = plan_gaps(_inventory(("Ana", "Old", 4), ("Ana", "Calm", 3), ("Ana", "Hot", 1)), evidence(GAPS))
+    priorities = plan.rows["priority"].to_list()
+    assert all(p == round(p, 4) for p in priorities) and len(set(priorities)) == len(priorities)
+
+
+def test_a_small_rise_held_shallow_is_still_worth_deepening_by_its_size() -> None:
+    ev = evidence([row("Niche", "C", "rising", 10, 5, 15, 2.0),          # 0.2 postings a month gained
+                   row("Odd", "C", "rising", -10, -15, -5, 20.0)])      # a "rise" that loses demand
+    rows = _rows(plan_gaps(_inventory(("Ana", "Niche", 1), ("Ana", "Odd", 2)), ev), "Ana")
+    assert rows[("deepen", "Niche")]["priority"] == pytest.approx(0.2 * conf(5, 15) * 1.2, abs=1e-4)
+    assert rows[("deepen", "Odd")]["priority"] == 0.0
+
+
+def test_reasons_name_up_to_three_held_skills() -> None:
+    held = [row(f"H{i}", "Web", "stable", 0, -10, 10, 10) for i in range(4)]
+    ev = evidence([*held, row("Hot", "Web", "rising", 50, 20, 80, 20),
+                   row("Far", "Data", "rising", 50, 20, 80, 20)],
+                  near={f"H{i}": "Far" for i in range(4)})
+    rows = _rows(plan_gaps(_inventory(*[("Ana", f"H{i}", 3) for i in range(4)]), ev), "Ana")
+    assert rows[("acquire", "Hot")]["reason"].endswith(": rising, in Web next to H0, H1, H2.")
+    assert rows[("acquire", "Far")]["reason"].endswith("; often in the same postings as H0, H1, H2.")
