@@ -6,7 +6,7 @@ PORT   ?= 8050
 HOST   ?= 127.0.0.1
 DB     ?= demo.duckdb
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench mutation clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,5 +32,11 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
+## mutation: mutation testing of the status and planning rules (cosmic-ray); prints the score and
+## every surviving mutant (CONTRIBUTING.md, "Mutation testing"); work files in .mutation/
+mutation: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	$(BIN)/python bench/mutation.py
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache demo.duckdb demo.duckdb.versions demo.duckdb.lock demo_courses.csv demo_inventory.csv demo_postings.csv
+	rm -rf $(VENV) *.egg-info .pytest_cache .mutation demo.duckdb demo.duckdb.versions demo.duckdb.lock demo_courses.csv demo_inventory.csv demo_postings.csv
