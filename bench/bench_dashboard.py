@@ -140,7 +140,7 @@ def bench_browser(db_path: Path, cache_size: int, visits: int) -> dict[str, list
                     "#ov-status-cards .kpi-card"]),
         "/skills (5 skills)": (five, ["#ex-table .ag-row", "#ex-figure .legendtext",
                                       "#ex-badges .skill-card"]),
-        "/categories": ("/categories", ["#cat-table .ag-row", "#cat-heatmap .trace"]),
+        "/categories": ("/categories", ["#cat-table .ag-row", "#cat-heatmap .hm"]),
         "/methodology": ("/methodology", ["#meth-scorecard .ag-row", "#meth-figure .trace"]),
     }
     out: dict[str, list[float]] = {}

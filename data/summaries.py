@@ -5,7 +5,7 @@ methodology read a few rows at a million series instead of aggregating the whole
 A summary is the query's own result (the same ``sql/dash_*.sql`` with the same parameters),
 stored as an Arrow IPC stream in table ``summary`` (migration 004): equal to a direct run by
 construction. It is valid while the store's ``stamp`` (ingest batches, taxonomy, series; see
-``sql/summary_stamp.sql``) is the one it was written at; otherwise — an ingest or a taxonomy
+``sql/summary_read.sql``) is the one it was written at; otherwise — an ingest or a taxonomy
 import since the run, or a database from before migration 004 — ``read`` returns ``None`` and the
 caller runs the query itself.
 
@@ -75,7 +75,15 @@ def key(params: dict[str, Any]) -> str:
 
 
 def stamp(con: duckdb.DuckDBPyConnection) -> int:
-    return int(store.query(con, "summary_stamp")["stamp"][0])
+    """The store's stamp now (``sql/summary_read.sql``)."""
+    return int(_lookup(con, None, None)[0])
+
+
+def _lookup(con: duckdb.DuckDBPyConnection, name: str | None, params: dict[str, Any] | None
+            ) -> tuple[int, bytes | None]:
+    rows = con.execute(load_sql("summary_read"), {
+        "query": name, "params": None if params is None else key(params)}).fetchall()
+    return int(rows[0][0]), rows[0][1]
 
 
 def _ipc(df: pl.DataFrame) -> bytes:
@@ -109,13 +117,11 @@ def available(con: duckdb.DuckDBPyConnection) -> bool:
     return 4 in store.applied_versions(con)
 
 
-def read(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], at: int | None = None
-         ) -> pl.DataFrame | None:
-    """The stored result of ``name`` with ``params`` written at stamp ``at`` (default: the store's
-    stamp now, on this connection), or ``None`` (none, stale, or a store before migration 004)."""
+def read(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame | None:
+    """The stored result of ``name`` with ``params`` written at the store's stamp now (one query
+    on this connection), or ``None`` (none, stale, or a store before migration 004)."""
     try:
-        rows = con.execute(load_sql("summary_read"), {
-            "query": name, "params": key(params), "stamp": stamp(con) if at is None else at}).fetchall()
+        _, frame = _lookup(con, name, params)
     except duckdb.CatalogException:  # no summary table: a database from before migration 004
         return None
-    return pl.read_ipc_stream(io.BytesIO(rows[0][0])) if rows else None
+    return None if frame is None else pl.read_ipc_stream(io.BytesIO(frame))

@@ -1,5 +1,14 @@
--- Summaries: the stored result of query $query with $params, when written at the store's $stamp.
-SELECT frame FROM summary
-WHERE name = $query AND params = $params AND stamp = $stamp
-ORDER BY run_id DESC
+-- Summaries: the store's stamp now — a fingerprint of what the dashboard's summaries depend on
+-- besides the run: the newest ingest batch (every ingest adds one), the taxonomy (ids, names,
+-- categories) and the series count — and the stored result of query $query with $params written
+-- at that stamp (frame NULL when there is none, or when $query is NULL: the stamp alone).
+WITH now AS (
+    SELECT hash((SELECT coalesce(max(batch_id), 0) FROM ingest_batch),
+                (SELECT coalesce(bit_xor(hash(skill_id, name, category)), 0) FROM skill),
+                (SELECT count(*) FROM series)) AS stamp
+)
+SELECT now.stamp, s.frame
+FROM now
+LEFT JOIN summary s ON s.name = $query AND s.params = $params AND s.stamp = now.stamp
+ORDER BY s.run_id DESC NULLS LAST
 LIMIT 1;

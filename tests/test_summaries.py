@@ -21,12 +21,11 @@ dash_db = fx.dash_db
 
 def _direct_and_stored(path: Path) -> list[tuple[str, pl.DataFrame, pl.DataFrame | None]]:
     with store.read(path) as con:
-        at = summaries.stamp(con)
         out = []
         for run_id in store.query(con, "dash_runs")["run_id"].to_list():
             for name, params in summaries.requests(run_id):
                 out.append((f"{name} {params}", store.query(con, name, **params),
-                            summaries.read(con, name, params, at)))
+                            summaries.read(con, name, params)))
     return out
 
 
@@ -49,8 +48,8 @@ def test_pages_read_the_summaries(dash_db: Path) -> None:
     stored = {}
     original = summaries.read
 
-    def spy(con, name, params, stamp=None):  # type: ignore[no-untyped-def]
-        hit = original(con, name, params, stamp)
+    def spy(con, name, params):  # type: ignore[no-untyped-def]
+        hit = original(con, name, params)
         stored[name] = hit is not None and summaries.stamp(con) == at
         return hit
 
@@ -81,8 +80,7 @@ def test_stale_after_an_ingest_or_a_rename(tmp_path: Path) -> None:
                                    pl.lit("").alias("occupation"), pl.lit("count").alias("measure"))
         load_frame(con, frame, pl.DataFrame({"name": ["Brand New Skill"], "category": ["new"]}))
     with store.read(path) as con:
-        at = summaries.stamp(con)
-        assert summaries.read(con, "dash_skill_options", summaries.market_params(), at) is None
+        assert summaries.read(con, "dash_skill_options", summaries.market_params()) is None
         direct = store.query(con, "dash_skill_options", **summaries.market_params())
     assert "Brand New Skill" in queries.skill_options(db)["name"].to_list()
     assert_frame_equal(queries.skill_options(db), direct)
@@ -92,8 +90,7 @@ def test_stale_after_an_ingest_or_a_rename(tmp_path: Path) -> None:
     newest = int(queries.runs(db)["run_id"][0])
     assert newest > run_id
     with store.read(path) as con:
-        assert summaries.read(con, "dash_skill_options", summaries.market_params(),
-                              summaries.stamp(con)) is not None
+        assert summaries.read(con, "dash_skill_options", summaries.market_params()) is not None
         before = summaries.stamp(con)
         name = store.query(con, "dash_movers", **summaries.movers_params(newest, 1, 10))["skill"][0]
     with store.write(path) as con:
@@ -118,8 +115,7 @@ def test_old_database_without_summaries(tmp_path: Path) -> None:
     store.ensure_current(path)  # the upgrade adds the table; the next run fills it
     with store.read(path) as con:
         assert summaries.available(con)
-        assert summaries.read(con, "dash_status_counts", summaries.run_params(1),
-                              summaries.stamp(con)) is None
+        assert summaries.read(con, "dash_status_counts", summaries.run_params(1)) is None
 
 
 def test_changes_are_read_from_the_summary_written_after_the_run(tmp_path: Path,
