@@ -116,7 +116,9 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
             dbc.Row([dbc.Col(html.P(
                 "Every series is backtested with a rolling origin (expanding window, 1 to 12 months "
                 "ahead). MASE below 1 means more accurate than the seasonal naive forecast; an "
-                "honest 80% interval covers about 80% of what happened."), md=8),
+                "honest 80% interval covers about 80% of what happened. Intervals beyond 12 months "
+                "widen with the errors the same backtest made 13 to 24 months ahead; a sparse "
+                "series' bounds stay within twice its record month."), md=8),
                 dbc.Col(dcc.Dropdown(id=ids.METH_RUN, options=run_options(runs),
                                      value=run_id or NEWEST, clearable=False), md=4)]),
             graph(ids.METH_FIGURE, filename="skillpulse-backtest", min_height=260),
