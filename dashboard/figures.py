@@ -60,10 +60,19 @@ def safe_traces(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: (_escaped(v) if k in _DATA_KEYS else v) for k, v in trace.items()} for trace in data]
 
 
+class Figure(go.Figure):  # type: ignore[misc]
+    """A ``go.Figure`` whose JSON is its own data and layout: plotly's ``to_plotly_json`` deep-copies
+    every list and walks it for numpy arrays to encode (the builders pass plain lists), which
+    cost more than encoding the figure. The same dict (``tests/test_dash_figures.py``)."""
+
+    def to_plotly_json(self) -> dict[str, Any]:
+        return {"data": self._data, "layout": self._layout}
+
+
 def _figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
     data = safe_traces(data)
     try:
-        return go.Figure({"data": data, "layout": layout}, _validate=False)
+        return Figure({"data": data, "layout": layout}, _validate=False)
     except TypeError:  # a plotly without the private switch: validate (slower, same figure)
         return go.Figure({"data": data, "layout": layout})
 
@@ -99,6 +108,14 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _by_label(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """label → its rows in period order (one pass, not a filter per label)."""
+    if frame.height == 0:
+        return {}
+    return {key[0]: part for key, part in
+            frame.sort("period").partition_by("label", as_dict=True, maintain_order=True).items()}
+
+
 def empty_figure(message: str, height: int = 320) -> go.Figure:
     """A blank figure that says why it is blank."""
     return _figure([], _layout(
@@ -126,10 +143,15 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
         return empty_figure("No data for this selection")
     data: list[dict[str, Any]] = []
     changepoints = changepoints or {}
+    hists = _by_label(history)
+    fcs = _by_label(forecast)
+    actual_parts = _by_label(actuals) if actuals is not None and actuals.height else {}
+    earlier_parts = _by_label(earlier) if earlier is not None and earlier.height else {}
     for i, label in enumerate(history["label"].unique(maintain_order=True).to_list()):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        h = history.filter(pl.col("label") == label).sort("period")
-        f = forecast.filter(pl.col("label") == label).sort("period")
+        h = hists[label]
+        hx = _dates(h["period"])
+        f = fcs.get(label, forecast.clear())
         if f.height:
             x = _dates(f["period"])
             for lo, hi, alpha, name in (("lower_95", "upper_95", 0.12, "95%"),
@@ -140,23 +162,23 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
                              "hoverinfo": "skip", "legendgroup": label, "showlegend": False,
                              "name": f"{label} {name} interval"})
             # Join the mean to the last observation so the forecast does not float.
-            data.append({"type": "scatter", "x": [_dates(h["period"])[-1], *x],
+            data.append({"type": "scatter", "x": [hx[-1], *x],
                          "y": [h["value"][-1], *f["mean"].to_list()], "mode": "lines",
                          "legendgroup": label, "line": {"color": colour, "dash": "dash", "width": 2},
                          "name": f"{label} forecast", "showlegend": False, "hovertemplate": "%{y:.3g}"})
-        data.append({"type": "scatter", "x": _dates(h["period"]), "y": h["value"].to_list(),
+        data.append({"type": "scatter", "x": hx, "y": h["value"].to_list(),
                      "mode": "lines", "line": {"color": colour, "width": 2.5}, "name": label,
                      "legendgroup": label, "hovertemplate": "%{y:.3g}"})
         if actuals is not None and actuals.height:
-            a = actuals.filter(pl.col("label") == label).sort("period")
+            a = actual_parts.get(label, actuals.clear())
             if a.height:
-                data.append({"type": "scatter", "x": [_dates(h["period"])[-1], *_dates(a["period"])],
+                data.append({"type": "scatter", "x": [hx[-1], *_dates(a["period"])],
                              "y": [h["value"][-1], *a["value"].to_list()], "mode": "lines",
                              "line": {"color": colour, "width": 2, "dash": "dot"},
                              "legendgroup": label, "showlegend": False,
                              "name": f"{label} actual since", "hovertemplate": "actual %{y:.3g}"})
         if earlier is not None and earlier.height:
-            e = earlier.filter(pl.col("label") == label).sort("period")
+            e = earlier_parts.get(label, earlier.clear())
             if e.height:
                 ex = _dates(e["period"])
                 for col, dash, name in (("upper_95", "dot", "95% upper"), ("mean", "dashdot", "mean"),

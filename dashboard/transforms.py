@@ -168,14 +168,19 @@ def scale_series(history: pl.DataFrame, forecast: pl.DataFrame, labels: dict[int
                      "available, absolute values are shown.")
         relative = False
     hs, fs = [], []
+    # one pass over each frame, not a filter per series
+    h_parts = {k[0]: v for k, v in history.sort("period").partition_by(
+        "series_id", as_dict=True, maintain_order=True).items()} if history.height else {}
+    f_parts = {k[0]: v for k, v in forecast.sort("period").partition_by(
+        "series_id", as_dict=True, maintain_order=True).items()} if forecast.height else {}
+    market_fc = market.filter(pl.col("kind") == "forecast") if market is not None else None
     for sid in history["series_id"].unique(maintain_order=True).to_list():
         label = labels.get(int(sid), str(sid))
-        h = history.filter(pl.col("series_id") == sid).sort("period")
-        f = forecast.filter(pl.col("series_id") == sid).sort("period")
+        h = h_parts[sid]
+        f = f_parts.get(sid, forecast.clear())
         if relative:
             h, f = _relative_one(h, f, market, notes, label)  # type: ignore[arg-type]
         else:
-            market_fc = market.filter(pl.col("kind") == "forecast") if market is not None else None
             h, f = _scale_one(h, f, scale, notes, label, market_fc)
         hs.append(h.select("series_id", pl.lit(label).alias("label"), "period",
                            pl.col("value").cast(pl.Float64)))

@@ -146,3 +146,31 @@ def test_share_forecast_uses_the_market_forecast_when_there_is_one() -> None:
     out = scale_series(history(), fc, {1: "X"}, scale="share", view="absolute", market=market)
     assert out.forecast["mean"].to_list() == pytest.approx([2.0, 1.0] * 3)
     assert not any("last month" in n for n in out.notes)
+
+
+def test_figures_serialise_to_plotlys_own_dict() -> None:
+    """``figures.Figure.to_plotly_json`` skips plotly's deep copy, not a property: the same dict
+    as plotly's ``to_dict`` for every builder, and later changes to the figure show in it."""
+    two = pl.concat([history(1), history(2).with_columns(pl.lit(15.0).alias("value"))])
+    out = scale_series(two, pl.concat([forecast(1), forecast(2)]), {1: "A<b>", 2: "B & C"},
+                       scale="count", view="absolute", market=None)
+    actuals = out.history.tail(3)
+    built = [
+        figures.fan_chart(out.history, out.forecast, y_title="y", changepoints={"A<b>": dt.date(2020, 6, 1)},
+                          as_of=dt.date(2021, 12, 1), actuals=actuals, earlier=out.forecast,
+                          earlier_name="run 1", title="A<b> and B & C"),
+        figures.market_context(pl.DataFrame({"period": months(2), "grp": ["Rising & emerging"] * 2,
+                                             "idx": [90.0, 110.0]}),
+                               pl.DataFrame({"period": months(2), "postings": [1e4, 2e4]})),
+        figures.category_heatmap(pl.DataFrame({"category": ["A", "A"], "year": [2020, 2021],
+                                               "growth_pct": [None, 12.0]})),
+        figures.scorecard(pl.DataFrame({"model": ["naive"], "median_mase": [1.2], "coverage_80": [70.0]})),
+        figures.empty_figure("nothing <here>"),
+    ]
+    for fig in built:
+        assert isinstance(fig, figures.Figure)
+        assert fig.to_plotly_json() == go.Figure.to_dict(fig)
+    built[0].update_layout(height=123)
+    assert built[0].to_plotly_json()["layout"]["height"] == 123
+    labels = {t["name"] for t in built[0].to_plotly_json()["data"]}
+    assert "A&lt;b&gt;" in labels and "B &amp; C" in labels  # still escaped
