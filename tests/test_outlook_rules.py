@@ -214,6 +214,7 @@ def test_history_and_significance_at_the_edge() -> None:
     assert st == "uncertain" and reason.startswith("forecast change without a significant trend")
     assert "q=1, 600 mentions" in reason
     assert status(_falling(slope=0.0)) != "declining"  # the trend's sign decides the direction
+    assert status(_rising(slope=0.0)) == "uncertain"
     # a trend test pointing up never makes a decline, whatever the lines say
     contradictory = _rising(growth=-0.3, trend_growth=-0.3, judged_lo80=-0.5, judged_hi80=-0.1)
     assert status(contradictory) == "uncertain"

@@ -517,3 +517,69 @@ def test_reasons_name_up_to_three_held_skills() -> None:
     rows = _rows(plan_gaps(_inventory(*[("Ana", f"H{i}", 3) for i in range(4)]), ev), "Ana")
     assert rows[("acquire", "Hot")]["reason"].endswith(": rising, in Web next to H0, H1, H2.")
     assert rows[("acquire", "Far")]["reason"].endswith("; often in the same postings as H0, H1, H2.")
+
+
+def test_evidence_with_partial_numbers() -> None:
+    ev = evidence([row("Half interval", "C", "stable", 2, None, 10, 12),
+                   row("Bad backtest", "C", "stable", 2, -10, 10, 12, backtest_mase=math.nan),
+                   row("No count", "C", "stable", 2, -10, 10, math.nan)])
+    assert ev["Half interval"].confidence == pytest.approx(0.5)
+    assert ev["Bad backtest"].confidence == pytest.approx(conf(-10, 10))
+    assert ev["No count"].volume is None and not ev["No count"].thin
+
+
+def test_taxonomy_names_are_trimmed_and_optional() -> None:
+    rows = [row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),
+            row("Next", "Web", "stable", 0, -10, 10, 30)]
+    ev = evidence(rows, successors={"Old": " Next | |"}, near={"Next": "Old|"})
+    assert ev["Old"].successors == ("Next",) and ev["Next"].near == ("Old",)
+    bare = skill_evidence(pl.DataFrame(rows, schema=SCHEMA),
+                          pl.DataFrame({"skill": ["Old", "Next", "Extra"],
+                                        "category": ["Legacy", "Web", "Web"]}))
+    assert bare["Old"].successors == () and bare["Extra"].status == "no demand data"
+
+
+def test_a_course_teaching_a_rising_skill_is_kept_even_beside_another_riser() -> None:
+    ev = evidence([*CATALOGUE, row("Hot 2", "Web", "rising", 80, 40, 120, 30)])
+    table = triage_catalogue(*_courses(("K", "current", "Steady|Hot"), ("S", "basics", "Steady")), ev)
+    actions = dict(zip(table["course_id"], table["action"], strict=True))
+    assert actions["K"] == "keep" and actions["S"] == "refresh"
+
+
+def test_refresh_value_of_a_small_decline() -> None:
+    ev = evidence([row("Dip", "Legacy", "declining", -10, -15, -5, 5),   # 0.5 postings a month lost
+                   row("Steady", "Legacy", "stable", 0, -10, 10, 100)])
+    table = triage_catalogue(*_courses(("F", "mixed", "Dip|Steady")), ev)
+    assert table["action"].to_list() == ["refresh"]
+    assert table["score"].item() == pytest.approx(0.5 * 0.5 * conf(-15, -5), abs=1e-4)
+
+
+def test_profiles_at_their_edges() -> None:
+    ev = evidence([row(f"S{i}", f"Cat{i % 4}", "stable", 0, -10, 10, 10) for i in range(8)])
+    inv = _inventory(("Two cats", "S0", None), ("Two cats", "S1", None),
+                     ("Deep four", "S0", 5), ("Deep four", "S1", 4), ("Deep four", "S2", 1),
+                     ("Deep four", "S4", 1),
+                     ("Deep in one", "S0", 5), ("Deep in one", "S4", 4), ("Deep in one", "S1", 3),
+                     ("Deep in one", "S5", 3))
+    people = {r["person"]: r["profile"] for r in plan_gaps(inv, ev).people.iter_rows(named=True)}
+    assert people == {"Two cats": "focused", "Deep four": "T-shaped: broad, with deep expertise",
+                      "Deep in one": "specialist: few deep skills"}
+
+
+def test_held_skills_are_never_proposed_and_unknown_ones_are_ignored() -> None:
+    ev = evidence(GAPS)
+    inv = _inventory(("Ana", "Hot", 5), ("Ana", "Steady", 3), ("Ana", "Not rated", 3))
+    plan = plan_gaps(inv, ev)
+    assert plan.rows.filter(pl.col("skill").is_in(["Hot", "Steady", "Not rated"])).height == 0
+    assert plan.people["skills"].item() == 3 and plan.people["categories"].item() == 1
+
+
+def test_no_negative_zero_priority() -> None:
+    # an obsolescent skill whose flat level still edges up: nothing left to lose, priority 0.0
+    ev = evidence([row("Flat", "Legacy", "obsolescent", 1, -5, 5, 10),
+                   row("Riser", "Web", "rising", 20, 10, 30, 50),
+                   row("Other", "Web", "rising", 20, 10, 30, 50)])
+    plan = plan_gaps(_inventory(("Ana", "Flat", 3), ("Ana", "Riser", 1)), ev)
+    rows = {r["skill"]: r for r in plan.rows.iter_rows(named=True)}
+    assert str(rows["Flat"]["priority"]) == "0.0"
+    assert plan.rows["kind"].to_list() == ["deepen", "acquire", "retire"]
