@@ -68,7 +68,7 @@ def read_all(path: Path) -> batch.Packed:
     with store.read(path) as con:
         cur = con.cursor()
         try:
-            return batch.read_packed(cur, store.query(cur, "forecast_series"), None)
+            return batch.read_packed(cur, batch.series_meta(cur), None)
         finally:
             cur.close()
 

@@ -58,11 +58,15 @@ def load() -> str:
     return f"load {os.getloadavg()[0]:.1f}"
 
 
-def build(path: Path, n_series: int, months: int = 120) -> int:
-    """A database of about ``n_series`` demo series through the ingest path (market included)."""
+def build(path: Path, n_series: int, months: int = 120, measure: str = "count") -> int:
+    """A database of about ``n_series`` demo series through the ingest path (market included);
+    ``measure="index"``: the same values as index series (no totals)."""
     skills = min(SKILLS, n_series)
     frame, truth = demo.generate_series(seed=7, n_skills=skills, months=months,
                                         segments=max(1, n_series // skills))
+    if measure != "count":
+        frame = frame.with_columns(pl.lit(measure).alias("measure"),
+                                   pl.lit(None, pl.Float64).alias("total"))
     with store.write(path) as con:
         tax = demo.taxonomy_frame(truth).with_columns(pl.lit("").alias("aliases"),
                                                       pl.lit("").alias("description"))
@@ -75,8 +79,7 @@ def buckets_of(path: Path, size: int, limit: int) -> list[tuple[int, object]]:
     with store.read(path) as con:
         cur = con.cursor()
         try:
-            meta = store.query(cur, "forecast_series").filter(~pl.col("is_market")).head(limit)
-            return list(batch.iter_buckets(cur, meta, as_of=None, bucket_size=size, market={}))
+            return list(batch.iter_buckets(cur, as_of=None, bucket_size=size, market={}, limit=limit))
         finally:
             cur.close()
 
@@ -216,7 +219,8 @@ def main() -> None:
     ap.add_argument("--folder", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.build:
-        build(Path(args.folder) / f"s{args.build}.duckdb", args.build)
+        build(Path(args.folder) / f"s{args.build}.duckdb", args.build,
+              measure="count" if args.fit else "index")
         return
     if args.child:
         child(args.child, Path(args.folder), args.bucket_size, args.fit)
@@ -250,7 +254,8 @@ def main() -> None:
             postings_rates(folder, args.postings)
         rows = []
         for size in [int(s) for s in args.sizes.split(",") if s]:
-            subprocess.run([sys.executable, __file__, "--build", str(size), "--folder", tmp], check=True)
+            subprocess.run([sys.executable, __file__, "--build", str(size), "--folder", tmp,
+                            *(["--fit"] if args.fit else [])], check=True)
             out = subprocess.run([sys.executable, __file__, "--child", str(size), "--folder", tmp,
                                   "--bucket-size", str(args.bucket_size),
                                   *(["--fit"] if args.fit else [])],

@@ -21,9 +21,11 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +86,31 @@ def _check_magic(target: Path) -> None:
                             "skillpulse database (input files are given as arguments, not --db)")
 
 
-def _connect(target: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+@dataclass(frozen=True)
+class Memory:
+    """A cap on DuckDB's buffer pool for one connection and where it spills beyond it.
+
+    DuckDB caches every block it reads or writes up to its limit (by default 80% of RAM), so a
+    long read or a large insert would hold memory in proportion to the database; capped, it
+    evicts, and writes what cannot be evicted (a transaction's new rows) to ``spill`` (a
+    ``spool`` folder: removed however the run ends).
+    """
+
+    limit: str
+    spill: Path
+
+    def config(self) -> dict[str, str]:
+        return {"memory_limit": self.limit, "temp_directory": str(self.spill)}
+
+
+def _connect(target: Path, *, read_only: bool, memory: Memory | None = None
+             ) -> duckdb.DuckDBPyConnection:
     _check_magic(target)
+    extra: dict[str, Any] = memory.config() if memory is not None else {}
     try:
         if read_only:
-            return duckdb.connect(str(target), read_only=True, config=dict(READER_CONFIG))
-        return duckdb.connect(str(target))
+            return duckdb.connect(str(target), read_only=True, config={**READER_CONFIG, **extra})
+        return duckdb.connect(str(target), config=extra)
     except duckdb.Error as exc:
         raise _friendly(target, exc) from exc
 
@@ -262,11 +283,12 @@ def exclusive(path: str | Path | None = None, who: str = "write",
 
 
 @contextlib.contextmanager
-def write(path: str | Path | None = None, settings: Settings | None = None
-          ) -> Iterator[duckdb.DuckDBPyConnection]:
+def write(path: str | Path | None = None, settings: Settings | None = None, *,
+          memory: Memory | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one atomic change; yields a connection inside ``BEGIN``.
 
     On normal exit the change is committed and published; on any exception nothing changes.
+    ``memory``: DuckDB's memory cap for this connection (default: DuckDB's own).
     """
     settings = settings or get_settings()
     path = Path(path if path is not None else settings.db)
@@ -278,9 +300,9 @@ def write(path: str | Path | None = None, settings: Settings | None = None
         _check_magic(path)  # before the lock file: refuse a CSV given as --db without a trace
     with _writer_lock(path, settings.lock_timeout), _disk_full_is_input(path):
         if path.exists() and not path.is_symlink():
-            yield from _write_in_place(path)  # type: ignore[misc]
+            yield from _write_in_place(path, memory)  # type: ignore[misc]
             return
-        yield from _write_new_version(path, settings)  # type: ignore[misc]
+        yield from _write_new_version(path, settings, memory)  # type: ignore[misc]
 
 
 def _out_of_space(exc: BaseException) -> bool:
@@ -311,8 +333,8 @@ def _disk_full_is_input(path: Path) -> Iterator[None]:
             "and retry (the database is unchanged)") from None
 
 
-def _write_in_place(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = _connect(path, read_only=False)
+def _write_in_place(path: Path, memory: Memory | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = _connect(path, read_only=False, memory=memory)
     try:
         with _transaction(con):
             try:
@@ -338,7 +360,8 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def _write_new_version(path: Path, settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+def _write_new_version(path: Path, settings: Settings, memory: Memory | None
+                       ) -> Iterator[duckdb.DuckDBPyConnection]:
     folder = versions_dir(path)
     folder.mkdir(exist_ok=True)
     current = Path(os.path.realpath(path)) if path.is_symlink() else None
@@ -358,7 +381,7 @@ def _write_new_version(path: Path, settings: Settings) -> Iterator[duckdb.DuckDB
         if current is not None:
             shutil.copyfile(current, tmp_copy)
             os.replace(tmp_copy, new)
-        con = _connect(new, read_only=False)
+        con = _connect(new, read_only=False, memory=memory)
         try:
             migrate(con)
             with _transaction(con):
@@ -396,7 +419,8 @@ def _published(path: Path) -> int | None:
 
 def remove_leftovers(path: Path) -> list[Path]:
     """Delete what killed writers left: unpublished version files, their ``.wal``/``.tmp``
-    files, stray WALs of other versions and temporary symlinks. Returns what was removed.
+    files, stray WALs of other versions, temporary symlinks and the spool folders (``spool``) of
+    killed runs. Returns what was removed.
 
     Call only while holding the writer lock (``write`` does): then no live writer owns any of
     these files — ``flock`` is released when its holder dies, so a lock we hold means the writer
@@ -422,7 +446,55 @@ def remove_leftovers(path: Path) -> list[Path]:
         with contextlib.suppress(FileNotFoundError):
             link.unlink()
             removed.append(link)
+    for scratch in path.parent.glob(f".{glob.escape(path.name)}.spool-*"):
+        if scratch.is_dir() and not _spool_owned(scratch):
+            shutil.rmtree(scratch, ignore_errors=True)
+            removed.append(scratch)
     return removed
+
+
+_SPOOL_OWNER = ".owner"
+_SPOOL_GRACE = 3600.0  # seconds: a spool folder without its owner file is a killed run's after that
+
+
+def _spool_owned(folder: Path) -> bool:
+    """Whether a live process still holds ``folder``'s owner lock (``flock``: released when the
+    owner dies, even by SIGKILL; a second open file in the owner's own process also sees it held)."""
+    try:
+        fd = os.open(str(folder / _SPOOL_OWNER), os.O_RDONLY)
+    except FileNotFoundError:  # killed between creating the folder and its owner file, or racing it
+        with contextlib.suppress(OSError):
+            return time.time() - folder.stat().st_mtime < _SPOOL_GRACE
+        return False
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+@contextlib.contextmanager
+def spool(path: str | Path | None = None, settings: Settings | None = None) -> Iterator[Path]:
+    """A scratch folder beside the database (same disk) for a run's intermediate files — a
+    forecast's spilled buckets — removed when the block ends, however it ends. A killed run's
+    folder is removed by the next write (``remove_leftovers``: its owner lock is free), like an
+    unpublished version file."""
+    settings = settings or get_settings()
+    path = Path(path if path is not None else settings.db)
+    folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.spool-", dir=path.parent))
+    try:
+        fd = os.open(str(folder / _SPOOL_OWNER), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield folder
+        finally:
+            os.close(fd)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _collect_old_versions(path: Path, *, keep: int, live: Path) -> None:
@@ -464,11 +536,11 @@ def ensure_current(path: str | Path | None = None, settings: Settings | None = N
 
 
 @contextlib.contextmanager
-def read(path: str | Path | None = None, settings: Settings | None = None
-         ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only, locked-down connection to the live version."""
+def read(path: str | Path | None = None, settings: Settings | None = None, *,
+         memory: Memory | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only, locked-down connection to the live version (``memory``: as ``write``)."""
     target = resolve(path, settings)
-    con = _connect(target, read_only=True)
+    con = _connect(target, read_only=True, memory=memory)
     try:
         if schema_version(con) == 0:
             raise DatabaseError(f"{path}: a DuckDB file but not a skillpulse database "

@@ -2,27 +2,30 @@
 
 Stages (each module entered once):
 
-1. **read** (``iter_buckets``): series metadata, then the observations of ``bucket_size`` series
-   at a time (read-only, up to ``as_of``), packed into one Arrow table per bucket
-   (``models.bucket.INPUT_SCHEMA``);
+1. **read** (``iter_buckets``): a page of ``bucket_size`` series' metadata at a time (series_id
+   order), then those series' observations (read-only, up to ``as_of``), packed into one Arrow
+   table per bucket (``models.bucket.INPUT_SCHEMA``); nothing of all series is read at once;
 2. **market first**: the whole-market series are one bucket analysed here; their forecast
    paths ride along with the buckets of their segment (shares of postings back to counts);
 3. **buckets** (``models.engines``): ``models.bucket.forecast_bucket`` on each bucket — in this
-   process, on the local process pool or on Dask; outputs are spooled to Parquet as they finish;
+   process, on the local process pool or on Dask; outputs are spilled to Parquet in a spool
+   folder beside the database (``store.spool``: removed however the run ends) as they finish;
 4. **run-wide** (``models.runwide``): Benjamini-Hochberg, low-base quantiles and market growth
-   from the gathered p-values and levels (a few bytes per series);
-5. **publish**: one ``store.write`` transaction streams the spooled buckets in —
-   ``forecast_run`` + ``forecast`` + ``outlook`` (statuses decided bucket by bucket) +
-   ``backtest``. A failure anywhere publishes nothing.
+   from the gathered p-values and levels (``GATHERED_BYTES_PER_SERIES`` bytes per series), then
+   each bucket's outlook rows (statuses) spilled beside its other rows;
+5. **publish**: one ``store.write`` transaction in which DuckDB inserts ``forecast_run``, then
+   ``forecast``, ``outlook`` and ``backtest`` straight from the spilled Parquet files, then the
+   dashboard's summaries. A failure anywhere publishes nothing.
 
-Memory grows with the bucket size, not with the number of series.
+DuckDB itself is capped (``Settings.run_duckdb_memory``) while it reads and inserts, spilling to
+the spool. Memory grows with the bucket size, not with the number of series (apart from the
+few gathered bytes per series, and the summaries' own aggregates).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -128,26 +131,40 @@ def bucket_table(p: Packed, market: MarketPaths) -> pa.Table:
     }, schema=INPUT_SCHEMA)
 
 
+def series_meta(con: duckdb.DuckDBPyConnection, *, market: bool | None = None, after: int = -1,
+                limit: int | None = None) -> pl.DataFrame:
+    """Series metadata in series_id order (``sql/forecast_series.sql``): the market series
+    (``market=True``), the others (``False``) or all, after series id ``after``, at most ``limit``."""
+    return store.query(con, "forecast_series", market=market, after=after, n=limit)
+
+
 def read_packed(con: duckdb.DuckDBPyConnection, meta: pl.DataFrame, as_of: dt.date | None
                 ) -> Packed:
-    """The series of ``meta`` (a run of consecutive series ids) packed, observations up to
-    ``as_of``."""
+    """The series of ``meta`` (sorted by series_id) packed, observations up to ``as_of``."""
     ids = meta["series_id"].to_numpy()
     obs = store.query(con, "forecast_observations", lo=int(ids.min()), hi=int(ids.max()),
-                      as_of=as_of.isoformat() if as_of is not None else None)
-    obs = obs.filter(pl.col("series_id").is_in(meta["series_id"].implode()))
+                      ids=ids.tolist(), as_of=as_of.isoformat() if as_of is not None else None)
     return pack(meta, obs)
 
 
-def iter_buckets(con: duckdb.DuckDBPyConnection, meta: pl.DataFrame, *, as_of: dt.date | None,
-                 bucket_size: int, market: MarketPaths, start: int = 1
+def iter_buckets(con: duckdb.DuckDBPyConnection, *, as_of: dt.date | None, bucket_size: int,
+                 market: MarketPaths, start: int = 1, limit: int | None = None
                  ) -> Iterator[tuple[int, pa.Table]]:
-    """``(index, table)`` for consecutive buckets of ``bucket_size`` series of ``meta``
-    (sorted by series_id); series without observations up to ``as_of`` are left out."""
-    for k, lo in enumerate(range(0, meta.height, bucket_size)):
-        part = read_packed(con, meta.slice(lo, bucket_size), as_of)
+    """``(index, table)`` for consecutive buckets of ``bucket_size`` non-market series in
+    series_id order (the first ``limit``; default all), read from the database one bucket at a
+    time (a page of metadata, then its observations); series without observations up to
+    ``as_of`` are left out (their bucket index is still used)."""
+    after, k, left = -1, 0, limit
+    while left is None or left > 0:
+        page = series_meta(con, market=False, after=after,
+                           limit=bucket_size if left is None else min(bucket_size, left))
+        if page.height == 0:
+            return
+        part = read_packed(con, page, as_of)
         if part.meta.height:
             yield start + k, bucket_table(part, market)
+        after, k = int(page["series_id"][-1]), k + 1
+        left = None if left is None else left - page.height
 
 
 def market_paths(evidence: pa.Table) -> tuple[MarketPaths, dict[tuple[str, str], float]]:
@@ -167,41 +184,59 @@ def market_paths(evidence: pa.Table) -> tuple[MarketPaths, dict[tuple[str, str],
 
 @dataclass
 class Spool:
-    """Bucket outputs on local disk (Parquet) plus the few per-series columns the run-wide
-    step needs, kept in memory."""
+    """Bucket outputs spilled to Parquet in a scratch folder (``store.spool``) as they finish,
+    plus the few per-series columns the run-wide step needs, kept in memory
+    (``GATHERED_BYTES_PER_SERIES``: p-value, level, level-group code, market flag)."""
 
     folder: Path
     rows: dict[int, int] = field(default_factory=dict)
-    gathered: dict[int, tuple[np.ndarray, list[str | None], np.ndarray, np.ndarray]] = field(
+    gathered: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict)
+    groups: dict[str | None, int] = field(default_factory=dict)  # group_key -> code
     last_month: int = -1
+
+    def path(self, idx: int, name: str) -> Path:
+        return self.folder / f"{idx:07d}.{name}.parquet"
 
     def put(self, idx: int, out: BucketOutput) -> None:
         for name in ("forecast", "backtest", "evidence"):
-            pq.write_table(getattr(out, name), self.folder / f"{idx:07d}.{name}.parquet",
-                           compression="lz4")
+            pq.write_table(getattr(out, name), self.path(idx, name), compression="lz4")
         ev = out.evidence
         self.rows[idx] = ev.num_rows
+        codes = np.array([self.groups.setdefault(g, len(self.groups))
+                          for g in runwide.level_groups(ev)], dtype=np.int32)
         self.gathered[idx] = (
             ev.column("p_value").to_numpy(zero_copy_only=False).astype(float),
-            runwide.level_groups(ev),
+            codes,
             ev.column("ev_level_now").to_numpy(zero_copy_only=False).astype(float),
             ev.column("is_market").to_numpy(zero_copy_only=False).astype(bool))
         if ev.num_rows:
             self.last_month = max(self.last_month, int(pc.max(ev.column("last_month")).as_py()))
 
     def get(self, idx: int, name: str) -> pa.Table:
-        return pq.read_table(self.folder / f"{idx:07d}.{name}.parquet")
+        return pq.read_table(self.path(idx, name))
 
     def order(self) -> list[int]:
         return sorted(self.rows)
 
+    def paths(self, name: str) -> list[str]:
+        """The spilled files of ``name`` rows, in bucket order (the order they are published)."""
+        return [str(self.path(i, name)) for i in self.order()]
+
     def run_wide(self) -> runwide.RunWide:
         parts = [self.gathered[i] for i in self.order()]
+        keys = np.empty(len(self.groups), dtype=object)
+        for key, code in self.groups.items():
+            keys[code] = key
         return runwide.gather(np.concatenate([p[0] for p in parts]),
-                              [k for p in parts for k in p[1]],
+                              keys[np.concatenate([p[1] for p in parts])],
                               np.concatenate([p[2] for p in parts]),
                               np.concatenate([p[3] for p in parts]))
+
+
+# memory the run-wide step keeps per series (Spool.gathered): float64 p-value and level, int32
+# group code, bool market flag; everything else of a series is spilled to disk
+GATHERED_BYTES_PER_SERIES = 8 + 8 + 4 + 1
 
 
 def _engine_results(buckets: Iterator[tuple[int, pa.Table]], *, engine: str, jobs: int,
@@ -217,8 +252,10 @@ def _engine_results(buckets: Iterator[tuple[int, pa.Table]], *, engine: str, job
         yield from engines.run_local(buckets, jobs=jobs, **params)
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, run_id: int) -> None:
-    """Insert one frame (``forecast``, ``outlook`` or ``backtest`` rows) of run ``run_id``."""
+def insert_frame(con: duckdb.DuckDBPyConnection, name: str,
+                 table: pa.Table | duckdb.DuckDBPyRelation, run_id: int) -> None:
+    """Insert one frame (``forecast``, ``outlook`` or ``backtest`` rows) of run ``run_id``: an
+    Arrow table or a relation of this connection (``read_parquet`` of spilled files)."""
     with store.registered(con, f"tmp_{name}", table):
         store.execute(con, f"forecast_insert_{name}", run_id=run_id)
 
@@ -252,21 +289,31 @@ def write_summaries(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
     summaries.write(con, run_id)
 
 
-def publish(db_path: str | Path, spool: Spool, run: runwide.RunWide, *, as_of: dt.date,
-            horizon: int, min_history: int, settings: dict, seconds: float) -> int:
-    """One atomic transaction: the run row, then every spooled bucket's rows."""
+def spill_outlook(spool: Spool, run: runwide.RunWide, *, horizon: int, min_history: int) -> None:
+    """Each bucket's outlook rows (statuses decided with the run-wide facts) spilled beside its
+    forecast and backtest rows, one bucket in memory at a time."""
     offsets = np.cumsum([0, *(spool.rows[i] for i in spool.order())])
-    with store.write(db_path) as con:
+    for k, idx in enumerate(spool.order()):
+        q = run.q_values[offsets[k]:offsets[k + 1]]
+        frame = runwide.outlook_frame(spool.get(idx, "evidence"), q, run, horizon=horizon,
+                                      min_history=min_history)
+        pq.write_table(frame.to_arrow(), spool.path(idx, "outlook"), compression="lz4")
+
+
+def publish(db_path: str | Path, spool: Spool, run: runwide.RunWide, *, as_of: dt.date,
+            horizon: int, min_history: int, settings: dict, seconds: float,
+            memory: store.Memory | None = None) -> int:
+    """One atomic transaction: the run row, then every spilled bucket's rows, inserted by DuckDB
+    straight from the Parquet files (``INSERT … SELECT`` over ``read_parquet``: streamed, never
+    all in this process's memory), then the run's summaries."""
+    spill_outlook(spool, run, horizon=horizon, min_history=min_history)
+    with store.write(db_path, memory=memory) as con:
         run_id = _insert_run_row(con, as_of=as_of, horizon=horizon, settings=settings,
                                  seconds=seconds)
-        for k, idx in enumerate(spool.order()):
-            evidence = spool.get(idx, "evidence")
-            q = run.q_values[offsets[k]:offsets[k + 1]]
-            outlook_df = runwide.outlook_frame(evidence, q, run, horizon=horizon,
-                                               min_history=min_history)
-            insert_frame(con, "forecast", spool.get(idx, "forecast"), run_id)
-            insert_frame(con, "outlook", outlook_df.to_arrow(), run_id)
-            insert_frame(con, "backtest", spool.get(idx, "backtest"), run_id)
+        for name in ("forecast", "outlook", "backtest"):
+            insert_frame(con, name, con.read_parquet(spool.paths(name)), run_id)
+        # the summaries' holistic aggregates (medians over every observation) cannot spill
+        store.execute(con, "memory_limit_reset")
         write_summaries(con, run_id)
         return run_id
 
@@ -296,14 +343,14 @@ def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | Non
     size = max(1, int(bucket_size or BUCKET_SIZE))
     min_history = settings.min_history
     store.ensure_current(db_path)
-    with tempfile.TemporaryDirectory(prefix="skillpulse-run-") as folder:
-        spool = Spool(Path(folder))
-        with store.read(db_path) as con:
+    with store.spool(db_path) as folder:
+        spool = Spool(folder)
+        memory = store.Memory(settings.run_duckdb_memory, folder)
+        with store.read(db_path, memory=memory) as con:
             cur = con.cursor()  # our own: nothing left unfinished on the shared connection
             try:
-                meta = store.query(cur, "forecast_series")
-                is_mkt = meta["is_market"]
-                market_in = read_packed(cur, meta.filter(is_mkt), as_of) if is_mkt.any() else None
+                market_meta = series_meta(cur, market=True)
+                market_in = read_packed(cur, market_meta, as_of) if market_meta.height else None
                 paths: MarketPaths = {}
                 growth: dict[tuple[str, str], float] = {}
                 if market_in is not None and market_in.meta.height:
@@ -311,10 +358,10 @@ def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | Non
                                           min_history=min_history)
                     spool.put(0, out)
                     paths, growth = market_paths(out.evidence)
-                rest = meta.filter(~is_mkt)
-                serial = engine == "local" and (jobs <= 1 or rest.height < IN_PROCESS_BELOW)
-                total = -(-rest.height // size)
-                buckets = iter_buckets(cur, rest, as_of=as_of, bucket_size=size, market=paths)
+                n_rest = int(store.query(cur, "forecast_series_count", market=False)["n"][0])
+                serial = engine == "local" and (jobs <= 1 or n_rest < IN_PROCESS_BELOW)
+                total = -(-n_rest // size)
+                buckets = iter_buckets(cur, as_of=as_of, bucket_size=size, market=paths)
                 results = _engine_results(buckets, engine=engine, jobs=jobs, scheduler=scheduler,
                                           serial=serial, horizon=horizon, settings=settings)
                 for done, (idx, out) in enumerate(results, start=1):
@@ -336,7 +383,7 @@ def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | Non
                         "bucket_size": size}
         return publish(db_path, spool, run, as_of=as_of_date, horizon=horizon,
                        min_history=min_history, settings=run_settings,
-                       seconds=time.perf_counter() - t0)
+                       seconds=time.perf_counter() - t0, memory=memory)
 
 
 def run_statuses(results: list[SeriesResult], is_market: list[bool], *, min_history: int

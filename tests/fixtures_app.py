@@ -18,7 +18,7 @@ from scipy import stats
 from skillpulse.data import skills, store
 from skillpulse.data.ingest.load import ingest_frame
 from skillpulse.data.taxonomy_io import project_taxonomy
-from skillpulse.models.batch import insert_frame, insert_run, run_forecast, write_summaries
+from skillpulse.models.batch import insert_frame, insert_run, run_forecast, series_meta, write_summaries
 
 from tests import sqlfixtures
 
@@ -81,7 +81,7 @@ def synthesize_run_chunked(con, *, as_of: dt.date | None = None, horizon: int = 
     and each chunk's rows go in through the run writer's ``insert_frame`` (q-values are
     Benjamini-Hochberg within a chunk: the data are synthetic, the insert path is the engine's)."""
     rng = np.random.default_rng(seed)
-    ids = store.query(con, "forecast_series")["series_id"].to_numpy()
+    ids = series_meta(con)["series_id"].to_numpy()
     run_id: int | None = None
     for lo in range(0, ids.size, chunk):
         part = ids[lo:lo + chunk]

@@ -93,6 +93,7 @@ def test_failed_run_leaves_the_database_unchanged(tmp_path: Path, monkeypatch: p
         batch.run_forecast(path, horizon=6, jobs=1)
     assert calls["n"] >= 3  # run, forecast and outlook rows were inserted before the failure
     assert Path(store.resolve(path)) == before
+    assert not list(path.parent.glob(f".{path.name}.spool-*"))  # the spilled buckets are gone
     n = read_table(path, "SELECT (SELECT count(*) FROM forecast_run) + (SELECT count(*) FROM forecast)"
                          " + (SELECT count(*) FROM outlook) AS n")
     assert n["n"][0] == 0
@@ -154,8 +155,8 @@ def test_series_are_read_a_bucket_at_a_time(tmp_path: Path) -> None:
     path = build_db(tmp_path / "buckets.duckdb")
     with store.read(path) as con:
         cur = con.cursor()
-        meta = store.query(cur, "forecast_series").filter(~pl.col("is_market"))
-        tables = [t for _, t in batch.iter_buckets(cur, meta, as_of=None, bucket_size=2, market={})]
+        meta = batch.series_meta(cur, market=False)
+        tables = [t for _, t in batch.iter_buckets(cur, as_of=None, bucket_size=2, market={})]
         cur.close()
     assert len(tables) == 3 and all(t.num_rows <= 2 for t in tables)
     ids = [i for t in tables for i in t.column("series_id").to_pylist()]

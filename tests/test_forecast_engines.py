@@ -66,7 +66,7 @@ def _bucket_of(path: Path) -> pa.Table:
     with store.read(path) as con:
         cur = con.cursor()
         try:
-            meta = store.query(cur, "forecast_series").filter(~pl.col("is_market"))
+            meta = batch.series_meta(cur, market=False)
             return batch.bucket_table(batch.read_packed(cur, meta, None), {})
         finally:
             cur.close()

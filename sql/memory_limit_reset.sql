@@ -1,0 +1,2 @@
+-- DuckDB's default memory limit again on this connection (after a bounded step; store.Memory).
+RESET memory_limit;

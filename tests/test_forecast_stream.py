@@ -1,0 +1,118 @@
+"""Streaming forecast runs: buckets spilled to a spool beside the database, removed however the
+run ends (a killed run's by the next write); a small, fixed number of bytes per series kept in
+memory for the run-wide step; DuckDB capped while it reads and inserts."""
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+import pytest
+from skillpulse.data import store
+from skillpulse.models import batch
+
+from tests.forecast_fixtures import build_db, read_table
+
+
+def _spools(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f".{path.name}.spool-*"))
+
+
+def test_a_run_spills_beside_the_database_and_leaves_nothing(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    path = build_db(tmp_path / "s.duckdb")
+    seen: list[tuple[Path, list[str]]] = []
+    real = batch.publish
+
+    def publish(db, spool, *a, **kw):  # type: ignore[no-untyped-def]
+        run_id = real(db, spool, *a, **kw)
+        seen.append((spool.folder, sorted(p.name for p in spool.folder.iterdir())))
+        return run_id
+
+    monkeypatch.setattr(batch, "publish", publish)
+    run_id = batch.run_forecast(path, horizon=6, jobs=1, bucket_size=2)
+    folder, names = seen[0]
+    assert folder.parent == path.parent and folder.name.startswith(f".{path.name}.spool-")
+    # the market bucket (0) and three buckets of two series, each with its four spilled tables
+    for kind in ("forecast", "backtest", "evidence", "outlook"):
+        assert [n for n in names if n.endswith(f".{kind}.parquet")] == [
+            f"{i:07d}.{kind}.parquet" for i in range(4)]
+    assert not _spools(path) and not folder.exists()
+    n = read_table(path, "SELECT count(*) AS n FROM outlook WHERE run_id = $r", r=run_id)
+    assert n["n"][0] == 6
+
+
+def test_a_killed_runs_spool_goes_at_the_next_write_a_live_one_stays(tmp_path: Path) -> None:
+    path = build_db(tmp_path / "k.duckdb")
+    killed = path.parent / f".{path.name}.spool-killed"
+    killed.mkdir()
+    (killed / ".owner").touch()  # nobody holds its lock: its run is gone
+    (killed / "0000001.forecast.parquet").write_bytes(b"x" * 100)
+    live = path.parent / f".{path.name}.spool-live"
+    live.mkdir()
+    fd = os.open(str(live / ".owner"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a running forecast holds it
+        with store.write(path):
+            pass
+        assert not killed.exists() and live.exists()
+    finally:
+        os.close(fd)
+    with store.spool(path) as mine:
+        with store.write(path):
+            pass
+        assert mine.exists()  # the process's own spool is live too
+    assert not mine.exists()
+    with store.write(path):
+        pass
+    assert not live.exists()
+
+
+def test_run_wide_keeps_a_few_bytes_per_series(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = build_db(tmp_path / "b.duckdb")
+    kept: list[int] = []
+    real = batch.Spool.run_wide
+
+    def run_wide(self: batch.Spool):  # type: ignore[no-untyped-def]
+        kept.append(sum(a.nbytes for part in self.gathered.values() for a in part))
+        kept.append(sum(self.rows.values()))
+        return real(self)
+
+    monkeypatch.setattr(batch.Spool, "run_wide", run_wide)
+    batch.run_forecast(path, horizon=6, jobs=1, bucket_size=4)
+    nbytes, series = kept
+    assert series == 6 and nbytes == series * batch.GATHERED_BYTES_PER_SERIES
+
+
+def test_duckdb_is_capped_while_a_run_reads_and_inserts(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = build_db(tmp_path / "m.duckdb")
+    limits: dict[str, set[str]] = {"read": set(), "insert": set()}
+
+    def limit(con) -> str:  # type: ignore[no-untyped-def]
+        return str(con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+    def recorded(kind: str, real):  # type: ignore[no-untyped-def]
+        def call(con, *a, **kw):  # type: ignore[no-untyped-def]
+            limits[kind].add(limit(con))
+            return real(con, *a, **kw)
+        return call
+
+    monkeypatch.setattr(batch, "read_packed", recorded("read", batch.read_packed))
+    monkeypatch.setattr(batch, "insert_frame", recorded("insert", batch.insert_frame))
+    monkeypatch.setenv("SKILLPULSE_RUN_DUCKDB_MEMORY", "64MB")
+    batch.run_forecast(path, horizon=6, jobs=1)
+    assert limits == {"read": {"61.0 MiB"}, "insert": {"61.0 MiB"}}  # DuckDB reports MiB
+
+
+def test_the_bucket_tables_are_identical_to_a_whole_read(tmp_path: Path) -> None:
+    """Paged reading (a page of series, then its observations) gives the buckets one read of
+    every series gives, cut the same way."""
+    path = build_db(tmp_path / "p.duckdb")
+    with store.read(path) as con:
+        cur = con.cursor()
+        paged = [t for _, t in batch.iter_buckets(cur, as_of=None, bucket_size=2, market={})]
+        whole = batch.bucket_table(batch.read_packed(cur, batch.series_meta(cur, market=False), None), {})
+        cur.close()
+    assert [t.num_rows for t in paged] == [2, 2, 1]
+    assert repr([r for t in paged for r in t.to_pylist()]) == repr(whole.to_pylist())  # NaN gaps
