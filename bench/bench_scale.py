@@ -12,10 +12,12 @@ Measures, each in the same run:
 4. **Peak RSS and wall time at increasing series counts** (``--sizes``): a full ``run_forecast``
    (read → buckets → run-wide → publish) per size in a fresh process (the database is built in
    another one), in-process (``--jobs 1``: every byte is in the measured process); RSS is the
-   sampled peak. By default each series takes the short-history path (``min_history`` set
-   beyond the history: a naive forecast with its intervals, evidence rows, no backtest), so the
-   pipeline's memory is measured at sizes this machine can fit in minutes; ``--fit`` runs the
-   full per-series analysis instead.
+   sampled peak, reported for the bucket path (read, buckets, run-wide, inserts) and for the
+   whole run (the dashboard summaries written at publish included). By default the series are
+   index series (the demo's values, no totals) and each takes the short-history path
+   (``min_history`` set beyond the history: a naive forecast with its intervals, evidence rows,
+   no backtest, no count model), so the pipeline's memory is measured at sizes this machine can
+   fit in minutes; ``--fit`` runs count series through the full per-series analysis instead.
 5. **Postings** (``--postings``): synthetic postings through the local path (2 processes) and
    ``--engine dask`` (2 workers): identical monthly counts, postings per second.
 6. **Projection** for 10M series on 100 workers from the measured CPU-seconds per series, the
@@ -23,7 +25,9 @@ Measures, each in the same run:
 
 The machine is shared: the load average is printed with each figure.
 
-Run: ``.venv/bin/python bench/bench_scale.py [--sizes 2000,6000,20000] [--scaling-series 2000]``
+Run: ``.venv/bin/python bench/bench_scale.py [--sizes 20000,100000,200000] [--scaling-series 2000]``;
+``--scaling-only``: sections 1-3 alone (CPU per series, 1 → 2 workers, Dask overhead), to
+re-measure the scaling on an idle machine.
 """
 from __future__ import annotations
 
@@ -120,10 +124,11 @@ def dask_overhead(path: Path, size: int, n_buckets: int) -> tuple[float, float]:
     return remote, local
 
 
-def timed_run(path: Path, **kw: object) -> tuple[float, float]:
-    """(wall seconds of run_forecast, seconds of its publish step)."""
+def timed_run(path: Path, *, rss: PeakRss | None = None, **kw: object) -> tuple[float, float]:
+    """(wall seconds of run_forecast, seconds of its publish step); ``rss``: its peak so far is
+    noted when the dashboard summaries start (``rss.before_summaries``)."""
     spent = {"publish": 0.0}
-    real = batch.publish
+    real, real_summaries = batch.publish, batch.write_summaries
 
     def publish(*a: object, **k: object) -> int:
         t = time.perf_counter()
@@ -132,13 +137,20 @@ def timed_run(path: Path, **kw: object) -> tuple[float, float]:
         finally:
             spent["publish"] += time.perf_counter() - t
 
+    def write_summaries(*a: object, **k: object) -> None:
+        if rss is not None:
+            rss.before_summaries = rss.sample()
+        real_summaries(*a, **k)  # type: ignore[arg-type]
+
     batch.publish = publish  # type: ignore[assignment]
+    batch.write_summaries = write_summaries  # type: ignore[assignment]
     try:
         t0 = time.perf_counter()
         batch.run_forecast(path, horizon=24, progress=False, **kw)  # type: ignore[arg-type]
         return time.perf_counter() - t0, spent["publish"]
     finally:
         batch.publish = real  # type: ignore[assignment]
+        batch.write_summaries = real_summaries  # type: ignore[assignment]
 
 
 def postings_rates(folder: Path, n: int) -> None:
@@ -165,24 +177,32 @@ def postings_rates(folder: Path, n: int) -> None:
 
 
 class PeakRss:
-    """Samples the RSS of this process and its descendants (psutil) every 0.2 s."""
+    """Samples the RSS of this process and its descendants (psutil) every 0.1 s."""
 
     def __init__(self) -> None:
         import psutil
         self.proc = psutil.Process()
         self.peak = 0
+        self.before_summaries = 0
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self) -> None:
+    def sample(self) -> int:
+        """Samples now; returns the peak so far."""
         import psutil
-        while not self._stop.is_set():
-            total = 0
-            for p in [self.proc, *self.proc.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    total += p.memory_info().rss
+        total = 0
+        for p in [self.proc, *self.proc.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += p.memory_info().rss
+        with self._lock:
             self.peak = max(self.peak, total)
-            self._stop.wait(0.2)
+            return self.peak
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(0.1)
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -201,8 +221,9 @@ def child(size: int, folder: Path, bucket_size: int, fit: bool) -> None:
     with store.read(db) as con:
         n = int(con.execute("SELECT count(*) FROM series").fetchall()[0][0])
     with PeakRss() as rss:
-        wall, pub = timed_run(db, jobs=1, bucket_size=bucket_size, settings=settings)
+        wall, pub = timed_run(db, rss=rss, jobs=1, bucket_size=bucket_size, settings=settings)
     print(json.dumps({"series": n, "wall": wall, "publish": pub, "peak_rss_mb": rss.peak / 2**20,
+                      "bucket_path_rss_mb": rss.before_summaries / 2**20,
                       "load": os.getloadavg()[0]}))
 
 
@@ -214,6 +235,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--postings", type=int, default=50_000)
     ap.add_argument("--fit", action="store_true", help="full per-series analysis in the RSS runs")
+    ap.add_argument("--scaling-only", action="store_true",
+                    help="only CPU per series, 1 -> 2 workers and the Dask overhead (sections 1-3)")
     ap.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--build", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--folder", default="", help=argparse.SUPPRESS)
@@ -225,6 +248,9 @@ def main() -> None:
     if args.child:
         child(args.child, Path(args.folder), args.bucket_size, args.fit)
         return
+    if args.scaling_only:
+        args.sizes, args.postings = "", 0
+    print(f"start: {load()} (1-minute load average; {os.cpu_count()} cores)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         measured = None
@@ -239,10 +265,9 @@ def main() -> None:
             w1, p1 = timed_run(db, jobs=1, bucket_size=size)
             print(f"{n} series, --jobs 1 (in-process): {w1:.1f} s ({n / w1:.0f} series/s; publish "
                   f"{p1:.1f} s) ({load()})")
-            engines_ = [("local pool", {"engine": "local"}), ("dask LocalCluster", {"engine": "dask"})]
-            for name, kw in engines_:
+            for name, engine in (("local pool", "local"), ("dask LocalCluster", "dask")):
                 batch.IN_PROCESS_BELOW = 0
-                w2, _ = timed_run(db, jobs=2, bucket_size=size, **kw)
+                w2, _ = timed_run(db, jobs=2, bucket_size=size, engine=engine)
                 print(f"{n} series, 2 workers, {name}, buckets of {size}: {w2:.1f} s "
                       f"({n / w2:.0f} series/s); scaling 1 -> 2 workers: {w1 / w2:.2f}x ({load()})")
             remote, local = dask_overhead(db, args.bucket_size, 40)
@@ -263,15 +288,19 @@ def main() -> None:
             row = json.loads(out.stdout.strip().splitlines()[-1])
             rows.append(row)
             print(f"{row['series']:>8} series: wall {row['wall']:7.1f} s ({row['series'] / row['wall']:.0f} "
-                  f"series/s), publish {row['publish']:.1f} s, peak RSS {row['peak_rss_mb']:.0f} MB "
-                  f"({'full analysis' if args.fit else 'short-history path'}, in-process; "
-                  f"load {row['load']:.1f})")
+                  f"series/s), publish {row['publish']:.1f} s, peak RSS {row['bucket_path_rss_mb']:.0f} MB "
+                  f"through the bucket path and inserts, {row['peak_rss_mb']:.0f} MB with the "
+                  f"dashboard summaries ({'full analysis' if args.fit else 'short-history path'}, "
+                  f"in-process; load {row['load']:.1f})")
             (folder / f"s{size}.duckdb").unlink(missing_ok=True)
             shutil.rmtree(folder / f"s{size}.duckdb.versions", ignore_errors=True)
         if len(rows) > 1:
-            print(f"peak RSS {rows[-1]['series']} vs {rows[0]['series']} series: "
-                  f"{rows[-1]['peak_rss_mb'] / rows[0]['peak_rss_mb']:.2f}x "
-                  f"(series x{rows[-1]['series'] / rows[0]['series']:.0f})")
+            grow = rows[-1]["bucket_path_rss_mb"] / rows[0]["bucket_path_rss_mb"]
+            print(f"peak RSS {rows[-1]['series']} vs {rows[0]['series']} series "
+                  f"(x{rows[-1]['series'] / rows[0]['series']:.0f}): bucket path {grow:.2f}x "
+                  f"({'within' if grow <= 1.25 else 'NOT within'} 25%), whole run with summaries "
+                  f"{rows[-1]['peak_rss_mb'] / rows[0]['peak_rss_mb']:.2f}x; the run-wide step keeps "
+                  f"{batch.GATHERED_BYTES_PER_SERIES} bytes per series")
         if measured is not None:
             cps, pub_per_series, remote = measured
             total = 10_000_000
