@@ -63,7 +63,9 @@
   towards a prior — the larger of the 4-6 → 7-12 growth continued linearly to the 13-24 band's
   mid-horizon (``long_prior``) and the ratio of the 13-24 to the 7-12 error quantiles over every
   origin with actuals beyond 12 months (the shape of the growth over the whole record, not its
-  level; shrunk towards 1 the same way) — over the 7-12 multiplier. One growth, the larger of
+  level; shrunk towards 1 the same way) — over the 7-12 multiplier. Only origins with
+  ``MIN_TRAIN`` months since the series first rose above zero count: before that the model sd
+  is about 0 and errors in its units are meaningless. One growth, the larger of
   the two levels', widens both levels: the 80/95 ratio of the band holds, so a 95% bound beyond
   the clamp (``models.series``) does not pull the 80% bound in. Without such errors (histories
   under about three years and a half) the prior alone. The published backtest stays horizons
@@ -219,10 +221,15 @@ class Choice:
 
 
 def _long_errors(prep: Prepared, z: np.ndarray, origins: np.ndarray, paths: dict[str, Paths],
-                 members: tuple[str, ...], width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 members: tuple[str, ...], width: int, grown: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Normalised errors ``e / sd`` of the combination ``members`` at horizons
     ``BANDS[-1]`` start..``width``, their horizon index (0-based) and origin, from the origins
-    with an observed month beyond ``BACKTEST_H``."""
+    with an observed month beyond ``BACKTEST_H`` whose training data holds ``MIN_TRAIN`` months
+    since the series first rose above zero (``grown``). An origin still at zero, or just after
+    the first mentions, has a model sd of about 0: its errors in units of that sd are
+    meaningless (Kubernetes on HN: a 24-month upper 80% bound of 68% of postings for a skill
+    never above 10.6%)."""
     n = z.size
     comb = combine(paths, members)
     lo = BANDS[-1][0] + 1
@@ -232,7 +239,7 @@ def _long_errors(prep: Prepared, z: np.ndarray, origins: np.ndarray, paths: dict
     for k, o in enumerate(origins.tolist()):
         h = np.arange(lo, min(width, n - 1 - o) + 1)
         h = h[prep.observed[o + h]] if h.size else h
-        if not (h > BACKTEST_H).any():
+        if not (h > BACKTEST_H).any() or not grown[k]:
             continue
         errs.append((z[o + h] - comb.mean[k, h - 1]) / np.maximum(comb.sd[k, h - 1], 1e-9))
         hs.append(h - 1)
@@ -379,7 +386,8 @@ def choose(prep: Prepared, origins: np.ndarray, paths: dict[str, Paths],
     q_final = {lv: calibrate(nerr[best, recent], hi[recent], n_recent, lv) for lv in LEVELS}
     width = min(paths[m].mean.shape[1] for m in names)
     if width > BACKTEST_H:
-        ln_err, ln_h, ln_o = _long_errors(prep, z, origins, paths, combos[best], min(width, LONG_H))
+        ln_err, ln_h, ln_o = _long_errors(prep, z, origins, paths, combos[best], min(width, LONG_H),
+                                          origins - int(np.argmax(y > 0)) + 1 >= MIN_TRAIN)
         # one growth for both levels: the error scale grows, the 80/95 ratio of the band stays
         g = max(long_growth(q_final[lv], ln_err, ln_h, ln_o, lv) for lv in LEVELS)
         q_final = {lv: np.concatenate([q, np.full(LONG_H - BACKTEST_H, float(q[-1]) * g)])

@@ -38,23 +38,42 @@ def test_sparse_share_bounds_stay_within_twice_the_record(monkeypatch: pytest.Mo
     np.testing.assert_allclose(r.mean, loose.mean)  # the point forecast is far below the cap
 
 
-@pytest.mark.integration
-def test_sparse_hn_terms_get_no_bound_many_times_their_record() -> None:
-    """HN terms near zero (a month without a posting lately): as of 2024-05, Celery (never above
-    2.02% of postings) had a 24-month upper 80% bound of 17.5%."""
-    path = real_file("hn_whoishiring", "hn_whoishiring_terms_monthly.csv")
-    df = pl.read_csv(path, try_parse_dates=True)
+def _hn_term(term: str) -> tuple[np.ndarray, np.ndarray]:
+    """One HN term's monthly share (percent; NaN for a month missing from the file) from its
+    first month, and the month's postings."""
+    df = pl.read_csv(real_file("hn_whoishiring", "hn_whoishiring_terms_monthly.csv"),
+                     try_parse_dates=True)
     first, last = df["month"].min(), df["month"].max()
     assert isinstance(first, dt.date) and isinstance(last, dt.date)
     months = pl.DataFrame({"month": pl.date_range(first, last, "1mo", eager=True)})
-    for term in ("Celery", "SQS", "Julia", "statistics", "Cloudflare"):
-        d = months.join(df.filter(pl.col("term") == term), on="month", how="left")
-        y = d.sort("month")["percentage"].to_numpy().astype(float)
-        y = y[np.flatnonzero(np.isfinite(y))[0]:]
-        r = analyse(y, d.sort("month")["num_comments"].to_numpy().astype(float)[-y.size:], "share",
-                    horizon=24)
-        for lv in backtest.LEVELS:
-            assert r.bounds[f"upper_{lv}"].max() <= series.SPARSE_CAP * np.nanmax(y) * (1 + 1e-9), term
+    d = months.join(df.filter(pl.col("term") == term), on="month", how="left").sort("month")
+    y = d["percentage"].to_numpy().astype(float)
+    start = int(np.flatnonzero(np.isfinite(y))[0])
+    return y[start:], d["num_comments"].to_numpy().astype(float)[start:]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("term", ["Celery", "SQS", "Julia", "statistics", "Cloudflare"])
+def test_sparse_hn_terms_get_no_bound_many_times_their_record(term: str) -> None:
+    """HN terms near zero (a month without a posting lately): as of 2024-05, Celery (never above
+    2.02% of postings) had a 24-month upper 80% bound of 17.5%."""
+    y, total = _hn_term(term)
+    r = analyse(y, total, "share", horizon=24)
+    for lv in backtest.LEVELS:
+        assert r.bounds[f"upper_{lv}"].max() <= series.SPARSE_CAP * np.nanmax(y) * (1 + 1e-9)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("term", ["Kubernetes", "Svelte"])
+def test_origins_before_a_term_existed_do_not_set_the_13_24_band(term: str) -> None:
+    """Kubernetes and Svelte were at zero for years before they appeared on HN: origins still at
+    (or just after) zero have a model sd of about 0, and their errors must not set the growth
+    beyond 12 months (Kubernetes had a 24-month upper 80% bound of 68% against 9% at 12)."""
+    y, total = _hn_term(term)
+    r = analyse(y, total, "share", horizon=24)
+    for lv in backtest.LEVELS:
+        up = r.bounds[f"upper_{lv}"]
+        assert up[-1] <= 2 * up[backtest.BACKTEST_H - 1], lv
 
 
 def test_sparse_count_series_is_capped_on_its_own_unit() -> None:
@@ -116,3 +135,4 @@ def test_choice_multipliers_cover_the_published_horizon_and_never_shrink_beyond_
     # one growth for both levels: the 80/95 ratio of the 7-12 band holds beyond it
     ratio = choice.q[95] / choice.q[80]
     assert ratio[-1] == pytest.approx(ratio[backtest.BACKTEST_H - 1])
+
