@@ -49,6 +49,7 @@ class Db:
         self._pins = threading.local()
         self._staged = ""
         self._switcher: threading.Thread | None = None
+        self._stop = threading.Event()
         self.hits = 0
         self.misses = 0
 
@@ -78,16 +79,26 @@ class Db:
         Requests keep reading the version they read, already warm, until then (usually well under
         a second); if the thread ever ends, requests follow the live file themselves again."""
         def loop() -> None:
-            while True:
-                time.sleep(interval)
+            said = ""
+            while not self._stop.wait(interval):
                 try:
                     self.switch(prepare)
+                    said = ""
                 except Exception as exc:  # keep watching: the next publish may open fine
-                    log.warning("could not open the newly published version: %s", exc)
+                    if str(exc) != said:  # once per problem, not every interval
+                        log.warning("could not open the newly published version: %s", exc)
+                        said = str(exc)
 
+        self._stop.clear()
         self._switcher = threading.Thread(target=loop, name="skillpulse-switcher", daemon=True)
         self._switcher.start()
         return self._switcher
+
+    def stop_switching(self) -> None:
+        """End the switcher thread (requests follow the live file themselves again)."""
+        self._stop.set()
+        if self._switcher is not None:
+            self._switcher.join(10)
 
     def switch(self, prepare: Callable[[], None]) -> bool:
         """Warm the published version with ``prepare()`` and adopt it (False: already served)."""

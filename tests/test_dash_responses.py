@@ -317,3 +317,31 @@ def test_the_server_builds_the_pages_default_views_before_the_first_request(tmp_
     for path_ in ("/", "/categories", "/changes", "/methodology", "/skills"):
         post(client, {**page_body(path_), "parsedChangedPropsIds": []})
     assert cache.misses == built and cache.hits == 5
+
+
+def test_the_switcher_says_a_problem_once_and_recovers(tmp_path: Path,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import os
+
+    path = build_db(tmp_path / "gone.duckdb", n_skills=4, runs=1, real_forecast=False)
+    db = queries.Db(path)
+    version = db.version()
+    hidden = tmp_path / "hidden.duckdb"
+    with caplog.at_level(logging.WARNING, logger="skillpulse.server"):
+        db.switch_when_warm(lambda: None, interval=0.01)
+        try:
+            os.rename(path, hidden)  # the live link vanishes for a while
+            threading.Event().wait(0.3)
+            os.rename(hidden, path)
+            add_run(path, real_forecast=False)
+            for _ in range(300):
+                if db.reader.version != version:
+                    break
+                threading.Event().wait(0.02)
+        finally:
+            db.stop_switching()
+    said = [r for r in caplog.records if "could not open" in r.getMessage()]
+    assert len(said) == 1 and "gone.duckdb" in said[0].getMessage()
+    assert db.reader.version != version and not db._switcher.is_alive()  # type: ignore[union-attr]
+    assert queries.runs(db).height == 2  # requests follow the live file again
