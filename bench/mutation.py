@@ -38,11 +38,14 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import hashlib
 import importlib
 import json
+import math
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -89,10 +92,14 @@ def client(sock_path: str, args: list[str]) -> int:
     return int(reply["rc"])
 
 
-def prepare(workdir: Path, jobs: int) -> list[Path]:
-    """Fresh copies (one per job) of the sources and tests in the installed layout."""
-    if workdir.exists():
+def prepare(workdir: Path, jobs: int, resume: bool = False) -> list[Path]:
+    """Fresh copies (one per job) of the sources and tests in the installed layout (``resume``:
+    the sessions of the previous run stay)."""
+    if workdir.exists() and not resume:
         shutil.rmtree(workdir)
+    for old in [*workdir.glob("src[0-9]*"), workdir / "pytest"] if resume else []:
+        shutil.rmtree(old, ignore_errors=True)
+    workdir.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.duckdb*", "eval")
     copies = [workdir / f"src{k}" for k in range(jobs)]
     for src in copies:
@@ -139,6 +146,7 @@ class Server:
         self.src, self.workdir = src, workdir
         self.path = str(workdir / "fork.sock")
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        Path(self.path).unlink(missing_ok=True)  # left by a run that was killed
         self.sock.bind(self.path)
         self.sock.listen(4)
         self.sock.settimeout(0.5)
@@ -193,11 +201,17 @@ class Server:
             stage = []
         return 0
 
-    def serve_while(self, procs: list[subprocess.Popen[bytes]]) -> None:
+    def serve_while(self, procs: list[subprocess.Popen[bytes]], deadline: float = math.inf) -> bool:
         """Answer clients until every one of ``procs`` (cosmic-ray exec) has exited; each request
-        is handled in a forked handler, so the copies' mutants run side by side."""
+        is handled in a forked handler, so the copies' mutants run side by side. At ``deadline``
+        (``time.monotonic``) the execs are stopped; returns whether that happened."""
+        stopped = False
         while any(p.poll() is None for p in procs) or self.handlers:
             self._reap()
+            if not stopped and time.monotonic() > deadline:
+                stopped = True
+                for p in procs:
+                    p.terminate()
             try:
                 conn, _ = self.sock.accept()
             except TimeoutError:
@@ -222,6 +236,7 @@ class Server:
                 code = 1
             finally:
                 os._exit(code)
+        return stopped
 
     def _reap(self) -> None:
         for pid in list(self.handlers):
@@ -322,32 +337,72 @@ def _shard(session: Path, jobs: int) -> list[Path]:
     return shards
 
 
-def run_target(server: Server, copies: list[Path], workdir: Path, name: str) -> dict:
-    """Init, filter, baseline, exec (one shard per copy) and tally one target."""
+def _resumable(workdir: Path, name: str, jobs: int) -> list[Path]:
+    """The sessions of a previous run of ``name`` with its survivors made pending again (they are
+    tested anew; killed mutants stay killed: tests only ever get stronger), when the module is
+    unchanged since; else an empty list."""
+    shards = sorted(workdir.glob(f"{name}.[0-9]*.sqlite"))
+    digest = workdir / f"{name}.sha256"
+    if len(shards) != jobs or not digest.exists() or digest.read_text() != _digest(name):
+        return []
+    for shard in shards:
+        with contextlib.closing(sqlite3.connect(shard)) as con, con:
+            con.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+    return shards
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha256(_repo_path(TARGETS[name][0]).read_bytes()).hexdigest()
+
+
+def run_target(server: Server, copies: list[Path], workdir: Path, name: str,
+               budget: float = math.inf, resume: bool = False) -> dict:
+    """Init, filter, baseline, exec (one shard per copy, for at most ``budget`` seconds) and tally
+    one target (``resume``: go on with the previous run's sessions when the module is unchanged)."""
     module = TARGETS[name][0]
     config = _config(workdir, name, module, server.path)
     session = workdir / f"{name}.sqlite"
     src = str(copies[0])
-    subprocess.run([_tool("cosmic-ray"), "init", str(config), str(session)], cwd=src, check=True)
-    subprocess.run([_tool("cr-filter-operators"), str(session), str(config)], cwd=src, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _skip_annotations(session, copies[0] / module)
+    shards = _resumable(workdir, name, len(copies)) if resume else []
+    if not shards:
+        subprocess.run([_tool("cosmic-ray"), "init", str(config), str(session)], cwd=src, check=True)
+        subprocess.run([_tool("cr-filter-operators"), str(session), str(config)], cwd=src,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _skip_annotations(session, copies[0] / module)
+        (workdir / f"{name}.sha256").write_text(_digest(name))
     base = server.run_stages(_args(name), copies[0])
     if base != 0:
         raise SystemExit(f"{name}: the unmutated tests fail (exit {base}); "
                          f"see {server.log(copies[0])}")
     start = time.perf_counter()
     served = server.served
-    shards = _shard(session, len(copies))
+    shards = shards or _shard(session, len(copies))
     procs = [subprocess.Popen([_tool("cosmic-ray"), "exec", str(config), str(shard)], cwd=copy)
              for shard, copy in zip(shards, copies, strict=True)]
-    server.serve_while(procs)
-    if any(p.returncode != 0 for p in procs):
+    stopped = server.serve_while(procs, time.monotonic() + budget)
+    for copy in copies:  # a stopped exec may leave its last mutant in place
+        shutil.copy2(_repo_path(module), copy / module)
+    if not stopped and any(p.returncode != 0 for p in procs):
         raise SystemExit(f"{name}: cosmic-ray exec failed ({[p.returncode for p in procs]})")
     seconds = time.perf_counter() - start
-    dump = "".join(subprocess.run([_tool("cosmic-ray"), "dump", str(shard)], cwd=src, check=True,
-                                  capture_output=True, text=True).stdout for shard in shards)
-    return _tally(name, module, dump, seconds, server.served - served)
+    (workdir / f"{name}.seconds").write_text(f"{seconds:.1f}\n")
+    return tally(workdir, name, seconds, server.served - served)
+
+
+def _repo_path(module: str) -> Path:
+    """The repository file a module of the installed layout was copied from."""
+    for folder, dest in sorted(LAYOUT.items(), key=lambda kv: -len(kv[1])):
+        if module.startswith(f"{dest}/"):
+            return REPO / folder / module.removeprefix(f"{dest}/")
+    raise ValueError(module)
+
+
+def tally(workdir: Path, name: str, seconds: float, served: int) -> dict:
+    """The summary of a target from its sessions in ``workdir``."""
+    dump = "".join(subprocess.run([_tool("cosmic-ray"), "dump", str(shard)], check=True,
+                                  capture_output=True, text=True).stdout
+                   for shard in sorted(workdir.glob(f"{name}.[0-9]*.sqlite")))
+    return _tally(name, TARGETS[name][0], dump, seconds, served)
 
 
 def _mutated_line(diff: str) -> str:
@@ -357,16 +412,22 @@ def _mutated_line(diff: str) -> str:
 
 
 def _tally(name: str, module: str, dump: str, seconds: float, served: int) -> dict:
-    killed = survived = skipped = annotations = 0
+    killed = survived = skipped = annotations = not_run = 0
     survivors: list[dict] = []
     infra: list[str] = []
+    # Each copy's session lists every mutant: the ones its copy ran, the others' ("SHARD") and
+    # the ones no copy runs (operator, annotation); one entry per mutant, a result first.
+    entries: dict[str, tuple[dict, dict | None]] = {}
     for line in dump.splitlines():
         item, result = json.loads(line)
+        held = entries.get(item["job_id"])
+        if held is None or (held[1] or {}).get("output") == SHARD:
+            entries[item["job_id"]] = (item, result)
+    for item, result in entries.values():
         if result is None:
-            raise SystemExit(f"{name}: unfinished work items in the session")
+            not_run += 1  # the time budget ran out (cosmic-ray runs mutants in random order)
+            continue
         if result["worker_outcome"] == "skipped":
-            if result.get("output") == SHARD:
-                continue  # another copy ran it
             if result.get("output") == ANNOTATION:
                 annotations += 1
             else:
@@ -388,21 +449,37 @@ def _tally(name: str, module: str, dump: str, seconds: float, served: int) -> di
     survivors.sort(key=lambda s: (s["line"], s["operator"], s["occurrence"]))
     return {"target": name, "module": module, "killed": killed, "survived": survived,
             "total": killed + survived, "excluded": skipped, "annotations": annotations,
+            "not_run": not_run,
             "seconds": round(seconds, 1), "served": served, "survivors": survivors}
 
 
+def _total(results: list[dict]) -> dict:
+    keys = ("killed", "total", "not_run", "excluded", "annotations", "seconds")
+    return {"module": "**all**", **{k: sum(r[k] for r in results) for k in keys}}
+
+
+def _score(r: dict) -> str:
+    """Killed / run; when the time budget left mutants unrun, the run ones are a random sample
+    (cosmic-ray's order): Wilson's 95% interval for the share killed of all of them."""
+    k, n = r["killed"], r["total"]
+    if n == 0:
+        return "n/a"
+    text = f"{100.0 * k / n:.1f}%"
+    if r["not_run"]:
+        z, p = 1.96, k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+        text += f" ({100 * (centre - half):.0f}–{100 * (centre + half):.0f}%)"
+    return text
+
+
 def report(results: list[dict], load: tuple[float, float, float], workdir: Path) -> str:
-    lines = ["| module | killed | total | score | not run: operator, annotation | time |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    for r in results:
-        score = 100.0 * r["killed"] / r["total"] if r["total"] else 100.0
-        lines.append(f"| {r['module']} | {r['killed']} | {r['total']} | {score:.1f}% | "
-                     f"{r['excluded']}, {r['annotations']} | {r['seconds'] / 60:.1f} min |")
-    killed, total = sum(r["killed"] for r in results), sum(r["total"] for r in results)
-    seconds = sum(r["seconds"] for r in results)
-    lines.append(f"| **all** | {killed} | {total} | {100.0 * killed / max(total, 1):.1f}% | "
-                 f"{sum(r['excluded'] for r in results)}, {sum(r['annotations'] for r in results)} | "
-                 f"{seconds / 60:.1f} min |")
+    lines = ["| module | killed | run | score (95% interval when sampled) | left: budget, operator, "
+             "annotation | time |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for r in [*results, _total(results)]:
+        lines.append(f"| {r['module']} | {r['killed']} | {r['total']} | {_score(r)} | "
+                     f"{r['not_run']}, {r['excluded']}, {r['annotations']} | "
+                     f"{r['seconds'] / 60:.1f} min |")
     lines.append(f"\nload average at the start: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
                  f"({os.cpu_count()} cores)\n")
     for r in results:
@@ -417,6 +494,11 @@ def report(results: list[dict], load: tuple[float, float, float], workdir: Path)
     return text
 
 
+def _seconds(workdir: Path, name: str) -> float:
+    path = workdir / f"{name}.seconds"
+    return float(path.read_text()) if path.exists() else 0.0
+
+
 def main() -> int:
     if len(sys.argv) > 2 and sys.argv[1] == "--client":
         rest = sys.argv[3:]
@@ -425,23 +507,37 @@ def main() -> int:
     parser.add_argument("--target", action="append", choices=sorted(TARGETS),
                         help="a module to mutate (repeatable; default: all)")
     parser.add_argument("--workdir", type=Path, default=REPO / ".mutation",
-                        help="where the copies, sessions and report go (wiped first)")
+                        help="where the copies, sessions and report go (wiped first unless --resume)")
     parser.add_argument("--jobs", type=int, default=2,
                         help="mutants tested side by side, each in its own copy (default 2)")
+    parser.add_argument("--budget", type=float, default=math.inf, metavar="MINUTES",
+                        help="stop a target after this long and score the random sample it ran")
+    parser.add_argument("--resume", action="store_true",
+                        help="go on with the sessions in --workdir: unrun mutants and survivors")
+    parser.add_argument("--tally", action="store_true",
+                        help="only report the sessions already in --workdir")
     opts = parser.parse_args()
+    targets = opts.target or list(TARGETS)
+    if opts.tally:
+        workdir = opts.workdir.resolve()
+        results = [tally(workdir, name, _seconds(workdir, name), 0) for name in targets
+                   if (workdir / f"{name}.sqlite").exists()]
+        print(report(results, os.getloadavg(), workdir))
+        return 0
     if shutil.which("cosmic-ray", path=str(Path(sys.executable).parent)) is None:
         raise SystemExit("cosmic-ray is not installed: pip install -e '.[mutation]'")
     workdir = opts.workdir.resolve()
-    copies = prepare(workdir, opts.jobs)
+    copies = prepare(workdir, opts.jobs, opts.resume)
     load = os.getloadavg()
     server = Server(copies[0], workdir)
     try:
-        results = [run_target(server, copies, workdir, name) for name in (opts.target or list(TARGETS))]
+        results = [run_target(server, copies, workdir, name, 60.0 * opts.budget, opts.resume)
+                   for name in targets]
     finally:
         server.close()
     print(report(results, load, workdir))
-    killed, total = sum(r["killed"] for r in results), sum(r["total"] for r in results)
-    print(f"mutation score: {killed}/{total} killed ({100.0 * killed / max(total, 1):.1f}%)")
+    all_ = _total(results)
+    print(f"mutation score: {all_['killed']}/{all_['total']} killed ({_score(all_)})")
     return 0
 
 

@@ -583,3 +583,40 @@ def test_no_negative_zero_priority() -> None:
     rows = {r["skill"]: r for r in plan.rows.iter_rows(named=True)}
     assert str(rows["Flat"]["priority"]) == "0.0"
     assert plan.rows["kind"].to_list() == ["deepen", "acquire", "retire"]
+
+
+def test_large_and_stable_means_the_larger_half_even_of_two_and_never_uncertain() -> None:
+    ev = evidence([row("Held", "Tools", "stable", 0, -10, 10, None),
+                   row("Small", "Tools", "stable", 0, -10, 10, 10),
+                   row("Big", "Tools", "stable", 0, -10, 10, 100)])
+    assert _acquired_skills(plan_gaps(_inventory(("Ana", "Held", 3)), ev)) == ["Big"]
+    ev = evidence([row("Held", "Tools", "stable", 0, -10, 10, 5),
+                   row("Unsure", "Tools", "uncertain", 0, -10, 10, 500),
+                   row("Short", "Tools", "insufficient-history", 0, -10, 10, 400)])
+    assert _acquired_skills(plan_gaps(_inventory(("Ana", "Held", 3)), ev)) == []
+
+
+def _acquired_skills(plan) -> list[str]:  # type: ignore[no-untyped-def]
+    return plan.rows.filter(pl.col("kind") == "acquire")["skill"].to_list()
+
+
+def test_a_replacement_names_the_declining_skills_of_its_own_category() -> None:
+    ev = evidence([*GAPS, row("Web old", "Web", "declining", -30, -40, -20, 30)])
+    rows = _rows(plan_gaps(_inventory(("Ana", "Fading", 3), ("Ana", "Web old", 3)), ev), "Ana")
+    assert rows[("acquire", "Fresh")]["reason"].endswith("; it can replace the declining Fading.")
+    assert rows[("acquire", "Hot")]["reason"].endswith("; it can replace the declining Web old.")
+
+
+def test_three_deep_skills_among_many_are_deep_expertise() -> None:
+    ev = evidence([row(f"S{i}", "One", "stable", 0, -10, 10, 10) for i in range(5)])
+    inv = _inventory(*[("Ana", f"S{i}", p) for i, p in enumerate([5, 5, 4, 3, 3])])
+    assert plan_gaps(inv, ev).people["profile"].item() == "specialist: few deep skills"
+
+
+def test_a_build_row_is_never_scored_below_zero() -> None:
+    ev = evidence([row("Odd", "Data", "rising", -10, -15, -5, 20.0)])  # a "rise" that loses demand
+    empty = pl.DataFrame({"course_id": [], "written": [], "skill": []},
+                         schema={"course_id": pl.String, "written": pl.String, "skill": pl.String})
+    built = triage_catalogue(pl.DataFrame({"course_id": [], "title": []},
+                                          schema={"course_id": pl.String, "title": pl.String}), empty, ev)
+    assert built["title"].to_list() == ["Odd"] and built["score"].to_list() == [0.0]
