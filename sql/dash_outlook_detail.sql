@@ -12,6 +12,7 @@ WITH o AS (
            lower_80 <= forecast * (1 + 1e-9) AND upper_80 >= forecast * (1 - 1e-9) AS brackets
     FROM outlook JOIN series s USING (series_id)
     WHERE run_id = $run_id AND list_contains($series_ids, series_id)
+      AND list_contains($series_ids, s.series_id)  -- both scans skip to the few series asked
 )
 SELECT o.series_id, o.measure, status, last_period, last_value, horizon, forecast, growth_pct, level,
        coalesce(o.growth_lower_80,

@@ -140,10 +140,10 @@ def test_changes_match_the_stored_runs(two_runs: Path) -> None:
     with store.read(two_runs) as con:
         q = partial(store.query, con)
         result = ch.compute_changes(q)
-        out_a = q("export_outlook", run_id=1)
-        out_b = q("export_outlook", run_id=2)
-        fc_a = q("export_forecast", run_id=1)
-        series = q("export_series")
+        out_a = q("export_outlook", run_id=1, first=None, last=None)
+        out_b = q("export_outlook", run_id=2, first=None, last=None)
+        fc_a = q("export_forecast", run_id=1, first=None, last=None)
+        series = q("export_series", first=None, last=None)
     t = result.table
     assert (result.pair.before, result.pair.after) == (1, 2)
     assert result.contract.columns == COLUMNS

@@ -181,7 +181,7 @@ def test_ingest_cli_stores_series_and_bad_file_changes_nothing(tmp_path: Path, d
     res = runner.invoke(cli, ["ingest", str(good), "--format", "postings", "--db", str(db_path)])
     assert res.exit_code == 0, res.output
     with store.read(db_path) as con:
-        series = store.query(con.cursor(), "export_series")
+        series = store.query(con.cursor(), "export_series", first=None, last=None)
     py = series.filter((pl.col("skill") == "Python") & (pl.col("period") == dt.date(2024, 1, 1)))
     assert py.select("value", "total", "measure").rows() == [(1.0, 2.0, "count")]
     market = series.filter(pl.col("skill") == MARKET_SKILL)

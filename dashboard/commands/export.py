@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import click
 import polars as pl
@@ -12,17 +13,35 @@ from skillpulse.data.tables import write_chunks
 
 KINDS = ("outlook", "forecast", "series", "backtest")
 CHUNK_ROWS = 100_000  # rows in memory at a time: millions of series export in bounded memory
+PART_SERIES = 20_000  # series per part: each part is one query, so a sort holds one part
 
 
-def export_chunks(con, kind: str, rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:  # type: ignore[no-untyped-def]
+def export_chunks(con, kind: str, rows: int = CHUNK_ROWS,  # type: ignore[no-untyped-def]
+                  part_series: int = PART_SERIES) -> Iterator[pl.DataFrame]:
     """The table for ``kind`` from an open connection (latest forecast run where relevant), in
-    chunks of ``rows`` rows."""
-    if kind == "series":
-        return store.query_chunks(con, "export_series", rows)
-    run = store.query(con, "latest_run")
-    if run.height == 0:
-        raise NotFoundError("no forecast run in this database yet; run 'skillpulse forecast --db …' first")
-    return store.query_chunks(con, f"export_{kind}", rows, run_id=int(run["run_id"][0]))
+    chunks of ``rows`` rows, read part by part (ranges of skill names of about ``part_series``
+    series, in the table's order): memory holds one part's sort and one chunk."""
+    params: dict[str, Any] = {}
+    if kind != "series":
+        run = store.query(con, "latest_run")
+        if run.height == 0:
+            raise NotFoundError("no forecast run in this database yet; run 'skillpulse forecast "
+                                "--db …' first")
+        params["run_id"] = int(run["run_id"][0])
+    parts = _parts(store.query(con, "export_parts"), part_series)
+    return (df for first, last in parts
+            for df in store.query_chunks(con, f"export_{kind}", rows, first=first, last=last, **params))
+
+
+def _parts(skills: pl.DataFrame, part_series: int) -> list[tuple[str | None, str | None]]:
+    """Consecutive name ranges (first, last) of about ``part_series`` series; one open range
+    when there are no skills (the header still goes out)."""
+    if skills.height == 0:
+        return [(None, None)]
+    part = (skills["n"].cum_sum() - 1) // max(1, part_series)
+    bounds = skills.with_columns(part.alias("part")).group_by("part", maintain_order=True).agg(
+        pl.col("name").first().alias("first"), pl.col("name").last().alias("last"))
+    return list(zip(bounds["first"].to_list(), bounds["last"].to_list(), strict=True))
 
 
 @click.command("export")
