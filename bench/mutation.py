@@ -32,6 +32,11 @@ testing") explains each survivor that remains.
 
 Run: ``.venv/bin/python bench/mutation.py`` (all targets; the time of the last run is in CONTRIBUTING)
 or ``--target outlook`` (repeatable). Needs the ``mutation`` extra (``pip install -e '.[mutation]'``).
+On a busy machine: ``--budget MINUTES`` stops each target after that long and scores the mutants it
+ran — cosmic-ray runs them in random order, so they are a simple random sample: the score comes with
+Wilson's 95% interval; ``--resume`` goes on with the sessions in ``--workdir`` (unrun mutants, and
+the survivors again, with the current tests; refused when the module changed since); ``--tally``
+only reports them.
 """
 from __future__ import annotations
 

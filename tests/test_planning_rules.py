@@ -620,3 +620,33 @@ def test_a_build_row_is_never_scored_below_zero() -> None:
     built = triage_catalogue(pl.DataFrame({"course_id": [], "title": []},
                                           schema={"course_id": pl.String, "title": pl.String}), empty, ev)
     assert built["title"].to_list() == ["Odd"] and built["score"].to_list() == [0.0]
+
+
+def test_only_a_rising_skill_can_make_a_course_outdated() -> None:
+    ev = evidence([row("Steady", "Web", "stable", 0, -10, 10, 100),
+                   row("Falling", "Web", "declining", -30, None, None, 50),
+                   row("Calm", "Web", "stable", 5, None, None, 50)])
+    table = triage_catalogue(*_courses(("C", "web basics", "Steady")), ev)
+    assert table["action"].to_list() == ["keep"]
+
+
+def test_the_neighbour_is_the_most_demand_at_stake_times_confidence() -> None:
+    """A (+2 postings a month, narrow interval: 1.71) loses to B (+3, wider: 2.11); a lower bound
+    of +0.5% is above no change."""
+    rows = [row("Legacy", "Web", "stable", 0, -5, 5, 50),
+            row("A", "Web", "rising", 20, 10, 30, 10), row("B", "Web", "rising", 30, 5, 60, 10)]
+    table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), evidence(rows))
+    reason = table.filter(pl.col("course_id") == "C")["reason"].item()
+    assert "while B (rising" in reason
+    rows = [row("Legacy", "Web", "stable", 0, -5, 5, 50),
+            row("Barely", "Web", "rising", 20, 0.5, 40, 10)]
+    table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), evidence(rows))
+    assert "while Barely (rising" in table.filter(pl.col("course_id") == "C")["reason"].item()
+
+
+def test_a_large_stable_skill_is_not_named_as_the_rising_replacement() -> None:
+    ev = evidence([row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),
+                   row("Big", "Legacy", "stable", 0, -4, 4, 200),
+                   row("Small", "Other", "stable", 0, -4, 4, 3)])
+    reason = plan_gaps(_inventory(("Ana", "Old", 5)), ev).rows.filter(pl.col("kind") == "retire")["reason"]
+    assert reason.item().endswith("relied on at proficiency 5/5. Plan to phase it out.")
