@@ -31,7 +31,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("wheel")
     src, out = root / "src", root / "dist"
     shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "__pycache__", "build", "*.egg-info", ".*_cache", "*.duckdb*"))
+        ".git", ".venv", "__pycache__", "build", "*.egg-info", ".*_cache", "*.duckdb*",
+        ".mutation*"))  # bench/mutation.py's copies (and a socket while it runs)
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
                             "--no-build-isolation", "-q", "-w", str(out), str(src)],
                            capture_output=True, text=True, timeout=300)
