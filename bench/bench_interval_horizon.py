@@ -1,7 +1,9 @@
 """Coverage of the published intervals beyond the backtest horizon (months 1–24).
 
-The backtest calibrates the 80% / 95% intervals on horizons 1–12; ``skillpulse forecast`` publishes
-24 months by default, and the outlook's bounds are those at the horizon. This benchmark checks
+The backtest scores and calibrates the 80% / 95% intervals on horizons 1–12 and widens them
+beyond 12 months by the growth of each series' own errors at 13–24 months (``models.backtest``);
+``skillpulse forecast`` publishes 24 months by default, and the outlook's bounds are those at
+the horizon. This benchmark checks
 the exported intervals out of sample at every horizon 1..24: at yearly origins, each series is
 analysed on its data up to the origin (``models.series.analyse``, the full per-series pipeline)
 and the next 24 months are compared with the published ``lower_/upper_80`` and ``_95``.
