@@ -647,6 +647,26 @@ def query_chunks(con: duckdb.DuckDBPyConnection, name: str, rows: int, **params:
         yield pl.from_arrow(reader.schema.empty_table())  # type: ignore[misc]
 
 
+def stream(con: duckdb.DuckDBPyConnection, name: str, rows: int, **params: Any
+           ) -> Iterator[pl.DataFrame]:
+    """The named query's result ``rows`` rows at a time (the last part may be shorter), fetched
+    as Arrow batches while DuckDB produces them: one part at a time in this process. Use a
+    cursor of its own (``con.cursor()``) while other queries run beside it."""
+    reader = con.sql(load_sql(name), params=params or None).to_arrow_reader(rows)
+    held: list[pa.RecordBatch] = []
+    n = 0
+    for part in reader:
+        held.append(part)
+        n += part.num_rows
+        while n >= rows:
+            table = pa.Table.from_batches(held)
+            yield pl.DataFrame(table.slice(0, rows))
+            rest = table.slice(rows)
+            held, n = rest.to_batches(), rest.num_rows
+    if n:
+        yield pl.DataFrame(pa.Table.from_batches(held))
+
+
 def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
     """Run the named statement ``sql/<name>.sql`` with bound parameters."""
     con.execute(load_sql(name), params or None)

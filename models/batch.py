@@ -131,11 +131,11 @@ def bucket_table(p: Packed, market: MarketPaths) -> pa.Table:
     }, schema=INPUT_SCHEMA)
 
 
-def series_meta(con: duckdb.DuckDBPyConnection, *, market: bool | None = None, after: int = -1,
+def series_meta(con: duckdb.DuckDBPyConnection, *, market: bool | None = None,
                 limit: int | None = None) -> pl.DataFrame:
     """Series metadata in series_id order (``sql/forecast_series.sql``): the market series
-    (``market=True``), the others (``False``) or all, after series id ``after``, at most ``limit``."""
-    return store.query(con, "forecast_series", market=market, after=after, n=limit)
+    (``market=True``), the others (``False``) or all; the first ``limit``."""
+    return store.query(con, "forecast_series", market=market, n=limit)
 
 
 def read_packed(con: duckdb.DuckDBPyConnection, meta: pl.DataFrame, as_of: dt.date | None
@@ -152,19 +152,18 @@ def iter_buckets(con: duckdb.DuckDBPyConnection, *, as_of: dt.date | None, bucke
                  ) -> Iterator[tuple[int, pa.Table]]:
     """``(index, table)`` for consecutive buckets of ``bucket_size`` non-market series in
     series_id order (the first ``limit``; default all), read from the database one bucket at a
-    time (a page of metadata, then its observations); series without observations up to
-    ``as_of`` are left out (their bucket index is still used)."""
-    after, k, left = -1, 0, limit
-    while left is None or left > 0:
-        page = series_meta(con, market=False, after=after,
-                           limit=bucket_size if left is None else min(bucket_size, left))
-        if page.height == 0:
-            return
-        part = read_packed(con, page, as_of)
-        if part.meta.height:
-            yield start + k, bucket_table(part, market)
-        after, k = int(page["series_id"][-1]), k + 1
-        left = None if left is None else left - page.height
+    time: the series' metadata streams from one query (its own cursor), each bucket's
+    observations come from a query of their own; series without observations up to ``as_of``
+    are left out (their bucket index is still used)."""
+    pages = con.cursor()
+    try:
+        for k, page in enumerate(store.stream(pages, "forecast_series", bucket_size, market=False,
+                                              n=limit)):
+            part = read_packed(con, page, as_of)
+            if part.meta.height:
+                yield start + k, bucket_table(part, market)
+    finally:
+        pages.close()
 
 
 def market_paths(evidence: pa.Table) -> tuple[MarketPaths, dict[tuple[str, str], float]]:

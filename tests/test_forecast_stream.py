@@ -116,3 +116,12 @@ def test_the_bucket_tables_are_identical_to_a_whole_read(tmp_path: Path) -> None
         cur.close()
     assert [t.num_rows for t in paged] == [2, 2, 1]
     assert repr([r for t in paged for r in t.to_pylist()]) == repr(whole.to_pylist())  # NaN gaps
+
+
+def test_a_query_streams_in_parts_of_the_size_asked(tmp_path: Path) -> None:
+    path = build_db(tmp_path / "q.duckdb")
+    with store.read(path) as con:
+        parts = list(store.stream(con, "forecast_series", 4, market=None, n=None))
+        whole = batch.series_meta(con)
+    assert [p.height for p in parts] == [4, 2]
+    assert parts[0].vstack(parts[1]).equals(whole)
