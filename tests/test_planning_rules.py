@@ -650,3 +650,13 @@ def test_a_large_stable_skill_is_not_named_as_the_rising_replacement() -> None:
                    row("Small", "Other", "stable", 0, -4, 4, 3)])
     reason = plan_gaps(_inventory(("Ana", "Old", 5)), ev).rows.filter(pl.col("kind") == "retire")["reason"]
     assert reason.item().endswith("relied on at proficiency 5/5. Plan to phase it out.")
+
+
+def test_five_acquire_steps_by_default_and_unrated_skills_skip_only_themselves() -> None:
+    rows = [row("Held", "Web", "stable", 0, -10, 10, 30),
+            row("Old", "Web", "obsolescent", -50, -60, -40, 24)]
+    rows += [row(f"R{i}", "Web", "rising", 10.0 * i, 5, 15 * i, 50) for i in range(1, 8)]
+    inv = _inventory(("Ana", "Not rated", 3), ("Ana", "Held", 3), ("Ana", "Old", 4))
+    plan = plan_gaps(inv, evidence(rows))
+    kinds = plan.rows["kind"].to_list()
+    assert kinds.count("acquire") == 5 and kinds.count("retire") == 1
