@@ -350,10 +350,19 @@ def _resumable(workdir: Path, name: str, jobs: int) -> list[Path]:
     digest = workdir / f"{name}.sha256"
     if len(shards) != jobs or not digest.exists() or digest.read_text() != _digest(name):
         return []
+    retest = _retest(workdir, name)  # survivors made pending, by job: their last result
     for shard in shards:
         with contextlib.closing(sqlite3.connect(shard)) as con, con:
+            rows = con.execute("SELECT job_id, diff FROM work_results WHERE test_outcome = 'SURVIVED'")
+            retest.update({job: {"diff": diff} for job, diff in rows.fetchall()})
             con.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+    (workdir / f"{name}.retest.json").write_text(json.dumps(retest))
     return shards
+
+
+def _retest(workdir: Path, name: str) -> dict[str, dict]:
+    path = workdir / f"{name}.retest.json"
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def _digest(name: str) -> str:
@@ -407,7 +416,7 @@ def tally(workdir: Path, name: str, seconds: float, served: int) -> dict:
     dump = "".join(subprocess.run([_tool("cosmic-ray"), "dump", str(shard)], check=True,
                                   capture_output=True, text=True).stdout
                    for shard in sorted(workdir.glob(f"{name}.[0-9]*.sqlite")))
-    return _tally(name, TARGETS[name][0], dump, seconds, served)
+    return _tally(name, TARGETS[name][0], dump, seconds, served, _retest(workdir, name))
 
 
 def _mutated_line(diff: str) -> str:
@@ -416,7 +425,8 @@ def _mutated_line(diff: str) -> str:
     return f"{' '.join(minus)}  →  {' '.join(plus)}"
 
 
-def _tally(name: str, module: str, dump: str, seconds: float, served: int) -> dict:
+def _tally(name: str, module: str, dump: str, seconds: float, served: int,
+           retest: dict[str, dict] | None = None) -> dict:
     killed = survived = skipped = annotations = not_run = 0
     survivors: list[dict] = []
     infra: list[str] = []
@@ -428,7 +438,13 @@ def _tally(name: str, module: str, dump: str, seconds: float, served: int) -> di
         held = entries.get(item["job_id"])
         if held is None or (held[1] or {}).get("output") == SHARD:
             entries[item["job_id"]] = (item, result)
-    for item, result in entries.values():
+    for item, found in entries.values():
+        result = found
+        if result is None and item["job_id"] in (retest or {}):
+            # a survivor of an earlier pass that this one did not get to: still a survivor (else
+            # a budgeted resume would drop exactly the survivors from the sample)
+            result = {"worker_outcome": "normal", "test_outcome": "survived", "output": "",
+                      **(retest or {})[item["job_id"]]}
         if result is None:
             not_run += 1  # the time budget ran out (cosmic-ray runs mutants in random order)
             continue

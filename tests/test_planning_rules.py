@@ -660,3 +660,33 @@ def test_five_acquire_steps_by_default_and_unrated_skills_skip_only_themselves()
     plan = plan_gaps(inv, evidence(rows))
     kinds = plan.rows["kind"].to_list()
     assert kinds.count("acquire") == 5 and kinds.count("retire") == 1
+
+
+def test_the_neighbour_does_not_depend_on_the_order_of_skills() -> None:
+    rows = [row("Legacy", "Web", "stable", 0, -5, 5, 50),
+            row("B", "Web", "rising", 30, 5, 60, 10), row("A", "Web", "rising", 20, 10, 30, 10)]
+    table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), evidence(rows))
+    assert "while B (rising" in table.filter(pl.col("course_id") == "C")["reason"].item()
+
+
+def test_a_flat_collapsed_skill_adds_nothing_to_a_refresh() -> None:
+    ev = evidence([row("Flat", "Legacy", "obsolescent", 1, -5, 5, 10),
+                   row("Steady", "Legacy", "stable", 0, -10, 10, 100)])
+    table = triage_catalogue(*_courses(("F", "mixed", "Flat|Steady")), ev)
+    assert table["action"].to_list() == ["refresh"] and table["score"].to_list() == [0.0]
+
+
+def test_the_rising_replacement_is_the_most_demand_at_stake_times_confidence() -> None:
+    ev = evidence([row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),
+                   row("Sure", "Legacy", "rising", 30, 28, 32, 10),     # 3 a month, confidence 0.97
+                   row("Loose", "Legacy", "rising", 35, 5, 200, 10)])   # 3.5 a month, confidence 0.49
+    rows = plan_gaps(_inventory(("Ana", "Old", 5)), ev).rows
+    reason = rows.filter(pl.col("kind") == "retire")["reason"].item()
+    assert reason.endswith(f"— a rising skill in Legacy: {ev['Sure'].phrase}.")
+
+
+def test_team_view_lists_more_holders_first() -> None:
+    ev = evidence([row("S1", "C", "stable", 0, -10, 10, None),
+                   row("S2", "C", "stable", 0, -10, 10, None)])
+    team = plan_gaps(_inventory(("A", "S1", 3), ("A", "S2", 3), ("B", "S1", 3), team="Core"), ev).team
+    assert team["skill"].to_list() == ["S1", "S2"] and team["holders"].to_list() == [2, 1]
