@@ -639,7 +639,8 @@ def test_the_neighbour_is_the_most_demand_at_stake_times_confidence() -> None:
     reason = table.filter(pl.col("course_id") == "C")["reason"].item()
     assert "while B (rising" in reason
     rows = [row("Legacy", "Web", "stable", 0, -5, 5, 50),
-            row("Barely", "Web", "rising", 20, 0.5, 40, 10)]
+            row("Barely", "Web", "rising", 20, 0.5, 40, 10),
+            row("Shaky", "Web", "rising", 90, -5, 300, 50)]  # its interval reaches below no change
     table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), evidence(rows))
     assert "while Barely (rising" in table.filter(pl.col("course_id") == "C")["reason"].item()
 
@@ -686,7 +687,13 @@ def test_the_rising_replacement_is_the_most_demand_at_stake_times_confidence() -
 
 
 def test_team_view_lists_more_holders_first() -> None:
-    ev = evidence([row("S1", "C", "stable", 0, -10, 10, None),
-                   row("S2", "C", "stable", 0, -10, 10, None)])
-    team = plan_gaps(_inventory(("A", "S1", 3), ("A", "S2", 3), ("B", "S1", 3), team="Core"), ev).team
-    assert team["skill"].to_list() == ["S1", "S2"] and team["holders"].to_list() == [2, 1]
+    ev = evidence([row(s, "C", "stable", 0, -10, 10, None) for s in ("S1", "S2", "S3")])
+    inv = _inventory(("A", "S1", 3), ("A", "S3", 3), ("B", "S1", 3), ("B", "S2", 3), team="Core")
+    team = plan_gaps(inv, ev).team
+    assert team["skill"].to_list() == ["S1", "S2", "S3"] and team["holders"].to_list() == [2, 1, 1]
+
+
+def test_only_a_rising_skill_held_shallow_is_deepened() -> None:
+    ev = evidence(GAPS)
+    plan = plan_gaps(_inventory(("Bo", "Steady", 1), ("Bo", "Big", 2), ("Bo", "Fading", 1)), ev)
+    assert "deepen" not in plan.rows["kind"].to_list()
