@@ -62,6 +62,8 @@ def _friendly(path: Path, exc: Exception) -> DatabaseError:
     if "lock" in text.lower():
         return DatabaseError(f"{path}: the database is locked by another process; "
                              "stop the other writer (or the server opened read-write) and retry")
+    if isinstance(exc, duckdb.ConnectionException):
+        return DatabaseError(f"{path}: cannot open the database ({text.splitlines()[0]})")
     if "not a valid DuckDB" in text or "database file" in text.lower() or "magic" in text.lower():
         return DatabaseError(f"{path}: not a DuckDB database file (or from an unsupported DuckDB "
                              "version); pass --db a new path or a skillpulse database")
@@ -107,10 +109,17 @@ def _connect(target: Path, *, read_only: bool, memory: Memory | None = None
              ) -> duckdb.DuckDBPyConnection:
     _check_magic(target)
     extra: dict[str, Any] = memory.config() if memory is not None else {}
+    base: dict[str, Any] = dict(READER_CONFIG) if read_only else {}
     try:
-        if read_only:
-            return duckdb.connect(str(target), read_only=True, config={**READER_CONFIG, **extra})
-        return duckdb.connect(str(target), config=extra)
+        try:
+            return duckdb.connect(str(target), read_only=read_only, config={**base, **extra})
+        except duckdb.ConnectionException as exc:
+            # DuckDB shares one instance per file and process: when this process already holds
+            # the file open (a server and a run in one process, as in tests), the open
+            # instance's configuration governs and the memory cap is that instance's.
+            if not extra or "different configuration" not in str(exc):
+                raise
+            return duckdb.connect(str(target), read_only=read_only, config=base)
     except duckdb.Error as exc:
         raise _friendly(target, exc) from exc
 

@@ -125,3 +125,25 @@ def test_a_query_streams_in_parts_of_the_size_asked(tmp_path: Path) -> None:
         whole = batch.series_meta(con)
     assert [p.height for p in parts] == [4, 2]
     assert parts[0].vstack(parts[1]).equals(whole)
+
+
+def test_a_run_beside_an_open_reader_in_the_same_process(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server and a run in one process (DuckDB shares one instance per file and process):
+    the run opens the file the reader holds under the reader's configuration, and publishes."""
+    path = build_db(tmp_path / "r.duckdb")
+    monkeypatch.setenv("SKILLPULSE_RUN_DUCKDB_MEMORY", "64MB")
+    with store.read(path) as reader:
+        before = read_table(path, "SELECT * FROM forecast_run").height
+        batch.run_forecast(path, horizon=6, jobs=1)
+        assert reader.sql("SELECT count(*) FROM skill").fetchall()[0][0] > 0
+    assert read_table(path, "SELECT * FROM forecast_run").height == before + 1
+
+
+def test_a_connection_clash_is_not_called_a_foreign_file(tmp_path: Path) -> None:
+    import duckdb
+
+    exc = duckdb.ConnectionException("Connection Error: Can't open a connection to same database "
+                                     "file with a different configuration than existing connections")
+    msg = str(store._friendly(tmp_path / "x.duckdb", exc))
+    assert "not a DuckDB database file" not in msg and "different configuration" in msg
