@@ -49,8 +49,16 @@ def running_server(db_path: str | Path, *, cache_size: int | None = None,
     if cache_size is not None:
         env["SKILLPULSE_CACHE_SIZE"] = str(cache_size)
     env.update({f"SKILLPULSE_{k.upper()}": v for k, v in (settings or {}).items()})
-    code = ("from skillpulse.dashboard.server import run_server; "
-            f"run_server({str(db_path)!r}, port={port})")
+    # the server stops itself (SIGTERM: gunicorn's graceful stop) when the test process that
+    # started it is gone without its teardown (a pytest worker killed by a timeout)
+    code = ("import os, signal, threading, time\n"
+            "def _watch(parent=os.getppid()):\n"
+            "    while os.getppid() == parent:\n"
+            "        time.sleep(0.5)\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)\n"
+            "threading.Thread(target=_watch, daemon=True).start()\n"
+            "from skillpulse.dashboard.server import run_server\n"
+            f"run_server({str(db_path)!r}, port={port})\n")
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdout=out,
                             stderr=subprocess.STDOUT, start_new_session=True)
