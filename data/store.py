@@ -645,13 +645,13 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pl.DataFr
 
 def query_chunks(con: duckdb.DuckDBPyConnection, name: str, rows: int, **params: Any
                  ) -> Iterator[pl.DataFrame]:
-    """Run the named query and yield its result ``rows`` rows at a time (at least one frame,
-    possibly empty), so a caller writing millions of rows holds one chunk."""
+    """``stream``, with at least one frame (empty, with the query's columns, when there are no
+    rows): a caller writing millions of rows holds one chunk and still writes a header."""
     reader = con.sql(load_sql(name), params=params or None).to_arrow_reader(rows)
     empty = True
-    for batch in reader:
+    for part in _cut(reader, rows):
         empty = False
-        yield pl.from_arrow(pa.Table.from_batches([batch]))  # type: ignore[misc]
+        yield part
     if empty:
         yield pl.from_arrow(reader.schema.empty_table())  # type: ignore[misc]
 
@@ -661,7 +661,12 @@ def stream(con: duckdb.DuckDBPyConnection, name: str, rows: int, **params: Any
     """The named query's result ``rows`` rows at a time (the last part may be shorter), fetched
     as Arrow batches while DuckDB produces them: one part at a time in this process. Use a
     cursor of its own (``con.cursor()``) while other queries run beside it."""
-    reader = con.sql(load_sql(name), params=params or None).to_arrow_reader(rows)
+    yield from _cut(con.sql(load_sql(name), params=params or None).to_arrow_reader(rows), rows)
+
+
+def _cut(reader: pa.RecordBatchReader, rows: int) -> Iterator[pl.DataFrame]:
+    """Frames of exactly ``rows`` rows (the last may be shorter) from DuckDB's Arrow batches,
+    whatever size DuckDB produces them in."""
     held: list[pa.RecordBatch] = []
     n = 0
     for part in reader:
