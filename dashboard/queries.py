@@ -23,11 +23,20 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 from skillpulse.data import store, summaries
-from skillpulse.services.changes import SUMMARY, Changes, compute_changes, pick_runs, summary_params
+from skillpulse.services.changes import (
+    COUNTS,
+    SUMMARY,
+    Changes,
+    RunPair,
+    compute_changes,
+    counts_of,
+    pick_runs,
+    summary_params,
+)
 
 EXTENSION_KEY = "skillpulse_db"
 log = logging.getLogger("skillpulse.server")
-SUMMARISED = frozenset({*(name for name, _ in summaries.requests(0)), SUMMARY})
+SUMMARISED = frozenset({*(name for name, _ in summaries.requests(0)), SUMMARY, COUNTS})
 T = TypeVar("T")
 
 
@@ -301,6 +310,21 @@ def changes(db: Db, before: int | None, after: int | None) -> Changes:
         return compute_changes(partial(store.query, con), pair.before, pair.after)
 
     return db.cached("changes", compute, before=before, after=after)
+
+
+def change_counts(db: Db, before: int | None, after: int | None
+                  ) -> tuple[RunPair, dict[str, int], int]:
+    """The pair compared, the counts of its changes by kind and their total (``changes`` without
+    reading the changes themselves while the run's summary of them is current)."""
+    def compute(con: duckdb.DuckDBPyConnection) -> tuple[RunPair, dict[str, int], int]:
+        pair = pick_runs(runs(db), before, after)
+        stored = db.summary(con, COUNTS, summary_params(pair))
+        if stored is not None:
+            return (pair, *counts_of(stored))
+        found = changes(db, before, after)
+        return found.pair, found.counts(), found.table.height
+
+    return db.cached("change_counts", compute, before=before, after=after)
 
 
 def warm_up(db: Db) -> None:

@@ -80,10 +80,11 @@ def stamp(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _lookup(con: duckdb.DuckDBPyConnection, name: str | None, params: dict[str, Any] | None
-            ) -> tuple[int, bytes | None]:
+            ) -> tuple[int, int | None]:
+    """The stamp now and the key of the stored result (``None``: none at this stamp)."""
     rows = con.execute(load_sql("summary_read"), {
         "query": name, "params": None if params is None else key(params)}).fetchall()
-    return int(rows[0][0]), rows[0][1]
+    return int(rows[0][0]), None if rows[0][1] is None else int(rows[0][1])
 
 
 def _ipc(df: pl.DataFrame) -> bytes:
@@ -113,15 +114,19 @@ def put(con: duckdb.DuckDBPyConnection, run_id: int, name: str, params: dict[str
 
 
 def available(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the store has the summary table (migration 004)."""
-    return 4 in store.applied_versions(con)
+    """Whether the store has the summary table, keyed (migrations 004 and 005)."""
+    return {4, 5} <= store.applied_versions(con)
 
 
 def read(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame | None:
-    """The stored result of ``name`` with ``params`` written at the store's stamp now (one query
-    on this connection), or ``None`` (none, stale, or a store before migration 004)."""
+    """The stored result of ``name`` with ``params`` written at the store's stamp now, or
+    ``None`` (none, stale, or a store before migration 005). Two queries: the key on the small
+    columns, then that one frame by its key (a scan of ``frame`` would read every stored frame)."""
     try:
-        _, frame = _lookup(con, name, params)
-    except duckdb.CatalogException:  # no summary table: a database from before migration 004
+        _, found = _lookup(con, name, params)
+    except (duckdb.CatalogException, duckdb.BinderException):  # a store before migration 004/005
         return None
-    return None if frame is None else pl.read_ipc_stream(io.BytesIO(frame))
+    if found is None:
+        return None
+    rows = con.execute(load_sql("summary_frame"), {"id": found}).fetchall()
+    return pl.read_ipc_stream(io.BytesIO(rows[0][0])) if rows else None

@@ -1,3 +1,5 @@
--- Summaries: store the result of query $query with $params for run $run_id (replacing it).
-INSERT OR REPLACE INTO summary (run_id, name, params, stamp, frame)
-VALUES ($run_id, $query, $params, $stamp, $frame);
+-- Summaries: store the result of query $query with $params for run $run_id (replacing it); the
+-- key is the expression of migration 005.
+INSERT OR REPLACE INTO summary (id, run_id, name, params, stamp, frame)
+VALUES (md5_number_upper(concat_ws('|', $run_id, $query, $params)), $run_id, $query, $params,
+        $stamp, $frame);

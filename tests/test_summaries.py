@@ -12,6 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 from skillpulse.dashboard import queries
 from skillpulse.data import store, summaries
+from skillpulse.data.sqlfiles import load_sql
 
 from tests import fixtures_app as fx
 from tests.fixtures_app import add_run, build_db, load_frame
@@ -106,7 +107,7 @@ def test_old_database_without_summaries(tmp_path: Path) -> None:
     with store.write(path) as con:
         expected = store.query(con, "dash_status_counts", **summaries.run_params(1))
         con.execute("DROP TABLE summary")
-        con.execute("DELETE FROM schema_version WHERE version = 4")
+        con.execute("DELETE FROM schema_version WHERE version IN (4, 5)")
     db = queries.Db(path, cache_size=0)
     with store.read(path) as con:
         assert not summaries.available(con)
@@ -135,3 +136,53 @@ def test_changes_are_read_from_the_summary_written_after_the_run(tmp_path: Path,
         got = queries.changes(db, before, after)
         assert got.pair == direct.pair
         assert_frame_equal(got.table, direct.table)
+
+
+def test_a_read_fetches_one_frame_by_its_key(tmp_path: Path) -> None:
+    """A summary read never scans the stored frames (migration 005): a huge stored frame (the
+    changes of a run at a million series) is not read when another summary is asked for."""
+    path = build_db(tmp_path / "keyed.duckdb", n_skills=8, runs=1, real_forecast=False)
+    big = pl.DataFrame({"x": list(range(2_000_000))})
+    with store.write(path) as con:
+        summaries.put(con, 1, "huge", {"n": 1}, big)
+    params = summaries.run_params(1)
+    with store.read(path) as con:
+        _, found = summaries._lookup(con, "dash_status_counts", params)
+        assert found is not None
+        plan = con.execute("EXPLAIN ANALYZE " + load_sql("summary_frame"), {"id": found}).fetchall()[0][1]
+        assert "Index Scan" in plan, plan
+        profile = con.execute("EXPLAIN ANALYZE " + load_sql("summary_read"), {
+            "query": "dash_status_counts", "params": summaries.key(params)}).fetchall()[0][1]
+        assert "frame" not in profile, profile
+        assert_frame_equal(summaries.read(con, "dash_status_counts", params),
+                           store.query(con, "dash_status_counts", **params))
+        assert_frame_equal(summaries.read(con, "huge", {"n": 1}), big)
+
+
+def test_the_overview_reads_the_counts_of_the_changes_not_the_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillpulse.services import changes as changes_service
+
+    path = build_db(tmp_path / "counts.duckdb", n_skills=12, runs=2, real_forecast=False)
+    with store.write(path) as con:
+        written = changes_service.summarise(con, 2)
+    assert written is not None
+    db = queries.Db(path, cache_size=0)
+    original = summaries.read
+    asked: list[str] = []
+
+    def spy(con, name, params):  # type: ignore[no-untyped-def]
+        asked.append(name)
+        return original(con, name, params)
+
+    monkeypatch.setattr(summaries, "read", spy)
+    monkeypatch.setattr(queries, "compute_changes", lambda *a, **k: pytest.fail("recomputed"))
+    pair, counts, total = queries.change_counts(db, None, 2)
+    assert (pair, counts, total) == (written.pair, written.counts(), written.table.height)
+    assert asked == [changes_service.COUNTS]
+    # without the counts (a run published before them) the changes give the same numbers
+    with store.write(path) as con:
+        con.execute("DELETE FROM summary WHERE name = $n", {"n": changes_service.COUNTS})
+    asked.clear()
+    assert queries.change_counts(db, None, 2) == (pair, counts, total)
+    assert asked == [changes_service.COUNTS, changes_service.SUMMARY]

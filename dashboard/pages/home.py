@@ -172,12 +172,11 @@ def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]
 def changes_line(db: queries.Db, run_id: int, newest: int) -> Any:
     """"N changes since run M", linking to ``/changes`` for the pair (empty for a first run)."""
     try:
-        changed = queries.changes(db, None, run_id)
+        pair, c, total = queries.change_counts(db, None, run_id)
     except SkillpulseError:
         return []
-    c, pair = changed.counts(), changed.pair
     href = "/changes" + changes_search(None, None if run_id == newest else run_id)
-    return [html.Strong(f"{changed.table.height:,} changes", className="changes-count"),
+    return [html.Strong(f"{total:,} changes", className="changes-count"),
             f" since run {pair.before} (as of {pair.before_as_of:%b %Y}): {c['status']} status, "
             f"{c['new']} new, {c['outside']} outside the interval it published · ",
             dcc.Link("see what changed", href=href)]

@@ -36,6 +36,7 @@ Query = Callable[..., pl.DataFrame]  # query(name, **params) -> frame, e.g. part
 CHANGE_COLUMNS = ("skill", "category", "source", "region", "occupation", "change", "from_status",
                   "to_status", "period", "actual", "lower_95", "upper_95", "reason")
 KINDS = ("status", "new", "outside")
+ALL = "all"
 LADDER = {"obsolescent": -2, "declining": -1, "stable": 0, "rising": 1, "emerging": 2}
 UNDECIDED = ("uncertain", "insufficient-history")
 MIN_WEIGHT = 0.05          # a series with no recent demand still ranks by the size of its move
@@ -114,6 +115,7 @@ def compute_changes(query: Query, before: int | None = None, after: int | None =
 
 
 SUMMARY = "changes"  # the name of a run's changes among the dashboard summaries
+COUNTS = "changes_counts"  # and of their counts (all the overview's line needs)
 
 
 def summary_params(pair: RunPair) -> dict[str, int]:
@@ -129,7 +131,22 @@ def summarise(con: duckdb.DuckDBPyConnection, run_id: int) -> Changes | None:
     except NotFoundError:
         return None
     summaries.put(con, run_id, SUMMARY, summary_params(changes.pair), changes.table)
+    summaries.put(con, run_id, COUNTS, summary_params(changes.pair), counts_frame(changes))
     return changes
+
+
+def counts_frame(changes: Changes) -> pl.DataFrame:
+    """change, n: the changes of each kind, and all of them (``ALL``) — a few bytes that stand
+    for the whole table where only the numbers are shown (hundreds of MB at a million series)."""
+    found = changes.counts()
+    return pl.DataFrame({"change": [*found, ALL], "n": [*found.values(), changes.table.height]},
+                        schema={"change": pl.String, "n": pl.Int64})
+
+
+def counts_of(frame: pl.DataFrame) -> tuple[dict[str, int], int]:
+    """The counts by kind and the total of a ``counts_frame``."""
+    found = dict(frame.iter_rows())
+    return {k: int(found.get(k, 0)) for k in KINDS}, int(found.get(ALL, 0))
 
 
 def readable(value: float | None) -> str:
