@@ -5,14 +5,17 @@
 -- from last_value, the raw last month) — `level` is null when growth is on another basis. The
 -- interval shown is the one the status was judged on (growth_lower/upper_80); runs without it
 -- fall back to the forecast's own 80% bounds over that level when they bracket the forecast.
+-- `IN (SELECT unnest(...))`, not list_contains: the semi join hands the scan the ids as a filter
+-- it applies itself, so the other columns are read for those rows only (list_contains only
+-- pruned row groups, then read every row of them; tests/test_dash_lookups.py).
 WITH o AS (
     SELECT *,
            CASE WHEN growth_pct > -100 AND (growth_basis IS NULL OR growth_basis = s.measure)
                 THEN forecast / (1 + growth_pct / 100) END AS level,
            lower_80 <= forecast * (1 + 1e-9) AND upper_80 >= forecast * (1 - 1e-9) AS brackets
     FROM outlook JOIN series s USING (series_id)
-    WHERE run_id = $run_id AND list_contains($series_ids, series_id)
-      AND list_contains($series_ids, s.series_id)  -- both scans skip to the few series asked
+    WHERE run_id = $run_id AND series_id IN (SELECT unnest($series_ids))
+      AND s.series_id IN (SELECT unnest($series_ids))  -- both scans skip to the few series asked
 )
 SELECT o.series_id, o.measure, status, last_period, last_value, horizon, forecast, growth_pct, level,
        coalesce(o.growth_lower_80,

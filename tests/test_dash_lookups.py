@@ -1,0 +1,59 @@
+"""The explorer's and the overview's look-ups of a few series read only those series' rows:
+the table scan itself applies the series filter (a semi join hands it the ids), so the other
+columns are read for the rows asked only, not for every row of each row group the ids fall in
+(what ``list_contains`` did: it only pruned row groups, then filtered after reading them all)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from skillpulse.data import store
+from skillpulse.data.sqlfiles import load_sql
+
+from tests import sqlfixtures
+from tests.fixtures_app import build_db
+
+BIG = ("forecast", "outlook", "observation", "series")
+
+
+@pytest.fixture(scope="module")
+def lookup_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_db(tmp_path_factory.mktemp("lookups") / "l.duckdb", n_skills=16, segments=3,
+                    runs=2, real_forecast=False)
+
+
+def _scans(node: dict[str, Any]) -> list[tuple[str, int]]:
+    out = []
+    if node.get("type") == "TABLE_SCAN":
+        out.append((str(node["extra_info"]["Table"]).rsplit(".", 1)[-1], int(node["intermediate_rows"])))
+    for child in node.get("children", []):
+        out.extend(_scans(child))
+    return out
+
+
+def scanned(con: Any, name: str, params: dict[str, Any]) -> list[tuple[str, int]]:
+    """(table, rows the scan passed on) for each scan of a big table in ``sql/<name>.sql``."""
+    profile = con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + load_sql(name), params).fetchall()
+    plan = json.loads(profile[0][1])
+    return [s for root in plan["operator"] for s in _scans(root) if s[0] in BIG]
+
+
+@pytest.mark.parametrize("name", ["dash_forecast", "dash_outlook_detail", "dash_sparklines"])
+def test_a_lookup_scans_only_the_series_asked(lookup_db: Path, name: str) -> None:
+    with store.read(lookup_db) as con:
+        run_id = int(store.query(con, "dash_runs")["run_id"][0])
+        every = store.query(con, "dash_forecast", run_id=run_id, series_ids=list(range(1, 10_000)))
+        ids = sorted(set(every["series_id"].to_list()))[1::5][:4]
+        assert len(ids) == 4
+        params: dict[str, Any] = {"series_ids": ids}
+        params.update({"months": 36} if name == "dash_sparklines" else {"run_id": run_id})
+        scans = scanned(con, name, params)
+        assert scans, name
+        held_rows = sqlfixtures.query(con, "dash_fixture_rows_held", ids=ids)
+        counts = {r[0]: (r[1], r[2]) for r in held_rows.iter_rows()}
+        for table, rows in scans:
+            held, total = counts[table]
+            assert 0 < held < total
+            assert rows <= held, (name, table, rows, held, total)
