@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from functools import partial
@@ -54,6 +55,9 @@ class Db:
         self.reader = store.LiveReader(self.path)
         self.cache_size = max(0, int(cache_size))
         self._cache: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+        # per connection (a thread's cursor on one version): gone with it
+        self._indexes: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, summaries.Index | None] = (
+            weakref.WeakKeyDictionary())
         self._lock = threading.Lock()
         self._pins = threading.local()
         self._staged = ""
@@ -165,7 +169,26 @@ class Db:
                 ) -> pl.DataFrame | None:
         """The result of ``name`` with ``params`` stored with a run (``data.summaries``) while
         the store is unchanged since, else ``None``."""
-        return summaries.read(con, name, params) if name in SUMMARISED else None
+        if name not in SUMMARISED:
+            return None
+        at = self.summary_index(con)
+        return None if at is None else summaries.fetch(con, at, name, params)
+
+    def summary_index(self, con: duckdb.DuckDBPyConnection) -> summaries.Index | None:
+        """The summaries of the version ``con`` reads (``None``: a store before them), looked up
+        once per connection: a published version never changes (a writer publishes a new one;
+        a plain file cannot be written while this process holds it open). Not a query result:
+        kept with the query cache off too, so a summary costs one query, its frame."""
+        with self._lock:
+            if con in self._indexes:
+                return self._indexes[con]
+        try:
+            at: summaries.Index | None = summaries.index(con)
+        except (duckdb.CatalogException, duckdb.BinderException):  # before migration 004/005
+            at = None
+        with self._lock:
+            self._indexes[con] = at
+        return at
 
     def cached(self, name: str, compute: Callable[[duckdb.DuckDBPyConnection], T], **params: Any) -> T:
         """``compute(connection)``, cached under (published version, ``name``, ``params``): once
@@ -270,8 +293,7 @@ def history(db: Db, skill_ids: Sequence[int], source: str | None = None, region:
 
 def market_history(db: Db, run_id: int | None) -> pl.DataFrame:
     """The market series: history and (for ``run_id``) forecast means, column ``kind``."""
-    return db.query("dash_market_history", market=store.MARKET_CATEGORY,
-                    run_id=None if run_id is None else int(run_id))
+    return db.query("dash_market_history", **summaries.market_history_params(run_id))
 
 
 def forecast(db: Db, run_id: int, series_ids: Sequence[int]) -> pl.DataFrame:

@@ -1,13 +1,16 @@
 """Dashboard summaries: the results of the dashboard's aggregate queries, precomputed when a run
 is published (``write``) and read back by the pages (``read``), so overview, categories and
-methodology read a few rows at a million series instead of aggregating the whole store.
+methodology (and the explorer its whole-market series) read a few rows at a million series
+instead of aggregating the whole store.
 
 A summary is the query's own result (the same ``sql/dash_*.sql`` with the same parameters),
-stored as an Arrow IPC stream in table ``summary`` (migration 004): equal to a direct run by
-construction. It is valid while the store's ``stamp`` (ingest batches, taxonomy, series; see
-``sql/summary_read.sql``) is the one it was written at; otherwise — an ingest or a taxonomy
-import since the run, or a database from before migration 004 — ``read`` returns ``None`` and the
-caller runs the query itself.
+stored as a zstd-compressed Arrow IPC stream in table ``summary`` (migrations 004, 005): equal
+to a direct run by construction. It is valid while the store's ``stamp`` (ingest batches,
+taxonomy, series; see ``sql/summary_read.sql``) is the one it was written at; otherwise — an
+ingest or a taxonomy import since the run, or a database from before migration 005 — ``read``
+returns ``None`` and the caller runs the query itself. A reader lists the keys current at the
+stamp (``index``; the dashboard once per connection) and fetches each frame by its key
+(``fetch``).
 
 The parameters of every summarised query are built here (``*_params``), once, for the writer
 and for ``dashboard.queries``: the same call finds its summary.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -47,6 +51,10 @@ def market_context_params(run_id: int | None) -> dict[str, Any]:
             "grp_declining": GROUP_DECLINING, "grp_other": GROUP_OTHER, "grp_all": GROUP_ALL}
 
 
+def market_history_params(run_id: int | None) -> dict[str, Any]:
+    return {"market": store.MARKET_CATEGORY, "run_id": None if run_id is None else int(run_id)}
+
+
 def category_top_params(run_id: int | None, n: int) -> dict[str, Any]:
     return {"run_id": None if run_id is None else int(run_id), "n": int(n),
             "market": store.MARKET_CATEGORY}
@@ -62,6 +70,7 @@ def requests(run_id: int) -> list[tuple[str, dict[str, Any]]]:
         ("dash_category_top_skills", category_top_params(run_id, 5)),
         ("dash_backtest_scorecard", {"run_id": int(run_id)}),
         ("dash_market_postings", market_params()),
+        ("dash_market_history", market_history_params(run_id)),  # every explorer view
         ("dash_category_growth", market_params()),
         ("dash_freshness", market_params()),
         ("dash_skill_options", market_params()),
@@ -74,22 +83,35 @@ def key(params: dict[str, Any]) -> str:
     return json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
 
 
+@dataclass(frozen=True)
+class Index:
+    """The summaries current at the store's stamp ``stamp``: (query, parameters text) → key
+    (the newest run's, when several runs stored the same query and parameters)."""
+
+    stamp: int
+    keys: dict[tuple[str, str], int]
+
+    def find(self, name: str, params: dict[str, Any]) -> int | None:
+        return self.keys.get((name, key(params)))
+
+
+def index(con: duckdb.DuckDBPyConnection) -> Index:
+    """The store's stamp now and the summaries written at it (``sql/summary_read.sql``: small
+    columns only). Raises ``duckdb.CatalogException``/``BinderException`` on a store before
+    migration 004/005."""
+    rows = con.execute(load_sql("summary_read")).fetchall()
+    # rows come oldest run first: a newer run's result replaces an older one's
+    return Index(int(rows[0][0]), {(r[1], r[2]): int(r[3]) for r in rows if r[3] is not None})
+
+
 def stamp(con: duckdb.DuckDBPyConnection) -> int:
     """The store's stamp now (``sql/summary_read.sql``)."""
-    return int(_lookup(con, None, None)[0])
-
-
-def _lookup(con: duckdb.DuckDBPyConnection, name: str | None, params: dict[str, Any] | None
-            ) -> tuple[int, int | None]:
-    """The stamp now and the key of the stored result (``None``: none at this stamp)."""
-    rows = con.execute(load_sql("summary_read"), {
-        "query": name, "params": None if params is None else key(params)}).fetchall()
-    return int(rows[0][0]), None if rows[0][1] is None else int(rows[0][1])
+    return index(con).stamp
 
 
 def _ipc(df: pl.DataFrame) -> bytes:
     buf = io.BytesIO()
-    df.write_ipc_stream(buf, compression="uncompressed")
+    df.write_ipc_stream(buf, compression="zstd")  # 8x smaller: few frames need overflow blocks
     return buf.getvalue()
 
 
@@ -120,12 +142,20 @@ def available(con: duckdb.DuckDBPyConnection) -> bool:
 
 def read(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame | None:
     """The stored result of ``name`` with ``params`` written at the store's stamp now, or
-    ``None`` (none, stale, or a store before migration 005). Two queries: the key on the small
-    columns, then that one frame by its key (a scan of ``frame`` would read every stored frame)."""
+    ``None`` (none, stale, or a store before migration 005)."""
     try:
-        _, found = _lookup(con, name, params)
+        at = index(con)
     except (duckdb.CatalogException, duckdb.BinderException):  # a store before migration 004/005
         return None
+    return fetch(con, at, name, params)
+
+
+def fetch(con: duckdb.DuckDBPyConnection, at: Index, name: str, params: dict[str, Any]
+          ) -> pl.DataFrame | None:
+    """The result of ``name`` with ``params`` among the summaries ``at`` (``index`` of this
+    connection's store), or ``None``: one frame, fetched by its key through the key's index (a
+    scan of ``frame`` would read every stored frame)."""
+    found = at.find(name, params)
     if found is None:
         return None
     rows = con.execute(load_sql("summary_frame"), {"id": found}).fetchall()

@@ -12,9 +12,12 @@ import pytest
 from skillpulse.data import store
 from skillpulse.data.sqlfiles import load_sql
 
+from tests import fixtures_app as fx
 from tests import sqlfixtures
 from tests.fixtures_app import build_db
 
+dash_db = fx.dash_db
+dash_app = fx.dash_app
 BIG = ("forecast", "outlook", "observation", "series")
 
 
@@ -57,3 +60,31 @@ def test_a_lookup_scans_only_the_series_asked(lookup_db: Path, name: str) -> Non
             held, total = counts[table]
             assert 0 < held < total
             assert rows <= held, (name, table, rows, held, total)
+
+
+def test_picked_names_need_no_lookup(dash_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The explorer resolves aliases and other spellings through the database, but the names its
+    picker sends (those with data) need no query; both give the same view."""
+    from skillpulse.dashboard import queries
+    from skillpulse.dashboard.components import NEWEST
+
+    from tests.fixtures_app import TEST_ALIAS, page
+
+    asked: list[list[str]] = []
+    original = queries.resolve_skills
+
+    def spy(db: Any, names: Any) -> Any:
+        asked.append(list(names))
+        return original(db, names)
+
+    monkeypatch.setattr(queries, "resolve_skills", spy)
+    with dash_app.server.app_context():
+        names = sorted(queries.skill_options(queries.current())["name"].to_list())
+        explore = page("skills").update_explorer
+        plain = explore([names[0], names[1]], 24, "share", "absolute", None, None, None, NEWEST, 0)
+        assert asked == []
+        other = explore([TEST_ALIAS.upper(), names[1]], 24, "share", "absolute", None, None, None,
+                        NEWEST, 0)
+    assert asked == [[TEST_ALIAS.upper()]]
+    assert [t.name for t in plain[0].data] == [t.name for t in other[0].data]
+    assert plain[2] == other[2]

@@ -47,15 +47,15 @@ def test_pages_read_the_summaries(dash_db: Path) -> None:
     with store.read(dash_db) as con:
         at = summaries.stamp(con)
     stored = {}
-    original = summaries.read
+    original = summaries.fetch
 
-    def spy(con, name, params):  # type: ignore[no-untyped-def]
-        hit = original(con, name, params)
-        stored[name] = hit is not None and summaries.stamp(con) == at
+    def spy(con, index, name, params):  # type: ignore[no-untyped-def]
+        hit = original(con, index, name, params)
+        stored[name] = hit is not None and summaries.stamp(con) == index.stamp == at
         return hit
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(summaries, "read", spy)
+        mp.setattr(summaries, "fetch", spy)
         queries.status_counts(db, run_id)
         queries.movers(db, run_id, 1)
         queries.movers(db, run_id, -1, n=3)
@@ -64,7 +64,9 @@ def test_pages_read_the_summaries(dash_db: Path) -> None:
         queries.category_top_skills(db, run_id)
         queries.backtest_scorecard(db, run_id)
         queries.skill_options(db)
+        queries.market_history(db, run_id)
     assert stored and all(stored.values()), stored
+    assert "dash_market_history" in stored
 
 
 def test_stale_after_an_ingest_or_a_rename(tmp_path: Path) -> None:
@@ -147,12 +149,11 @@ def test_a_read_fetches_one_frame_by_its_key(tmp_path: Path) -> None:
         summaries.put(con, 1, "huge", {"n": 1}, big)
     params = summaries.run_params(1)
     with store.read(path) as con:
-        _, found = summaries._lookup(con, "dash_status_counts", params)
+        found = summaries.index(con).find("dash_status_counts", params)
         assert found is not None
         plan = con.execute("EXPLAIN ANALYZE " + load_sql("summary_frame"), {"id": found}).fetchall()[0][1]
         assert "Index Scan" in plan, plan
-        profile = con.execute("EXPLAIN ANALYZE " + load_sql("summary_read"), {
-            "query": "dash_status_counts", "params": summaries.key(params)}).fetchall()[0][1]
+        profile = con.execute("EXPLAIN ANALYZE " + load_sql("summary_read")).fetchall()[0][1]
         assert "frame" not in profile, profile
         assert_frame_equal(summaries.read(con, "dash_status_counts", params),
                            store.query(con, "dash_status_counts", **params))
@@ -168,14 +169,14 @@ def test_the_overview_reads_the_counts_of_the_changes_not_the_changes(
         written = changes_service.summarise(con, 2)
     assert written is not None
     db = queries.Db(path, cache_size=0)
-    original = summaries.read
+    original = summaries.fetch
     asked: list[str] = []
 
-    def spy(con, name, params):  # type: ignore[no-untyped-def]
+    def spy(con, index, name, params):  # type: ignore[no-untyped-def]
         asked.append(name)
-        return original(con, name, params)
+        return original(con, index, name, params)
 
-    monkeypatch.setattr(summaries, "read", spy)
+    monkeypatch.setattr(summaries, "fetch", spy)
     monkeypatch.setattr(queries, "compute_changes", lambda *a, **k: pytest.fail("recomputed"))
     pair, counts, total = queries.change_counts(db, None, 2)
     assert (pair, counts, total) == (written.pair, written.counts(), written.table.height)
@@ -183,6 +184,31 @@ def test_the_overview_reads_the_counts_of_the_changes_not_the_changes(
     # without the counts (a run published before them) the changes give the same numbers
     with store.write(path) as con:
         con.execute("DELETE FROM summary WHERE name = $n", {"n": changes_service.COUNTS})
+    db = queries.Db(path, cache_size=0)
     asked.clear()
     assert queries.change_counts(db, None, 2) == (pair, counts, total)
     assert asked == [changes_service.COUNTS, changes_service.SUMMARY]
+
+
+def test_the_summaries_of_a_version_are_looked_up_once(dash_db: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the query cache off a summary costs one query (its frame): which summaries a
+    published version holds is read once per connection (a new version: test_stale_…)."""
+    db = queries.Db(dash_db, cache_size=0)
+    original = summaries.index
+    looked: list[int] = []
+
+    def spy(con):  # type: ignore[no-untyped-def]
+        looked.append(1)
+        return original(con)
+
+    monkeypatch.setattr(summaries, "index", spy)
+    run_id = int(queries.runs(db)["run_id"][0])
+    for _ in range(3):
+        queries.status_counts(db, run_id)
+        queries.movers(db, run_id, 1)
+        queries.freshness(db)
+    assert len(looked) == 1
+    with store.read(dash_db) as con:
+        assert_frame_equal(queries.freshness(db),
+                           store.query(con, "dash_freshness", **summaries.market_params()))

@@ -98,11 +98,13 @@ def resolve_state(db: queries.Db, state: ExplorerState, context: Context, proble
     """Canonical skill names (aliases, any case), known segment values and a stored run only."""
     names: list[str] = []
     if state.skills:
-        found = queries.resolve_skills(db, state.skills)
-        by_key = {r["key"]: r["name"] for r in found.iter_rows(named=True)}
         with_data = set(context.skills["name"].to_list())
+        # names as the picker gives them need no look-up; aliases and other spellings do
+        others = [raw for raw in state.skills if raw not in with_data]
+        found = queries.resolve_skills(db, others) if others else None
+        by_key = {} if found is None else {r["key"]: r["name"] for r in found.iter_rows(named=True)}
         for raw in state.skills:
-            name = by_key.get(raw.strip().lower())
+            name = raw if raw in with_data else by_key.get(raw.strip().lower())
             if name is None:
                 problems.append(f"Unknown skill '{raw[:60]}'. Pick one from the list.")
             elif name not in with_data:
