@@ -33,9 +33,12 @@ class Settings:
             but job postings, which are streamed).
         max_upload_rows: most rows a dashboard upload (catalogue, inventory) may have.
         upload_wait: seconds an upload waits for another one in the same server process.
-        run_duckdb_memory: DuckDB's memory cap (e.g. ``256MB``) for a forecast run's reads and
-            inserts (``data.store.Memory``: it spills beyond it), so a run's memory does not grow
-            with the database; raise it if a run stops on DuckDB's "Out of Memory".
+        run_duckdb_memory: DuckDB's memory cap (e.g. ``64MB``) for a forecast run's reads and
+            inserts and for ``skillpulse export`` (``data.store.Memory``: it evicts and spills
+            beyond it), so their memory does not grow with the database; raise it if a run
+            stops on DuckDB's "Out of Memory".
+        summary_duckdb_memory: DuckDB's memory cap while a run writes the dashboard summaries
+            (their medians hold a slice of values that cannot spill; see ``data.summaries``).
     """
 
     db: str = "skillpulse.duckdb"
@@ -56,7 +59,8 @@ class Settings:
     max_table_bytes: int = 512 * 1024 * 1024
     max_upload_rows: int = 5_000
     upload_wait: float = 20.0
-    run_duckdb_memory: str = "256MB"
+    run_duckdb_memory: str = "64MB"
+    summary_duckdb_memory: str = "256MB"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -17,6 +17,7 @@ and for ``dashboard.queries``: the same call finds its summary.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
@@ -53,6 +54,43 @@ def market_context_params(run_id: int | None) -> dict[str, Any]:
 
 def market_history_params(run_id: int | None) -> dict[str, Any]:
     return {"market": store.MARKET_CATEGORY, "run_id": None if run_id is None else int(run_id)}
+
+
+# observations per slice of months when the writer computes the market context's medians (each
+# holds every value of its group in DuckDB, which cannot spill them): about 8 bytes a value
+SLICE_VALUES = 500_000
+
+
+def month_slices(counts: pl.DataFrame, budget: int | None = None) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive ranges (first, last) of the months of ``counts`` (period, n; in period order)
+    holding at most ``budget`` (default ``SLICE_VALUES``) observations each (a month with more
+    is a slice of its own)."""
+    budget = SLICE_VALUES if budget is None else budget
+    slices: list[tuple[dt.date, dt.date]] = []
+    held = 0
+    for period, n in counts.select("period", "n").iter_rows():
+        if slices and held + n <= budget:
+            slices[-1] = (slices[-1][0], period)
+            held += n
+        else:
+            slices.append((period, period))
+            held = n
+    return slices
+
+
+def market_context(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pl.DataFrame:
+    """The rows of ``dash_market_context`` with ``params``, in bounded memory: the per-series
+    levels and groups once (a temporary table), then the medians a slice of months at a time
+    (``month_slices``), so DuckDB holds one slice's values, not every observation's."""
+    store.execute(con, "summary_market_level", **params)
+    try:
+        parts = [store.query(con, "summary_market_context", first=a, last=b)
+                 for a, b in month_slices(store.query(con, "summary_period_counts"))]
+    finally:
+        store.execute(con, "summary_market_level_drop")
+    if not parts:
+        return store.query(con, "dash_market_context", **params)
+    return pl.concat(parts).sort("grp", "period")
 
 
 def category_top_params(run_id: int | None, n: int) -> dict[str, Any]:
@@ -123,7 +161,9 @@ def write(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     store.execute(con, "summary_prune", stamp=now)
     done = requests(run_id)
     for name, params in done:
-        put(con, run_id, name, params, store.query(con, name, **params), at=now)
+        frame = (market_context(con, params) if name == "dash_market_context"
+                 else store.query(con, name, **params))
+        put(con, run_id, name, params, frame, at=now)
     return len(done)
 
 

@@ -301,18 +301,19 @@ def spill_outlook(spool: Spool, run: runwide.RunWide, *, horizon: int, min_histo
 
 def publish(db_path: str | Path, spool: Spool, run: runwide.RunWide, *, as_of: dt.date,
             horizon: int, min_history: int, settings: dict, seconds: float,
-            memory: store.Memory | None = None) -> int:
+            memory: store.Memory | None = None, summary_memory: str | None = None) -> int:
     """One atomic transaction: the run row, then every spilled bucket's rows, inserted by DuckDB
     straight from the Parquet files (``INSERT … SELECT`` over ``read_parquet``: streamed, never
-    all in this process's memory), then the run's summaries."""
+    all in this process's memory), then the run's summaries (DuckDB capped at
+    ``summary_memory``, default: as the inserts)."""
     spill_outlook(spool, run, horizon=horizon, min_history=min_history)
     with store.write(db_path, memory=memory) as con:
         run_id = _insert_run_row(con, as_of=as_of, horizon=horizon, settings=settings,
                                  seconds=seconds)
         for name in ("forecast", "outlook", "backtest"):
             insert_frame(con, name, con.read_parquet(spool.paths(name)), run_id)
-        # the summaries' holistic aggregates (medians over every observation) cannot spill
-        store.execute(con, "memory_limit_reset")
+        if summary_memory is not None:  # the summaries' medians hold their values: no spilling
+            store.execute(con, "memory_limit_set", limit=summary_memory)
         write_summaries(con, run_id)
         return run_id
 
@@ -382,7 +383,8 @@ def run_forecast(db_path: str | Path, *, horizon: int = 24, as_of: dt.date | Non
                         "bucket_size": size}
         return publish(db_path, spool, run, as_of=as_of_date, horizon=horizon,
                        min_history=min_history, settings=run_settings,
-                       seconds=time.perf_counter() - t0, memory=memory)
+                       seconds=time.perf_counter() - t0, memory=memory,
+                       summary_memory=settings.summary_duckdb_memory)
 
 
 def run_statuses(results: list[SeriesResult], is_market: list[bool], *, min_history: int

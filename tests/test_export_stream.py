@@ -60,3 +60,25 @@ def test_an_empty_result_still_has_its_header(tmp_path: Path) -> None:
     assert (tmp_path / "e.csv").read_text().startswith("skill,category,source,region")
     write_chunks(iter(chunks), str(tmp_path / "e.json"))
     assert (tmp_path / "e.json").read_text() == "[]"
+
+
+def test_export_reads_with_duckdb_capped(dash_db: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uncapped, DuckDB would keep every block the parts' queries read (memory growing with the
+    table); the export opens the store under the run's cap (``SKILLPULSE_RUN_DUCKDB_MEMORY``)."""
+    from click.testing import CliRunner
+    from skillpulse.dashboard.commands import export
+
+    seen: list[str] = []
+    real = export.export_chunks
+
+    def spy(con, kind):  # type: ignore[no-untyped-def]
+        seen.append(str(con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]))
+        return real(con, kind)
+
+    monkeypatch.setattr(export, "export_chunks", spy)
+    monkeypatch.setenv("SKILLPULSE_RUN_DUCKDB_MEMORY", "48MB")
+    out = tmp_path / "o.csv"
+    done = CliRunner().invoke(export.export_cmd, ["outlook", "--db", str(dash_db), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert seen == ["45.7 MiB"] and out.stat().st_size > 0

@@ -84,10 +84,10 @@ def test_run_wide_keeps_a_few_bytes_per_series(tmp_path: Path, monkeypatch: pyte
     assert series == 6 and nbytes == series * batch.GATHERED_BYTES_PER_SERIES
 
 
-def test_duckdb_is_capped_while_a_run_reads_and_inserts(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_duckdb_is_capped_while_a_run_reads_inserts_and_summarises(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = build_db(tmp_path / "m.duckdb")
-    limits: dict[str, set[str]] = {"read": set(), "insert": set()}
+    limits: dict[str, set[str]] = {"read": set(), "insert": set(), "summaries": set()}
 
     def limit(con) -> str:  # type: ignore[no-untyped-def]
         return str(con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0])
@@ -100,9 +100,12 @@ def test_duckdb_is_capped_while_a_run_reads_and_inserts(tmp_path: Path,
 
     monkeypatch.setattr(batch, "read_packed", recorded("read", batch.read_packed))
     monkeypatch.setattr(batch, "insert_frame", recorded("insert", batch.insert_frame))
-    monkeypatch.setenv("SKILLPULSE_RUN_DUCKDB_MEMORY", "64MB")
+    monkeypatch.setattr(batch, "write_summaries", recorded("summaries", batch.write_summaries))
+    monkeypatch.setenv("SKILLPULSE_RUN_DUCKDB_MEMORY", "48MB")
+    monkeypatch.setenv("SKILLPULSE_SUMMARY_DUCKDB_MEMORY", "96MB")
     batch.run_forecast(path, horizon=6, jobs=1)
-    assert limits == {"read": {"61.0 MiB"}, "insert": {"61.0 MiB"}}  # DuckDB reports MiB
+    # DuckDB reports MiB
+    assert limits == {"read": {"45.7 MiB"}, "insert": {"45.7 MiB"}, "summaries": {"91.5 MiB"}}
 
 
 def test_the_bucket_tables_are_identical_to_a_whole_read(tmp_path: Path) -> None:

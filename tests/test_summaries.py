@@ -212,3 +212,33 @@ def test_the_summaries_of_a_version_are_looked_up_once(dash_db: Path,
     with store.read(dash_db) as con:
         assert_frame_equal(queries.freshness(db),
                            store.query(con, "dash_freshness", **summaries.market_params()))
+
+
+def test_market_context_a_slice_of_months_at_a_time(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer's medians, computed a few months at a time (bounded memory), are the direct
+    query's numbers to the last bit: every status group, every month, in the query's order."""
+    path = build_db(tmp_path / "slices.duckdb", n_skills=16, segments=2, runs=1, real_forecast=False)
+    with store.read(path) as con:
+        counts = store.query(con, "summary_period_counts")
+        months = counts.height
+        per_month = int(counts["n"].max())
+    # 7 months a slice: uneven slices, the last one shorter; one month alone when over budget
+    monkeypatch.setattr(summaries, "SLICE_VALUES", 7 * per_month)
+    assert [len(pl.date_range(a, b, "1mo", eager=True))
+            for a, b in summaries.month_slices(counts)] == [7] * (months // 7) + (
+        [months % 7] if months % 7 else [])
+    assert len(summaries.month_slices(counts, budget=1)) == months
+    run_id = add_run(path, real_forecast=False)
+    with store.read(path) as con:
+        for run in (run_id, None):
+            params = summaries.market_context_params(run)
+            direct = store.query(con, "dash_market_context", **params)
+            assert direct["period"].n_unique() == months
+            assert_frame_equal(summaries.market_context(con, params), direct, check_exact=True)
+        assert direct["grp"].n_unique() == 1
+        stored = summaries.read(con, "dash_market_context", summaries.market_context_params(run_id))
+        assert stored is not None and stored["grp"].n_unique() > 1
+        assert_frame_equal(stored, store.query(con, "dash_market_context",
+                                               **summaries.market_context_params(run_id)),
+                           check_exact=True)

@@ -1,7 +1,9 @@
 """``skillpulse export``: the contract tables (outlook, forecast, series, backtest) as files."""
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
@@ -9,6 +11,7 @@ import polars as pl
 from skillpulse.dashboard.commands.common import db_option, output_options
 from skillpulse.data import store
 from skillpulse.data.errors import NotFoundError
+from skillpulse.data.settings import get_settings
 from skillpulse.data.tables import write_chunks
 
 KINDS = ("outlook", "forecast", "series", "backtest")
@@ -72,7 +75,10 @@ def export_cmd(kind: str, db: str, out: str | None, fmt: str | None) -> None:
             written += df.height
             yield df
 
-    with store.read(db) as con:
+    # DuckDB capped (``run_duckdb_memory``): uncapped, it keeps every block the parts' queries
+    # read, so memory would grow with the table; one part's sort spills beyond the cap
+    with tempfile.TemporaryDirectory(prefix="skillpulse-export-") as spill, \
+            store.read(db, memory=store.Memory(get_settings().run_duckdb_memory, Path(spill))) as con:
         write_chunks(counted(export_chunks(con, kind)), out, fmt)
     if out not in (None, "-"):
         click.echo(f"wrote {written:,} rows to {out}", err=True)
