@@ -104,6 +104,25 @@ class Memory:
     def config(self) -> dict[str, str]:
         return {"memory_limit": self.limit, "temp_directory": str(self.spill)}
 
+    def plus(self, extra: int) -> str:
+        """The cap raised by ``extra`` bytes, as DuckDB takes it (``limit`` when it is not a size
+        this reads, e.g. a percentage)."""
+        return plus_bytes(self.limit, extra)
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def plus_bytes(limit: str, extra: int) -> str:
+    """A DuckDB memory size (``64MB``, ``1GiB``: 1000- and 1024-based units as DuckDB reads
+    them) raised by ``extra`` bytes, in bytes (``67108864B``); unchanged when not a size."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", limit)
+    unit = _UNITS.get(m.group(2).lower()) if m else None
+    if m is None or unit is None:
+        return limit
+    return f"{int(float(m.group(1)) * unit) + max(0, int(extra))}B"
+
 
 def _connect(target: Path, *, read_only: bool, memory: Memory | None = None
              ) -> duckdb.DuckDBPyConnection:

@@ -193,6 +193,7 @@ class Spool:
         default_factory=dict)
     groups: dict[str | None, int] = field(default_factory=dict)  # group_key -> code
     last_month: int = -1
+    backtest_rows: int = 0
 
     def path(self, idx: int, name: str) -> Path:
         return self.folder / f"{idx:07d}.{name}.parquet"
@@ -202,6 +203,7 @@ class Spool:
             pq.write_table(getattr(out, name), self.path(idx, name), compression="lz4")
         ev = out.evidence
         self.rows[idx] = ev.num_rows
+        self.backtest_rows += out.backtest.num_rows
         codes = np.array([self.groups.setdefault(g, len(self.groups))
                           for g in runwide.level_groups(ev)], dtype=np.int32)
         self.gathered[idx] = (
@@ -232,6 +234,13 @@ class Spool:
                               np.concatenate([p[2] for p in parts]),
                               np.concatenate([p[3] for p in parts]))
 
+
+# memory DuckDB needs per new outlook or backtest row for its primary-key index, which it keeps in
+# memory until the commit and cannot evict (measured with DuckDB 2.0: 6M backtest keys need
+# 0.64-1.0 GB to commit, 1.2M keys 130-179 MB): the publishing connection's cap grows by this
+# much per row, so the cache stays within the run's cap and a large run does not stop on
+# "Out of Memory"
+INDEX_BYTES_PER_ROW = 192
 
 # memory the run-wide step keeps per series (Spool.gathered): float64 p-value and level, int32
 # group code, bool market flag; everything else of a series is spilled to disk
@@ -304,16 +313,20 @@ def publish(db_path: str | Path, spool: Spool, run: runwide.RunWide, *, as_of: d
             memory: store.Memory | None = None, summary_memory: str | None = None) -> int:
     """One atomic transaction: the run row, then every spilled bucket's rows, inserted by DuckDB
     straight from the Parquet files (``INSERT … SELECT`` over ``read_parquet``: streamed, never
-    all in this process's memory), then the run's summaries (DuckDB capped at
-    ``summary_memory``, default: as the inserts)."""
+    all in this process's memory), then the run's summaries. DuckDB is capped at ``memory``
+    while it inserts and at ``summary_memory`` (default: as the inserts) for the summaries, each
+    raised by the new rows' index (``INDEX_BYTES_PER_ROW``)."""
     spill_outlook(spool, run, horizon=horizon, min_history=min_history)
+    index = INDEX_BYTES_PER_ROW * (sum(spool.rows.values()) + spool.backtest_rows)
     with store.write(db_path, memory=memory) as con:
+        if memory is not None:  # room for the new rows' primary-key index beside the cache
+            store.execute(con, "memory_limit_set", limit=memory.plus(index))
         run_id = _insert_run_row(con, as_of=as_of, horizon=horizon, settings=settings,
                                  seconds=seconds)
         for name in ("forecast", "outlook", "backtest"):
             insert_frame(con, name, con.read_parquet(spool.paths(name)), run_id)
         if summary_memory is not None:  # the summaries' medians hold their values: no spilling
-            store.execute(con, "memory_limit_set", limit=summary_memory)
+            store.execute(con, "memory_limit_set", limit=store.plus_bytes(summary_memory, index))
         write_summaries(con, run_id)
         return run_id
 

@@ -103,9 +103,27 @@ def test_duckdb_is_capped_while_a_run_reads_inserts_and_summarises(
     monkeypatch.setattr(batch, "write_summaries", recorded("summaries", batch.write_summaries))
     monkeypatch.setenv("SKILLPULSE_RUN_DUCKDB_MEMORY", "48MB")
     monkeypatch.setenv("SKILLPULSE_SUMMARY_DUCKDB_MEMORY", "96MB")
-    batch.run_forecast(path, horizon=6, jobs=1)
-    # DuckDB reports MiB
-    assert limits == {"read": {"45.7 MiB"}, "insert": {"45.7 MiB"}, "summaries": {"91.5 MiB"}}
+    monkeypatch.setattr(batch, "INDEX_BYTES_PER_ROW", 10**6)  # visible at this size
+    run_id = batch.run_forecast(path, horizon=6, jobs=1)
+    rows = int(read_table(path, "SELECT (SELECT count(*) FROM outlook WHERE run_id = $r) + "
+                                "(SELECT count(*) FROM backtest WHERE run_id = $r) AS n",
+                          r=run_id)["n"][0])
+    assert rows > 6
+
+    def mib(mb: int) -> float:  # the cap, plus room for the rows' index
+        return (mb * 10**6 + batch.INDEX_BYTES_PER_ROW * rows) / 2**20
+
+    assert limits["read"] == {"45.7 MiB"}  # DuckDB reports MiB, to 0.1
+    for kind, mb in (("insert", 48), ("summaries", 96)):
+        (shown,) = limits[kind]
+        assert shown.endswith(" MiB") and abs(float(shown.split()[0]) - mib(mb)) < 0.1, kind
+
+
+def test_memory_sizes_raised_as_duckdb_reads_them() -> None:
+    assert store.plus_bytes("64MB", 0) == "64000000B"
+    assert store.plus_bytes(" 1.5 GiB", 10) == f"{int(1.5 * 2**30) + 10}B"
+    assert store.plus_bytes("256kb", 1) == "256001B"
+    assert store.plus_bytes("80%", 10) == "80%"  # not a size: DuckDB's own reading
 
 
 def test_the_bucket_tables_are_identical_to_a_whole_read(tmp_path: Path) -> None:
