@@ -17,7 +17,9 @@ Life cycles: ``emerging`` (absent, then appears mid-history and accelerates from
 ``stable`` (flat or an early rise that plateaued), ``declining``, ``obsolescent`` (peaked, then
 collapsed below a quarter of the peak, sometimes flat since — the market moved on), ``noisy``
 (a few postings a month). Abrupt breaks: pairs in one category where a new technology appears and
-takes most of the share of an old one (new = ``emerging``, old = ``obsolescent``).
+takes most of the share of an old one (old = ``obsolescent``; new = ``emerging`` while the
+takeover still shows in the last ``TAKEOVER_WINDOW`` months — the curve at least doubled there —
+else ``stable``: a takeover that ended years ago leaves a plateau, an early rise that plateaued).
 The whole-market series (``store.MARKET_SKILL``) carries the slump, so "the market fell" and
 "the skill fell" differ. Months before a skill is first seen are left out (real data starts when a
 term first appears).
@@ -246,6 +248,21 @@ def _log_curves(life: np.ndarray, pairs: list[tuple[int, int]], months: int,
     return out, first
 
 
+TAKEOVER_WINDOW = 36
+TAKEOVER_RISE = 2.0
+
+
+def _label_takeovers(life: np.ndarray, pairs: list[tuple[int, int]], log_share: np.ndarray) -> None:
+    """A break pair's new skill is ``emerging`` only while its (noiseless) curve still rose by
+    ``TAKEOVER_RISE`` or more over the last ``TAKEOVER_WINDOW`` months; a takeover finished before
+    that leaves a plateau (a slow drift of 4% a year), whose truth is ``stable``. The curves and
+    every random draw are unchanged; only the truth label follows the curve."""
+    w = min(TAKEOVER_WINDOW, log_share.shape[1] - 1)
+    for _old, new in pairs:
+        if log_share[new, -1] - log_share[new, -1 - w] < np.log(TAKEOVER_RISE):
+            life[new] = "stable"
+
+
 LEVEL_RANGE = (0.002, 0.06)  # shares of postings at the end of a life cycle (or at its peak)
 OBSOLETE_PEAK_MAX = 0.04
 
@@ -296,6 +313,7 @@ def generate_series(seed: int = 7, n_skills: int = 320, months: int = 132, segme
     skills = pick_skills(n_skills)
     life, pairs = _assign_lifecycles(skills, rng)
     log_share, first = _log_curves(life, pairs, months, rng)
+    _label_takeovers(life, pairs, log_share)
     n = skills.height
     month_idx = (np.arange(months) + START.month - 1) % 12
     # Some skills have their own seasonality (e.g. graduate and internship hiring).

@@ -70,10 +70,22 @@
   the clamp (``models.series``) does not pull the 80% bound in. Without such errors (histories
   under about three years and a half) the prior alone. The published backtest stays horizons
   1..12, leave-one-origin-out; the 13-24 band is checked out of sample by
-  ``bench/bench_interval_horizon.py``. Measured there, it moves the HN coverage beyond 12 months
-  by a fraction of a point (95%: 91.4% at 13-24, 89.6% at 24): the HN misses are low-side
-  (forecasts above the broad decline of term shares after 2018) and are not in the series'
-  earlier errors at those horizons, so the goal (within 5 points of nominal) is not met at 24.
+  ``bench/bench_interval_horizon.py``.
+* **Which side beyond 12 months.** The growth alone moved the HN coverage beyond 12 months by a
+  fraction of a point (80/95% at 24 months: 74.3/89.6%): those misses are low-side (at 24
+  months 17.8% of actuals below the lower 80% bound, 8.0% above the upper one — forecasts above
+  the broad decline of term shares after 2018). So the 13-24 band also moves down where a
+  series' own long errors fell short of its forecasts (``long_low_side``): the one-sided
+  conformal quantiles (90%) of the signed errors of the recent origins, shrunk towards the
+  symmetric half-width like the bands, give ``s`` = the lower over their mean, within
+  ``[1, LOW_SIDE_MAX]``; the lower half-widths grow by ``s`` and the upper ones shrink by
+  ``2 - s``, so the band keeps its calibrated width. An upper bound never widens: widening it
+  on the same evidence made Svelte's 24-month upper 95% bound 2.5 times its 12-month one (on
+  the log/logit scale a wider upper side is a multiple of the level). Horizons 1..12, the
+  point forecast and the verdict's evidence are unchanged. Measured there: HN 75.9/91.1% at
+  24 months and 78.4/92.5% at 13-24; the demo's 80% band stays over-covered at 13-24 (86.5%,
+  1.5 points beyond the tolerance): its errors are symmetric and the growth is held at 1 or
+  more — letting it fall below 1 fixed the demo and cost HN 3 points at 24 months.
 """
 from __future__ import annotations
 
@@ -101,6 +113,9 @@ BANDS = ((0, 3), (3, 6), (6, BACKTEST_H))
 LONG_H = 24
 LONG_BAND = (BACKTEST_H, LONG_H)
 LEVELS = (80, 95)
+LOW_SIDE_TAIL = 0.9
+LOW_SIDE_MIN_ERRORS = 10
+LOW_SIDE_MAX = 1.5
 Z = {lv: float(stats.norm.ppf(0.5 + lv / 200)) for lv in LEVELS}
 
 
@@ -221,6 +236,33 @@ class Choice:
     candidate_mase: dict[str, float]
     candidate_coverage: dict[str, dict[int, float]]
     n_origins: int
+    low_side: float = 1.0  # multiplier of the lower half-widths beyond BACKTEST_H
+
+
+def long_low_side(norm_err: np.ndarray, h_idx: np.ndarray, origin: np.ndarray,
+                  q_long: float) -> float:
+    """How far the 13-24 band moves down (see the module doc): ``s`` widens its lower side and
+    ``2 - s`` narrows its upper side (``models.series``). From the one-sided conformal
+    quantiles (``LOW_SIDE_TAIL``) of the signed normalised errors beyond ``BACKTEST_H`` of the
+    ``RECENT_ORIGINS`` latest origins that have them, each shrunk towards the symmetric
+    half-width ``q_long`` with weight ``origins / (origins + PRIOR_ORIGINS)``; the lower one
+    over their mean, within ``[1, LOW_SIDE_MAX]``. 1 with fewer than ``LOW_SIDE_MIN_ERRORS``
+    such errors."""
+    long = h_idx >= BACKTEST_H
+    recent_o = np.unique(origin[long])[-RECENT_ORIGINS:]
+    e = norm_err[long & np.isin(origin, recent_o)]
+    e = e[np.isfinite(e)]
+    if e.size < LOW_SIDE_MIN_ERRORS or not q_long > 0:
+        return 1.0
+
+    def one_sided(a: np.ndarray) -> float:
+        rank = min(a.size, int(np.ceil((a.size + 1) * LOW_SIDE_TAIL)))
+        return max(0.0, float(np.partition(a, rank - 1)[rank - 1]))
+
+    w = recent_o.size / (recent_o.size + PRIOR_ORIGINS)
+    lo = w * one_sided(-e) + (1 - w) * q_long
+    hi = w * one_sided(e) + (1 - w) * q_long
+    return float(np.clip(2 * lo / (lo + hi), 1.0, LOW_SIDE_MAX))
 
 
 def _long_errors(prep: Prepared, z: np.ndarray, origins: np.ndarray, paths: dict[str, Paths],
@@ -387,14 +429,16 @@ def choose(prep: Prepared, origins: np.ndarray, paths: dict[str, Paths],
     cand_cov = {m: {lv: float(np.mean(np.abs(nerr[single[m]]) <= Z[lv])) for lv in LEVELS}
                 for m in names}
     q_final = {lv: calibrate(nerr[best, recent], hi[recent], n_recent, lv) for lv in LEVELS}
+    low_side = 1.0
     width = min(paths[m].mean.shape[1] for m in names)
     if width > BACKTEST_H:
         ln_err, ln_h, ln_o = _long_errors(prep, z, origins, paths, combos[best], min(width, LONG_H),
                                           origins - int(np.argmax(y > 0)) + 1 >= MIN_TRAIN)
         # one growth for both levels: the error scale grows, the 80/95 ratio of the band stays
         g = max(long_growth(q_final[lv], ln_err, ln_h, ln_o, lv) for lv in LEVELS)
+        low_side = long_low_side(ln_err, ln_h, ln_o, float(q_final[80][-1]) * g)
         q_final = {lv: np.concatenate([q, np.full(LONG_H - BACKTEST_H, float(q[-1]) * g)])
                    for lv, q in q_final.items()}
     return Choice(combos[best], q_final, _nanmean(head_err),
                   {lv: float(head_in[lv].mean()) for lv in LEVELS},
-                  cand_mase, cand_cov, int(present.size))
+                  cand_mase, cand_cov, int(present.size), low_side)

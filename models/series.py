@@ -351,12 +351,22 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
     z_mean = clamped
     # Bounds beyond the clamp shrink proportionally across levels (not clipped one by one), so a
     # clamped 95% bound never swallows the 80% bound: both keep their ratio of half-widths.
+    # Beyond the backtest horizon the band moves down where the long errors fell short of the
+    # forecast (``backtest.long_low_side``): the lower side widens by ``s``, the upper narrows by
+    # ``2 - s`` (the width holds; an upper bound never widens); half-widths never shrink with the
+    # horizon on either side.
+    low_side = choice.low_side if choice is not None else 1.0
+    beyond = np.arange(1, z_mean.size + 1) > backtest.BACKTEST_H
+    hw_lo = {lv: np.maximum.accumulate(hw[lv] * np.where(beyond, low_side, 1.0))
+             for lv in backtest.LEVELS}
+    hw_hi = {lv: np.maximum.accumulate(hw[lv] * np.where(beyond, 2.0 - low_side, 1.0))
+             for lv in backtest.LEVELS}
     top = max(backtest.LEVELS)
     with np.errstate(divide="ignore", invalid="ignore"):
-        f_hi = np.where(hw[top] > 0, np.minimum(1.0, (hi_c - z_mean) / hw[top]), 1.0)
-        f_lo = np.where(hw[top] > 0, np.minimum(1.0, (z_mean - lo_c) / hw[top]), 1.0)
+        f_hi = np.where(hw_hi[top] > 0, np.minimum(1.0, (hi_c - z_mean) / hw_hi[top]), 1.0)
+        f_lo = np.where(hw_lo[top] > 0, np.minimum(1.0, (z_mean - lo_c) / hw_lo[top]), 1.0)
     f_hi, f_lo = np.clip(f_hi, 0.0, 1.0), np.clip(f_lo, 0.0, 1.0)
-    zb = {lv: (z_mean - f_lo * hw[lv], z_mean + f_hi * hw[lv]) for lv in backtest.LEVELS}
+    zb = {lv: (z_mean - f_lo * hw_lo[lv], z_mean + f_hi * hw_hi[lv]) for lv in backtest.LEVELS}
     counts = _counts(values, totals, measure, prep, is_market)
     if n >= min_history or prep.constant:
         res.evidence = _evidence(prep, z_mean, {lv: hw[lv] for lv in backtest.LEVELS}, counts,

@@ -136,3 +136,55 @@ def test_choice_multipliers_cover_the_published_horizon_and_never_shrink_beyond_
     ratio = choice.q[95] / choice.q[80]
     assert ratio[-1] == pytest.approx(ratio[backtest.BACKTEST_H - 1])
 
+
+
+def test_lower_side_widens_when_errors_beyond_12_months_fell_short() -> None:
+    """Errors beyond 12 months mostly below the forecast widen the lower side of the 13-24 band
+    (the HN misses at 24 months were low-side: forecasts above a broad decline of term shares);
+    symmetric or high-side errors leave it alone, and so do too few errors or errors at 7-12
+    months only."""
+    rng = np.random.default_rng(4)
+    origins = np.repeat(np.arange(20), 18)
+    h_idx = np.tile(np.arange(6, 24), 20)
+    sym = rng.normal(0, 1, origins.size)
+    q_long = backtest.calibrated_quantile(sym[h_idx >= 12], 10, 80)
+    assert backtest.long_low_side(sym, h_idx, origins, q_long) < 1.1
+    below = np.where(h_idx >= 12, sym - 0.6, sym)  # actuals fell short of the forecast
+    low = backtest.long_low_side(below, h_idx, origins, q_long)
+    assert 1.15 < low < backtest.LOW_SIDE_MAX
+    above = np.where(h_idx >= 12, sym + 0.6, sym)
+    assert backtest.long_low_side(above, h_idx, origins, q_long) == 1.0
+    # shrunk towards symmetry: fewer origins move it less
+    few = origins >= 17
+    assert 1.0 < backtest.long_low_side(below[few], h_idx[few], origins[few], q_long) < low
+    # held within LOW_SIDE_MAX however lopsided
+    extreme = np.where(h_idx >= 12, sym - 50, sym)
+    assert backtest.long_low_side(extreme, h_idx, origins, q_long) == backtest.LOW_SIDE_MAX
+    short = h_idx < 12
+    assert backtest.long_low_side(below[short], h_idx[short], origins[short], q_long) == 1.0
+    assert backtest.long_low_side(below[:9] - 9, np.full(9, 12), np.zeros(9, int), q_long) == 1.0
+
+
+def test_lower_side_moves_only_the_lower_bounds_beyond_12_months(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The band moves down at 13-24 months only — lower bounds lower, upper bounds no higher —
+    while horizons 1-12, the point forecast and the verdict's evidence are those of symmetric
+    bounds."""
+    y = _drifting(132, 3)
+    monkeypatch.setattr(backtest, "long_low_side", lambda *a: 1.0)
+    sym = analyse(y, None, "share", horizon=24)
+    monkeypatch.setattr(backtest, "long_low_side", lambda *a: 1.4)
+    wide = analyse(y, None, "share", horizon=24)
+    np.testing.assert_allclose(wide.mean, sym.mean)
+    for lv in backtest.LEVELS:
+        lo, up = f"lower_{lv}", f"upper_{lv}"
+        np.testing.assert_allclose(wide.bounds[lo][:12], sym.bounds[lo][:12])
+        np.testing.assert_allclose(wide.bounds[up][:12], sym.bounds[up][:12])
+        assert np.all(wide.bounds[lo][12:] < sym.bounds[lo][12:])
+        assert np.all(wide.bounds[up][12:] <= sym.bounds[up][12:] + 1e-12)
+        assert np.any(wide.bounds[up][12:] < sym.bounds[up][12:])
+    assert np.all(wide.bounds["lower_95"] <= wide.bounds["lower_80"] + 1e-12)
+    assert np.all(wide.bounds["upper_80"] <= wide.bounds["upper_95"] + 1e-12)
+    assert np.all(wide.bounds["lower_80"] <= wide.mean) and np.all(wide.mean <= wide.bounds["upper_80"])
+    assert wide.evidence.growth_lo80 == sym.evidence.growth_lo80
+    assert wide.evidence.growth_hi80 == sym.evidence.growth_hi80
