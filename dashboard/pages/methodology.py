@@ -117,7 +117,8 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                 "Every series is backtested with a rolling origin (expanding window, 1 to 12 months "
                 "ahead). MASE below 1 means more accurate than the seasonal naive forecast; an "
                 "honest 80% interval covers about 80% of what happened. Intervals beyond 12 months "
-                "widen with the errors the same backtest made 13 to 24 months ahead; a sparse "
+                "widen with the errors the same backtest made 13 to 24 months ahead, and reach "
+                "further down where those errors fell mostly below the forecast; a sparse "
                 "series' bounds stay within twice its record month."), md=8),
                 dbc.Col(dcc.Dropdown(id=ids.METH_RUN, options=run_options(runs),
                                      value=run_id or NEWEST, clearable=False), md=4)]),
