@@ -42,7 +42,13 @@ import plotly.utils  # noqa: E402
 from dash.exceptions import PreventUpdate  # noqa: E402
 
 from tests.browser_support import launch, running_server  # noqa: E402
-from tests.fixtures_app import bench_db, page, scaled_db  # noqa: E402
+from tests.fixtures_app import (  # noqa: E402
+    bench_db,
+    page,
+    scaled_db,
+    summarise_changes,
+    summarise_runs,
+)
 
 REPEAT = 4
 
@@ -203,6 +209,9 @@ def main() -> None:
                         help="calls per callback without summaries (default: as many as with)")
     parser.add_argument("--real-forecast", action="store_true")
     parser.add_argument("--db", default=None, help="reuse (or create) this database file")
+    parser.add_argument("--resummarise", action="store_true",
+                        help="first rewrite the runs' summaries and the newest run's changes with "
+                             "this code, as its publication would (a --db built by an older one)")
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -216,6 +225,13 @@ def main() -> None:
         from skillpulse.dashboard import queries
         from skillpulse.data import store
 
+        if args.resummarise:
+            t = time.perf_counter()
+            store.ensure_current(db)
+            newest = max(summarise_runs(db), default=None)
+            if newest is not None:
+                summarise_changes(db, newest)
+            print(f"summaries rewritten in {time.perf_counter() - t:.0f} s", flush=True)
         f = queries.freshness(queries.Db(db, cache_size=0)).row(0, named=True)
         size = store.resolve(db).stat().st_size
         print(f"database: {f['series']:,} series, {f['observations']:,} observations, "
