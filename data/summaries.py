@@ -5,12 +5,13 @@ instead of aggregating the whole store.
 
 A summary is the query's own result (the same ``sql/dash_*.sql`` with the same parameters),
 stored as a zstd-compressed Arrow IPC stream in table ``summary`` (migrations 004, 005): equal
-to a direct run by construction. It is valid while the store's ``stamp`` (ingest batches,
-taxonomy, series; see ``sql/summary_read.sql``) is the one it was written at; otherwise — an
-ingest or a taxonomy import since the run, or a database from before migration 005 — ``read``
-returns ``None`` and the caller runs the query itself. A reader lists the keys current at the
-stamp (``index``; the dashboard once per connection) and fetches each frame by its key
-(``fetch``).
+to a direct run by construction — except the market context's medians, which the writer takes
+a slice of months at a time (``market_context``: the same rows, tested to the bit). It is valid
+while the store's ``stamp`` (ingest batches, taxonomy, series; see ``sql/summary_read.sql``) is
+the one it was written at; otherwise — an ingest or a taxonomy import since the run, or a
+database from before migration 005 — ``read`` returns ``None`` and the caller runs the query
+itself. A reader lists the keys current at the stamp (``index``; the dashboard once per
+connection) and fetches each frame by its key (``fetch``).
 
 The parameters of every summarised query are built here (``*_params``), once, for the writer
 and for ``dashboard.queries``: the same call finds its summary.

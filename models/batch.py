@@ -18,8 +18,10 @@ Stages (each module entered once):
    dashboard's summaries. A failure anywhere publishes nothing.
 
 DuckDB itself is capped (``Settings.run_duckdb_memory``) while it reads and inserts, spilling to
-the spool. Memory grows with the bucket size, not with the number of series (apart from the
-few gathered bytes per series, and the summaries' own aggregates).
+the spool, and while it writes the summaries (``Settings.summary_duckdb_memory``); the publishing
+connection's cap grows by the new rows' primary-key index (``INDEX_BYTES_PER_ROW``). Memory grows
+with the bucket size, not with the number of series (apart from the few gathered bytes per
+series and that index).
 """
 from __future__ import annotations
 
