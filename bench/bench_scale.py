@@ -267,22 +267,33 @@ def main() -> None:
                   f"({load()})")
             # enough buckets for both workers to stay busy (several per worker)
             size = max(10, min(args.bucket_size, n // (2 * 8)))
-            w1, p1 = timed_run(db, jobs=1, bucket_size=size)
+            # every timing on a store of its own: a run's wall time grows with the runs already
+            # stored (2,002 series: 38 s as the 2nd run, 46 s as the 4th), so runs in sequence on
+            # one store would favour whichever engine ran first
+            fresh = iter(range(1, 10))
+
+            def store_of_its_own() -> Path:
+                path = folder / f"scaling-{next(fresh)}.duckdb"
+                build(path, args.scaling_series)
+                return path
+
+            w1, p1 = timed_run(store_of_its_own(), jobs=1, bucket_size=size)
             print(f"{n} series, --jobs 1 (in-process): {w1:.1f} s ({n / w1:.0f} series/s; publish "
                   f"{p1:.1f} s) ({load()})")
             for name, engine in (("local pool", "local"), ("dask LocalCluster", "dask")):
                 batch.IN_PROCESS_BELOW = 0
-                w2, _ = timed_run(db, jobs=2, bucket_size=size, engine=engine)
+                w2, _ = timed_run(store_of_its_own(), jobs=2, bucket_size=size, engine=engine)
                 print(f"{n} series, 2 workers, {name}, buckets of {size}: {w2:.1f} s "
                       f"({n / w2:.0f} series/s); scaling 1 -> 2 workers: {w1 / w2:.2f}x ({load()})")
             # a running cluster (how a real one is used: `dask scheduler` + `dask worker`s that
             # outlive one run): its start and the workers' first imports are not the run's
             from skillpulse.data.cluster import dask_client
+            path = store_of_its_own()
             t0 = time.perf_counter()
             with dask_client(None, jobs=2) as client:
                 client.run(warm_worker)
                 warm = time.perf_counter() - t0
-                w2, _ = timed_run(db, jobs=2, bucket_size=size, engine="dask",
+                w2, _ = timed_run(path, jobs=2, bucket_size=size, engine="dask",
                                   scheduler=client.scheduler.address)
             print(f"{n} series, 2 workers, dask cluster already running (its start and the workers' "
                   f"imports took {warm:.1f} s before the run), buckets of {size}: {w2:.1f} s "
