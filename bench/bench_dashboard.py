@@ -134,6 +134,35 @@ def bench_callbacks(db_path: Path, cache_size: int, summaries: bool = True,
     return out
 
 
+FLOOR_PAGE = """<html><head><script src="{js}"></script></head><body><div id="g"></div><script>
+Plotly.newPlot('g', [{{x: [1, 2, 3], y: [1, 3, 2], type: 'scatter'}}]).then(() =>
+  document.body.insertAdjacentHTML('beforeend', '<i id="done"></i>'));</script></body></html>"""
+
+
+def browser_floor(visits: int, folder: Path) -> list[float]:
+    """Baseline in the same run: a bare page that loads the same plotly.js bundle and draws one
+    scatter, from a file, in a fresh browser context each visit — what this machine's Chromium
+    needs before any dashboard code runs."""
+    from playwright.sync_api import sync_playwright
+
+    js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    page = folder / "floor.html"
+    page.write_text(FLOOR_PAGE.format(js=js.as_uri()), encoding="utf-8")
+    out = []
+    with sync_playwright() as p:
+        browser = launch(p)
+        for _ in range(visits):
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            pg = context.new_page()
+            t = time.perf_counter()
+            pg.goto(page.as_uri())
+            pg.wait_for_selector("#done", state="attached", timeout=30_000)
+            out.append((time.perf_counter() - t) * 1000)
+            context.close()
+        browser.close()
+    return out
+
+
 def bench_browser(db_path: Path, cache_size: int, visits: int) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
     from skillpulse.dashboard import queries
@@ -247,6 +276,7 @@ def main() -> None:
             cb_direct = bench_callbacks(db, cache_size=0, summaries=False, calls=args.direct_calls)
         br_on = bench_browser(db, cache_size=256, visits=args.visits)
         br_off = bench_browser(db, cache_size=0, visits=args.visits)
+        floor = browser_floor(args.visits, Path(tmp))
     goal_cb, goal_page = (100.0, 2000.0) if (args.series or 0) >= 1_000_000 else (50.0, 1500.0)
     table(f"Server-side callback time (callback + JSON encoding), query cache on vs off; goal p95 ≤ "
           f"{goal_cb:.0f} ms", ("on", "off"), {n: (cb_on[n], cb_off[n]) for n in cb_on}, goal_cb)
@@ -256,6 +286,9 @@ def main() -> None:
     table(f"Time to usable page in headless Chromium ({args.visits} visits each), query cache on vs "
           f"off; goal ≤ {goal_page:.0f} ms", ("on", "off"), {n: (br_on[n], br_off[n]) for n in br_on},
           goal_page)
+    print(f"baseline, same run: a bare page loading the same plotly.js and drawing one scatter "
+          f"(fresh context each visit): p50 {pct(floor, .5):.0f} ms, p95 {pct(floor, .95):.0f} ms — "
+          f"the floor of this machine's Chromium before any dashboard code")
     print(f"\nload average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
