@@ -308,7 +308,13 @@ def outlook_detail(db: Db, run_id: int, series_ids: Sequence[int]) -> pl.DataFra
 
 def category_growth(db: Db) -> pl.DataFrame:
     """category, year, series, months, growth_pct (year over year, category mean demand)."""
-    return db.query("dash_category_growth", **summaries.market_params())
+    params = summaries.market_params()
+
+    def compute(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+        stored = db.summary(con, "dash_category_growth", params)
+        return stored if stored is not None else summaries.category_growth(con, params)
+
+    return db.cached("dash_category_growth", compute, **params)
 
 
 def category_top_skills(db: Db, run_id: int | None, n: int = 5) -> pl.DataFrame:

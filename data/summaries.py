@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
@@ -30,6 +31,7 @@ from skillpulse.data import store
 from skillpulse.data.sqlfiles import load_sql
 from skillpulse.data.statuses import DECLINING, GROUP_ALL, GROUP_DECLINING, GROUP_OTHER, GROUP_RISING, RISING
 
+K = TypeVar("K")
 MOVERS_SHOWN = (10, 3)  # the overview's lists and the explorer's prompt
 
 
@@ -57,7 +59,8 @@ def market_history_params(run_id: int | None) -> dict[str, Any]:
     return {"market": store.MARKET_CATEGORY, "run_id": None if run_id is None else int(run_id)}
 
 
-# observations per slice of months when the writer computes the market context's medians (each
+# observations per slice of months when the writer computes the market context's medians, and
+# series-years per slice of years for the categories' growth medians (each
 # holds every value of its group in DuckDB, which cannot spill them): 8 bytes a value, about 16 MB
 # a slice; each slice scans the observations once (stored in series order, so a month prunes no
 # row group): at 200k series, 12 slices took 18.5 s against 11.8 s for the one query, 48 slices
@@ -69,15 +72,22 @@ def month_slices(counts: pl.DataFrame, budget: int | None = None) -> list[tuple[
     """Consecutive ranges (first, last) of the months of ``counts`` (period, n; in period order)
     holding at most ``budget`` (default ``SLICE_VALUES``) observations each (a month with more
     is a slice of its own)."""
+    return _ranges(counts.select("period", "n").iter_rows(), budget)
+
+
+def _ranges(rows: Iterable[tuple[K, int]], budget: int | None) -> list[tuple[K, K]]:
+    """Consecutive ranges (first, last) of the keys of ``rows`` (key, values; in key order) holding
+    at most ``budget`` (default ``SLICE_VALUES``) values each (a key with more is a range of its
+    own)."""
     budget = SLICE_VALUES if budget is None else budget
-    slices: list[tuple[dt.date, dt.date]] = []
+    slices: list[tuple[K, K]] = []
     held = 0
-    for period, n in counts.select("period", "n").iter_rows():
+    for key, n in rows:
         if slices and held + n <= budget:
-            slices[-1] = (slices[-1][0], period)
+            slices[-1] = (slices[-1][0], key)
             held += n
         else:
-            slices.append((period, period))
+            slices.append((key, key))
             held = n
     return slices
 
@@ -95,6 +105,26 @@ def market_context(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pl
     if not parts:
         return store.query(con, "dash_market_context", **params)
     return pl.concat(parts).sort("grp", "period")
+
+
+def year_slices(counts: pl.DataFrame, budget: int | None = None) -> list[tuple[int, int]]:
+    """Consecutive ranges (first, last) of the years of ``counts`` (period, n; in period order)
+    whose series-years (a year counts its busiest month's observations) add up to at most
+    ``budget`` (default ``SLICE_VALUES``) each (a year with more is a slice of its own)."""
+    years = counts.group_by(pl.col("period").dt.year().alias("year"), maintain_order=True).agg(
+        pl.col("n").max())
+    return _ranges(years.iter_rows(), budget)
+
+
+def category_growth(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pl.DataFrame:
+    """The rows of ``dash_category_growth`` with ``params``, in bounded memory: a slice of years
+    at a time (``year_slices``; each slice also reads the year before it, for the growth), so
+    the medians hold one slice's yearly growths, not every series-year's."""
+    parts = [store.query(con, "dash_category_growth", **params, first_year=a, last_year=b)
+             for a, b in year_slices(store.query(con, "summary_period_counts"))]
+    if not parts:
+        return store.query(con, "dash_category_growth", **params, first_year=None, last_year=None)
+    return pl.concat(parts).sort("category", "year")
 
 
 def category_top_params(run_id: int | None, n: int) -> dict[str, Any]:
@@ -166,6 +196,7 @@ def write(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     done = requests(run_id)
     for name, params in done:
         frame = (market_context(con, params) if name == "dash_market_context"
+                 else category_growth(con, params) if name == "dash_category_growth"
                  else store.query(con, name, **params))
         put(con, run_id, name, params, frame, at=now)
     return len(done)

@@ -4,6 +4,9 @@
 -- category's decline. Only series observed at
 -- least 6 months in both years count, so skills appearing or vanishing do not move a category
 -- (a plain category mean would fall whenever a new, small skill joins it). Market excluded.
+-- $first_year / $last_year (NULL: every year) bound the years reported, reading one year before
+-- for the growth: the run's writer computes the medians a slice of years at a time
+-- (data/summaries.py ``category_growth``), since a median holds every value of its group.
 WITH yearly AS (
     SELECT k.category, o.series_id, year(o.period) AS year,
            avg(CASE WHEN s.measure = 'count' AND o.total > 0 THEN o.value / o.total
@@ -13,6 +16,8 @@ WITH yearly AS (
     JOIN series s USING (series_id)
     JOIN skill k USING (skill_id)
     WHERE k.category <> $market
+      AND ($first_year IS NULL OR o.period >= make_date(CAST($first_year AS INTEGER) - 1, 1, 1))
+      AND ($last_year IS NULL OR o.period < make_date(CAST($last_year AS INTEGER) + 1, 1, 1))
     GROUP BY ALL
 ),
 growth AS (
@@ -29,5 +34,6 @@ SELECT category, year,
        median(g) FILTER (WHERE g IS NOT NULL AND months >= 6 AND prev_months >= 6
                          AND prev_year = year - 1) * 100 AS growth_pct
 FROM growth
+WHERE $first_year IS NULL OR year >= CAST($first_year AS INTEGER)
 GROUP BY category, year
 ORDER BY category, year;

@@ -25,7 +25,10 @@ def _direct_and_stored(path: Path) -> list[tuple[str, pl.DataFrame, pl.DataFrame
         out = []
         for run_id in store.query(con, "dash_runs")["run_id"].to_list():
             for name, params in summaries.requests(run_id):
-                out.append((f"{name} {params}", store.query(con, name, **params),
+                # the categories' growth takes its slice of years (none: every year)
+                whole = ({"first_year": None, "last_year": None}
+                         if name == "dash_category_growth" else {})
+                out.append((f"{name} {params}", store.query(con, name, **params, **whole),
                             summaries.read(con, name, params)))
     return out
 
@@ -242,3 +245,36 @@ def test_market_context_a_slice_of_months_at_a_time(tmp_path: Path,
         assert_frame_equal(stored, store.query(con, "dash_market_context",
                                                **summaries.market_context_params(run_id)),
                            check_exact=True)
+
+
+def test_category_growth_a_slice_of_years_at_a_time(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The categories' yearly medians, computed a few years at a time (bounded memory; each
+    slice reads the year before it for the growth), are the whole query's numbers to the last bit,
+    and what the pages read, with or without the run's summary."""
+    path = build_db(tmp_path / "years.duckdb", n_skills=16, segments=2, runs=1, real_forecast=False)
+    with store.read(path) as con:
+        counts = store.query(con, "summary_period_counts")
+        per_year = int(counts["n"].max())
+        params = summaries.market_params()
+        whole = store.query(con, "dash_category_growth", **params, first_year=None, last_year=None)
+        years = whole["year"].unique().sort().to_list()
+        assert len(years) >= 5 and whole["growth_pct"].is_not_null().sum() > 0
+        # 2 years a slice: uneven slices, the last one shorter; one year alone when over budget
+        monkeypatch.setattr(summaries, "SLICE_VALUES", 2 * per_year)
+        slices = summaries.year_slices(counts)
+        assert [b - a + 1 for a, b in slices] == [2] * (len(years) // 2) + (
+            [1] if len(years) % 2 else [])
+        assert len(summaries.year_slices(counts, budget=1)) == len(years)
+        assert_frame_equal(summaries.category_growth(con, params), whole, check_exact=True)
+        # one slice alone reports its years only, their growths read from the year before
+        first, last = slices[1]
+        part = store.query(con, "dash_category_growth", **params, first_year=first, last_year=last)
+        assert_frame_equal(part, whole.filter(pl.col("year").is_between(first, last)),
+                           check_exact=True)
+    db = queries.Db(path, cache_size=0)
+    assert_frame_equal(queries.category_growth(db), whole, check_exact=True)
+    with store.write(path) as con:
+        con.execute("DELETE FROM summary WHERE name = 'dash_category_growth'")
+    assert_frame_equal(queries.category_growth(queries.Db(path, cache_size=0)), whole,
+                       check_exact=True)
