@@ -79,6 +79,7 @@ class Scaled:
 
 
 def _base(values: pl.Series) -> float | None:
+    """The mean of the last 12 non-null values, when it is positive."""
     tail = values.drop_nulls().tail(12)
     if tail.len() == 0:
         return None
@@ -86,64 +87,58 @@ def _base(values: pl.Series) -> float | None:
     return mean if mean > 0 else None
 
 
-def _scale_one(h: pl.DataFrame, f: pl.DataFrame, scale: str, notes: list[str], label: str,
-               market_fc: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    measure = h["measure"][0]
-    has_total = h["total"].drop_nulls().len() > 0
-    last_total = h["total"].drop_nulls().tail(1).item() if has_total else None
-    if scale == "index" or (measure == "index" and scale != "index"):
-        if measure == "index" and scale != "index":
-            notes.append(f"{label}: stored as an index, so it is shown as an index.")
-        base = _base(h["value"])
-        if base is None:
-            notes.append(f"{label}: no recent non-zero level to index against; shown unscaled.")
-            return h, f
-        return (h.with_columns(pl.col("value") / base * 100),
-                f.with_columns([pl.col(c) / base * 100 for c in FC_COLS]))
-    if scale == measure:
-        return h, f
-    if not has_total or not last_total:
-        notes.append(f"{label}: no market totals stored, so it cannot be shown as a {scale}; "
-                     f"shown as {measure}.")
-        return h, f
-    if scale == "share":  # count → share
-        h2 = h.with_columns(pl.when(pl.col("total") > 0).then(pl.col("value") / pl.col("total") * 100)
-                            .otherwise(None).alias("value"))
-    else:  # share → count
-        h2 = h.with_columns((pl.col("value") * pl.col("total") / 100).alias("value"))
-    if f.height == 0:
-        return h2, f
-    # Future market size: the market's own forecast when the run has one, else the last month's.
-    if market_fc is not None and market_fc.height:
-        f = f.join(market_fc.select("period", pl.col("value").alias("_m")), on="period", how="left")
-        f = f.with_columns(pl.col("_m").fill_null(last_total))
-    else:
-        notes.append(f"Forecasts shown as a {scale} assume the market size of the last month.")
-        f = f.with_columns(pl.lit(last_total).alias("_m"))
-    factor = (100.0 / pl.col("_m")) if scale == "share" else (pl.col("_m") / 100.0)
-    return h2, f.with_columns([pl.col(c) * factor for c in FC_COLS]).drop("_m")
+def _modes(stats: pl.DataFrame, scale: str, relative: bool, market: pl.DataFrame | None,
+           labels: dict[int, str], notes: list[str]) -> pl.DataFrame:
+    """Per series (``stats``: in display order): how it is put on the scale (``mode``: none,
+    index, share, count or relative) with its factors; appends the notes a reader needs, in
+    series order."""
+    mh = market.filter(pl.col("kind") == "history") if market is not None else None
+    has_market_fc = market is not None and market.filter(pl.col("kind") == "forecast").height > 0
+    rows = []
+    for r in stats.iter_rows(named=True):
+        label = labels.get(int(r["series_id"]), str(r["series_id"]))
+        base = r["base"] if r["base"] is not None and r["base"] > 0 else None
+        mode, m_base = "none", None
+        if relative and mh is not None:
+            m_base = _base(mh.filter(pl.col("period") <= r["last"])["value"])
+            if m_base is None or base is None:
+                notes.append(f"{label}: no recent level to compare with the market; shown absolute.")
+            else:
+                mode = "relative"
+                if r["has_fc"] and not has_market_fc:
+                    notes.append("The market has no forecast in this run; relative forecasts "
+                                 "assume a flat market.")
+        elif scale == "index" or r["measure"] == "index":
+            if r["measure"] == "index" and scale != "index":
+                notes.append(f"{label}: stored as an index, so it is shown as an index.")
+            if base is None:
+                notes.append(f"{label}: no recent non-zero level to index against; shown unscaled.")
+            else:
+                mode = "index"
+        elif scale == r["measure"]:
+            pass
+        elif not r["last_total"]:
+            notes.append(f"{label}: no market totals stored, so it cannot be shown as a {scale}; "
+                         f"shown as {r['measure']}.")
+        else:
+            mode = scale
+            if r["has_fc"] and not has_market_fc:
+                notes.append(f"Forecasts shown as a {scale} assume the market size of the last "
+                             "month.")
+        rows.append((r["series_id"], label, mode, base, m_base, r["last_total"]))
+    return pl.DataFrame(rows, schema={"series_id": stats.schema["series_id"], "label": pl.String,
+                                      "mode": pl.String, "base": pl.Float64, "m_base": pl.Float64,
+                                      "last_total": pl.Float64}, orient="row")
 
 
-def _relative_one(h: pl.DataFrame, f: pl.DataFrame, market: pl.DataFrame, notes: list[str],
-                  label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    mh = market.filter(pl.col("kind") == "history").select("period", pl.col("value").alias("m"))
-    mf = market.filter(pl.col("kind") == "forecast").select("period", pl.col("value").alias("m"))
-    last = h["period"].max()
-    m_base = _base(mh.filter(pl.col("period") <= last)["m"])
-    s_base = _base(h["value"])
-    if m_base is None or s_base is None:
-        notes.append(f"{label}: no recent level to compare with the market; shown absolute.")
-        return h, f
-    h2 = (h.join(mh, on="period", how="left")
-          .with_columns((pl.col("value") / s_base / (pl.col("m") / m_base) * 100).alias("value"))
-          .drop("m"))
-    if f.height and mf.height == 0:
-        notes.append("The market has no forecast in this run; relative forecasts assume a flat market.")
-    f2 = (f.join(mf, on="period", how="left")
-          .with_columns(pl.col("m").fill_null(m_base))
-          .with_columns([(pl.col(c) / s_base / (pl.col("m") / m_base) * 100).alias(c) for c in FC_COLS])
-          .drop("m"))
-    return h2, f2
+def _scaled(c: str, market: pl.Expr) -> pl.Expr:
+    """Column ``c`` on its series' scale (``_modes``); ``market``: the market's value that month
+    (history), or its future size (forecast)."""
+    mode = pl.col("mode")
+    return (pl.when(mode == "index").then(pl.col(c) / pl.col("base") * 100)
+            .when(mode == "relative").then(pl.col(c) / pl.col("base") / (market / pl.col("m_base"))
+                                           * 100)
+            .otherwise(pl.col(c)).cast(pl.Float64).alias(c))
 
 
 def scale_series(history: pl.DataFrame, forecast: pl.DataFrame, labels: dict[int, str], *,
@@ -159,7 +154,10 @@ def scale_series(history: pl.DataFrame, forecast: pl.DataFrame, labels: dict[int
             forecast is the future market size when counts and shares are converted.
 
     Returns:
-        ``Scaled`` with columns series_id, label, period, value (history) and the forecast columns.
+        ``Scaled`` with columns series_id, label, period, value (history) and the forecast
+        columns; the series in their order of first appearance in ``history``, each in period
+        order. Every series is scaled in one pass over each frame (a mode and its factors per
+        series, ``_modes``, joined on), not a few frame operations per series.
     """
     notes: list[str] = []
     relative = view == "relative"
@@ -167,32 +165,51 @@ def scale_series(history: pl.DataFrame, forecast: pl.DataFrame, labels: dict[int
         notes.append("No whole-market series in this database: the market-relative view is not "
                      "available, absolute values are shown.")
         relative = False
-    hs, fs = [], []
-    # one pass over each frame, not a filter per series
-    h_parts = {k[0]: v for k, v in history.sort("period").partition_by(
-        "series_id", as_dict=True, maintain_order=True).items()} if history.height else {}
-    f_parts = {k[0]: v for k, v in forecast.sort("period").partition_by(
-        "series_id", as_dict=True, maintain_order=True).items()} if forecast.height else {}
-    market_fc = market.filter(pl.col("kind") == "forecast") if market is not None else None
-    for sid in history["series_id"].unique(maintain_order=True).to_list():
-        label = labels.get(int(sid), str(sid))
-        h = h_parts[sid]
-        f = f_parts.get(sid, forecast.clear())
-        if relative:
-            h, f = _relative_one(h, f, market, notes, label)  # type: ignore[arg-type]
-        else:
-            h, f = _scale_one(h, f, scale, notes, label, market_fc)
-        hs.append(h.select("series_id", pl.lit(label).alias("label"), "period",
-                           pl.col("value").cast(pl.Float64)))
-        fs.append(f.select("series_id", pl.lit(label).alias("label"), "period",
-                           *[pl.col(c).cast(pl.Float64) for c in FC_COLS]))
-    empty_h = pl.DataFrame(schema={"series_id": pl.Int32, "label": pl.String, "period": pl.Date,
+    sid_type = history.schema["series_id"] if history.height else pl.Int32
+    empty_h = pl.DataFrame(schema={"series_id": sid_type, "label": pl.String, "period": pl.Date,
                                    "value": pl.Float64})
-    empty_f = pl.DataFrame(schema={"series_id": pl.Int32, "label": pl.String, "period": pl.Date,
+    empty_f = pl.DataFrame(schema={"series_id": sid_type, "label": pl.String, "period": pl.Date,
                                    **{c: pl.Float64 for c in FC_COLS}})
+    y_title = Y_TITLES["relative" if relative else scale]
+    if history.height == 0:
+        return Scaled(history=empty_h, forecast=empty_f, y_title=y_title, notes=notes)
+    ids = history["series_id"].unique(maintain_order=True)
+    rank = pl.DataFrame({"series_id": ids, "_ord": pl.int_range(ids.len(), eager=True)})
+    h = history.sort("period")
+    fc_ids = forecast["series_id"].unique() if forecast.height else ids.clear()
+    stats = (h.group_by("series_id").agg(
+        pl.col("measure").first(),
+        pl.col("value").drop_nulls().tail(12).mean().alias("base"),
+        pl.col("total").drop_nulls().last().cast(pl.Float64).alias("last_total"),
+        pl.col("period").max().alias("last"))
+        .join(rank, on="series_id").sort("_ord")
+        .with_columns(pl.col("series_id").is_in(fc_ids.implode()).alias("has_fc")))
+    modes = _modes(stats, scale, relative, market, labels, notes).join(rank, on="series_id")
+
+    def on_scale(frame: pl.DataFrame, kind: str, cols: tuple[str, ...]) -> pl.DataFrame:
+        frame = frame.join(modes, on="series_id", how="inner")
+        if market is not None and (relative or kind == "forecast"):
+            m = market.filter(pl.col("kind") == kind).select("period", pl.col("value").alias("_m"))
+            frame = frame.join(m, on="period", how="left")
+        else:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("_m"))
+        if kind == "history":
+            m_rel = pl.col("_m")
+            share = (pl.when(pl.col("total") > 0).then(pl.col("value") / pl.col("total") * 100)
+                     .otherwise(None))
+            conv = {"value": (share, pl.col("value") * pl.col("total") / 100)}
+        else:  # the future market size: the market's own forecast, else the last month's
+            size = pl.col("_m").fill_null(pl.col("last_total"))
+            m_rel = pl.col("_m").fill_null(pl.col("m_base"))
+            conv = {c: (pl.col(c) * (100.0 / size), pl.col(c) * (size / 100.0)) for c in cols}
+        mode = pl.col("mode")
+        out = [pl.when(mode == "share").then(conv[c][0]).when(mode == "count").then(conv[c][1])
+               .otherwise(_scaled(c, m_rel)).cast(pl.Float64).alias(c) for c in cols]
+        return (frame.sort("_ord", "period", maintain_order=True)
+                .select(pl.col("series_id").cast(sid_type), "label", "period", *out))
+
     return Scaled(
-        history=pl.concat(hs, how="vertical_relaxed") if hs else empty_h,
-        forecast=pl.concat(fs, how="vertical_relaxed") if fs else empty_f,
-        y_title=Y_TITLES["relative" if relative else scale],
-        notes=notes,
-    )
+        history=on_scale(h, "history", ("value",)),
+        forecast=on_scale(forecast.sort("period"), "forecast", FC_COLS) if forecast.height
+        else empty_f,
+        y_title=y_title, notes=notes)
