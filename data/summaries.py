@@ -59,27 +59,29 @@ def market_history_params(run_id: int | None) -> dict[str, Any]:
     return {"market": store.MARKET_CATEGORY, "run_id": None if run_id is None else int(run_id)}
 
 
-# observations per slice of months when the writer computes the market context's medians, and
-# series-years per slice of years for the categories' growth medians (each
+# observations per slice of months when the writer computes the market context's medians (each
 # holds every value of its group in DuckDB, which cannot spill them): 8 bytes a value, about 16 MB
 # a slice; each slice scans the observations once (stored in series order, so a month prunes no
 # row group): at 200k series, 12 slices took 18.5 s against 11.8 s for the one query, 48 slices
 # of 500,000 took 49 s (load 15)
 SLICE_VALUES = 2_000_000
+# series-years per slice of years for the categories' growth medians (64 MB of values): at 1M
+# series × 60 months the one query took 8.1 s and 428 MB peak RSS, one year a slice 17.9 s and
+# 453 MB (same rows), so slices start beyond 8M series-years — where the one query's medians
+# would pass the summaries' 256MB cap (10M series × 10 years: 800 MB of values)
+SLICE_SERIES_YEARS = 8_000_000
 
 
 def month_slices(counts: pl.DataFrame, budget: int | None = None) -> list[tuple[dt.date, dt.date]]:
     """Consecutive ranges (first, last) of the months of ``counts`` (period, n; in period order)
     holding at most ``budget`` (default ``SLICE_VALUES``) observations each (a month with more
     is a slice of its own)."""
-    return _ranges(counts.select("period", "n").iter_rows(), budget)
+    return _ranges(counts.select("period", "n").iter_rows(), SLICE_VALUES if budget is None else budget)
 
 
-def _ranges(rows: Iterable[tuple[K, int]], budget: int | None) -> list[tuple[K, K]]:
+def _ranges(rows: Iterable[tuple[K, int]], budget: int) -> list[tuple[K, K]]:
     """Consecutive ranges (first, last) of the keys of ``rows`` (key, values; in key order) holding
-    at most ``budget`` (default ``SLICE_VALUES``) values each (a key with more is a range of its
-    own)."""
-    budget = SLICE_VALUES if budget is None else budget
+    at most ``budget`` values each (a key with more is a range of its own)."""
     slices: list[tuple[K, K]] = []
     held = 0
     for key, n in rows:
@@ -110,16 +112,17 @@ def market_context(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pl
 def year_slices(counts: pl.DataFrame, budget: int | None = None) -> list[tuple[int, int]]:
     """Consecutive ranges (first, last) of the years of ``counts`` (period, n; in period order)
     whose series-years (a year counts its busiest month's observations) add up to at most
-    ``budget`` (default ``SLICE_VALUES``) each (a year with more is a slice of its own)."""
+    ``budget`` (default ``SLICE_SERIES_YEARS``) each (a year with more is a slice of its own)."""
     years = counts.group_by(pl.col("period").dt.year().alias("year"), maintain_order=True).agg(
         pl.col("n").max())
-    return _ranges(years.iter_rows(), budget)
+    return _ranges(years.iter_rows(), SLICE_SERIES_YEARS if budget is None else budget)
 
 
 def category_growth(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pl.DataFrame:
     """The rows of ``dash_category_growth`` with ``params``, in bounded memory: a slice of years
     at a time (``year_slices``; each slice also reads the year before it, for the growth), so
-    the medians hold one slice's yearly growths, not every series-year's."""
+    the medians hold one slice's yearly growths, not every series-year's (one slice up to
+    ``SLICE_SERIES_YEARS``)."""
     parts = [store.query(con, "dash_category_growth", **params, first_year=a, last_year=b)
              for a, b in year_slices(store.query(con, "summary_period_counts"))]
     if not parts:

@@ -261,7 +261,7 @@ def test_category_growth_a_slice_of_years_at_a_time(tmp_path: Path,
         years = whole["year"].unique().sort().to_list()
         assert len(years) >= 5 and whole["growth_pct"].is_not_null().sum() > 0
         # 2 years a slice: uneven slices, the last one shorter; one year alone when over budget
-        monkeypatch.setattr(summaries, "SLICE_VALUES", 2 * per_year)
+        monkeypatch.setattr(summaries, "SLICE_SERIES_YEARS", 2 * per_year)
         slices = summaries.year_slices(counts)
         assert [b - a + 1 for a, b in slices] == [2] * (len(years) // 2) + (
             [1] if len(years) % 2 else [])
