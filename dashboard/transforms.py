@@ -99,7 +99,14 @@ def _modes(stats: pl.DataFrame, scale: str, relative: bool, market: pl.DataFrame
         label = labels.get(int(r["series_id"]), str(r["series_id"]))
         base = r["base"] if r["base"] is not None and r["base"] > 0 else None
         mode, m_base = "none", None
-        if relative and mh is not None:
+        if relative and r["measure"] == "share":
+            # a share of postings is already relative to the market: its index is the view
+            # (dividing it by the market's postings again read a thin month's share as 2M)
+            if base is None:
+                notes.append(f"{label}: no recent level to compare with the market; shown absolute.")
+            else:
+                mode = "index"
+        elif relative and mh is not None:
             m_base = _base(mh.filter(pl.col("period") <= r["last"])["value"])
             if m_base is None or base is None:
                 notes.append(f"{label}: no recent level to compare with the market; shown absolute.")

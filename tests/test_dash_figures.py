@@ -65,6 +65,25 @@ def test_market_relative_is_flat_when_the_skill_moves_with_the_market() -> None:
     assert out.forecast["mean"].to_list() == pytest.approx([100.0] * 6)
 
 
+def test_market_relative_of_a_share_is_the_index_of_the_share() -> None:
+    """A share of postings is already relative to the market: relative to the market it is the
+    index of the share, not the share divided by the market's postings once more (a month with
+    a thin market read as a share of 2 million)."""
+    h = history(measure="share").with_columns((pl.col("value") / 10).alias("value"))
+    market = pl.DataFrame({"period": months(24), "value": [3.0 if i == 5 else 1000.0 for i in range(24)],
+                           "kind": ["history"] * 24})
+    out = scale_series(h, forecast(), {1: "X"}, scale="share", view="relative", market=market)
+    index = scale_series(h, forecast(), {1: "X"}, scale="index", view="absolute", market=None)
+    assert out.y_title == Y_TITLES["relative"]
+    assert out.history["value"].to_list() == index.history["value"].to_list()
+    assert out.forecast["mean"].to_list() == index.forecast["mean"].to_list()
+    assert max(out.history["value"].to_list()) < 200
+    # a count in the same market is divided by it: the thin month stands out
+    counts = scale_series(history(), forecast(), {1: "X"}, scale="count", view="relative",
+                          market=market)
+    assert max(counts.history["value"].to_list()) > 1000
+
+
 def test_relative_without_a_market_says_so() -> None:
     out = scale_series(history(), forecast(), {1: "X"}, scale="share", view="relative", market=None)
     assert any("No whole-market series" in n for n in out.notes)
