@@ -154,6 +154,30 @@ def test_phrase_without_status_or_with_an_open_interval() -> None:
                                       "[80%: +10% to n/a], 20 postings a month)")
 
 
+def test_a_peak_is_quoted_to_the_percent_and_only_for_an_obsolescent_skill() -> None:
+    ev = evidence([row("Slipped", "C", "obsolescent", -5, -8, -2, 10, peak_ratio=0.9),
+                   row("Dropping", "C", "declining", -20, -30, -10, 10, peak_ratio=0.5),
+                   row("New", "C", "emerging", 200, 100, 300, 10, peak_ratio=0.5)])
+    assert ev["Slipped"].phrase.endswith("10 postings a month, at 90% of its peak)")
+    assert ev["Dropping"].phrase == ("Dropping (declining, -20% in 24 months (share of postings) "
+                                     "[80%: -30% to -10%], 10 postings a month)")
+    assert "peak" not in ev["New"].phrase
+
+
+def test_an_interval_is_quoted_only_with_both_bounds() -> None:
+    ev = evidence([row("Low only", "C", "rising", 30, 10, None, 20),
+                   row("High only", "C", "rising", 30, None, 50, 20)])
+    assert ev["Low only"].phrase == ("Low only (rising, +30% in 24 months (share of postings), "
+                                     "20 postings a month)")
+    assert ev["High only"].phrase == ("High only (rising, +30% in 24 months (share of postings), "
+                                      "20 postings a month)")
+
+
+def test_confidence_never_exceeds_one_even_on_an_inverted_interval() -> None:
+    ev = evidence([row("Inverted", "C", "rising", 30, 50, 10, 20)])  # lower bound above the upper
+    assert ev["Inverted"].confidence == pytest.approx(1.0)
+
+
 # ---------------------------------------------------------------------------- catalogue
 
 def _courses(*rows: tuple[str, str, str], updated: list[dt.date | None] | None = None
@@ -315,6 +339,25 @@ def test_build_rows_skip_taught_thin_and_non_rising_skills() -> None:
 def test_a_course_lists_its_written_skills() -> None:
     table = triage_catalogue(*_courses(("C", "web", "Steady|?Frontpage|Hot")), evidence(CATALOGUE))
     assert table.filter(pl.col("course_id") == "C")["skills"].item() == "Steady, Frontpage, Hot"
+
+
+def test_a_course_with_no_decided_outlook_scores_an_unsigned_zero() -> None:
+    """No "-0.0" in the exported catalogue for a keep-for-now course."""
+    table = triage_catalogue(*_courses(("U1", "vague", "Vague"), ("N1", "unknown", "?Basket weaving")),
+                             evidence(CATALOGUE)).filter(pl.col("course_id") != "")
+    assert [str(s) for s in table["score"]] == ["0.0", "0.0"]
+
+
+def test_a_retire_on_a_collapsed_skill_that_edges_up_scores_zero_not_below() -> None:
+    ev = evidence([row("Flat", "Legacy", "obsolescent", 1, -5, 5, 10)])  # +0.1 postings a month
+    table = triage_catalogue(*_courses(("R", "flat", "Flat")), ev)
+    assert table["action"].to_list() == ["retire"] and [str(s) for s in table["score"]] == ["0.0"]
+
+
+def test_equal_build_rows_are_listed_by_skill_name() -> None:
+    ev = evidence([row(name, "Data", "rising", 30, 10, 50, 10) for name in ("Beta", "Alpha", "Gamma")])
+    table = triage_catalogue(*_courses(("C", "none", "?Nothing")), ev)
+    assert table.filter(pl.col("action") == "build")["title"].to_list() == ["Alpha", "Beta", "Gamma"]
 
 
 # ---------------------------------------------------------------------------- gap plans
@@ -670,6 +713,14 @@ def test_the_neighbour_does_not_depend_on_the_order_of_skills() -> None:
     assert "while B (rising" in table.filter(pl.col("course_id") == "C")["reason"].item()
 
 
+def test_of_two_equal_neighbours_the_first_by_name_is_named() -> None:
+    """The outlook rows come ordered by skill (``planning_outlook.sql``); a tie keeps the first."""
+    rows = [row("Alpha", "Web", "rising", 30, 10, 50, 10), row("Beta", "Web", "rising", 30, 10, 50, 10),
+            row("Legacy", "Web", "stable", 0, -5, 5, 50)]
+    table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), evidence(rows))
+    assert "while Alpha (rising" in table.filter(pl.col("course_id") == "C")["reason"].item()
+
+
 def test_a_flat_collapsed_skill_adds_nothing_to_a_refresh() -> None:
     ev = evidence([row("Flat", "Legacy", "obsolescent", 1, -5, 5, 10),
                    row("Steady", "Legacy", "stable", 0, -10, 10, 100)])
@@ -697,3 +748,46 @@ def test_only_a_rising_skill_held_shallow_is_deepened() -> None:
     ev = evidence(GAPS)
     plan = plan_gaps(_inventory(("Bo", "Steady", 1), ("Bo", "Big", 2), ("Bo", "Fading", 1)), ev)
     assert "deepen" not in plan.rows["kind"].to_list()
+
+
+def test_a_plan_has_five_steps_by_default() -> None:
+    rows = [row("Held", "Web", "stable", 0, -10, 10, 30)]
+    rows += [row(f"R{i}", "Web", "rising", 10.0 * i, 5, 15 * i, 50) for i in range(1, 8)]
+    plan = plan_gaps(_inventory(("Ana", "Held", 3), ("Ana", "R1", 1)), evidence(rows))
+    assert plan.rows["kind"].to_list().count("deepen") == 1 and plan.rows.height == 6
+    assert plan.plan["step"].to_list() == [1, 2, 3, 4, 5]
+
+
+def test_a_small_rise_is_worth_acquiring_by_its_size() -> None:
+    ev = evidence([row("Held", "Web", "stable", 0, -10, 10, 30),
+                   row("Niche", "Web", "rising", 10, 5, 15, 2.0)])   # 0.2 postings a month gained
+    rows = _rows(plan_gaps(_inventory(("Ana", "Held", 3)), ev), "Ana")
+    assert rows[("acquire", "Niche")]["priority"] == pytest.approx(0.2 * conf(5, 15) * 1.0, abs=1e-4)
+
+
+def test_four_categories_are_broad_too() -> None:
+    ev = evidence([row(f"S{i}", f"Cat{i}", "stable", 0, -10, 10, 10) for i in range(4)])
+    inv = _inventory(*[("Shallow", f"S{i}", 2) for i in range(4)],
+                     *[("Unrated", f"S{i}", None) for i in range(4)],
+                     ("Deep", "S0", 5), ("Deep", "S1", 4), ("Deep", "S2", 3), ("Deep", "S3", 3))
+    people = {r["person"]: r["profile"] for r in plan_gaps(inv, ev).people.iter_rows(named=True)}
+    assert people == {"Shallow": "generalist: many shallow skills", "Unrated": "broad",
+                      "Deep": "T-shaped: broad, with deep expertise"}
+
+
+def test_team_view_counts_each_kind_apart_and_zero_when_nobody_is_told() -> None:
+    ev = evidence(GAPS)
+    inv = _inventory(("Ana", "Hot", 1), ("Bo", "Calm", 4), ("Cy", "Calm", 4), ("Di", "Calm", 5),
+                     team="Core")
+    core = {r["skill"]: r for r in plan_gaps(inv, ev).team.iter_rows(named=True)}
+    assert (core["Hot"]["acquire"], core["Hot"]["deepen"], core["Hot"]["retire"]) == (3, 1, 0)
+    assert (core["Calm"]["acquire"], core["Calm"]["deepen"], core["Calm"]["retire"]) == (0, 0, 0)
+    assert core["Calm"]["mean_proficiency"] == 4.33 and core["Calm"]["holders"] == 3
+
+
+def test_team_view_lists_more_retires_first_among_equal_acquires() -> None:
+    ev = evidence(GAPS)
+    inv = _inventory(("Ana", "Old", 3), ("Ana", "Steady", 3), ("Bo", "Steady", 3), team="Core")
+    team = plan_gaps(inv, ev).team.filter(pl.col("acquire") == 0)
+    assert team["skill"].to_list() == ["Old", "Steady"]
+    assert team["retire"].to_list() == [1, 0] and team["holders"].to_list() == [1, 2]
