@@ -360,6 +360,16 @@ def test_equal_build_rows_are_listed_by_skill_name() -> None:
     assert table.filter(pl.col("action") == "build")["title"].to_list() == ["Alpha", "Beta", "Gamma"]
 
 
+def test_a_course_whose_skills_the_evidence_lacks_is_kept_for_now() -> None:
+    """Evidence built without the taxonomy knows only the skills with an outlook."""
+    table = triage_catalogue(*_courses(("C", "web", "Steady|Unrated")), evidence(CATALOGUE))
+    course = table.filter(pl.col("course_id") == "C").row(0, named=True)
+    assert course["action"] == "refresh" and "Unrated" not in course["reason"]
+    alone = triage_catalogue(*_courses(("U", "unrated", "Unrated")), evidence(CATALOGUE))
+    assert alone.filter(pl.col("course_id") == "U")["reason"].item() == (
+        "Keep for now: none of its skills is in the taxonomy.")
+
+
 # ---------------------------------------------------------------------------- gap plans
 
 def _inventory(*held: tuple[str, str, int | None], team: str = "") -> pl.DataFrame:
@@ -763,6 +773,13 @@ def test_a_small_rise_is_worth_acquiring_by_its_size() -> None:
                    row("Niche", "Web", "rising", 10, 5, 15, 2.0)])   # 0.2 postings a month gained
     rows = _rows(plan_gaps(_inventory(("Ana", "Held", 3)), ev), "Ana")
     assert rows[("acquire", "Niche")]["priority"] == pytest.approx(0.2 * conf(5, 15) * 1.0, abs=1e-4)
+
+
+def test_a_rise_that_loses_demand_is_worth_nothing_to_acquire() -> None:
+    ev = evidence([row("Held", "Web", "stable", 0, -10, 10, 30),
+                   row("Odd", "Web", "rising", -10, -15, -5, 20.0)])   # 2 postings a month lost
+    rows = _rows(plan_gaps(_inventory(("Ana", "Held", 3)), ev), "Ana")
+    assert str(rows[("acquire", "Odd")]["priority"]) == "0.0"
 
 
 def test_four_categories_are_broad_too() -> None:
