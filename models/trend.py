@@ -13,8 +13,9 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.stats.multitest import multipletests
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
@@ -123,9 +124,9 @@ def count_trend(counts: np.ndarray, exposure: np.ndarray | None) -> CountTrend:
         ee = np.maximum(np.asarray(exposure, dtype=float)[ok], kk)
         if np.all(kk >= ee):
             return nothing
-        model = sm.GLM(np.column_stack([kk, ee - kk]), X, family=sm.families.Binomial())
+        model = GLM(np.column_stack([kk, ee - kk]), X, family=families.Binomial())
     else:
-        model = sm.GLM(kk, X, family=sm.families.Poisson())
+        model = GLM(kk, X, family=families.Poisson())
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
