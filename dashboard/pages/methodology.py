@@ -141,7 +141,9 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                      "month gained or lost, not percent alone."),
               html.P("Half-life: months for demand to halve on the fitted decay, with an interval. "
                      "Market-relative view: the skill's growth against the whole market's, so a "
-                     "skill that fell with the market is not called obsolete.", className="mb-0"),
+                     "skill that fell with the market is not called obsolete (a count over the "
+                     "market's postings; a share of postings is already relative, so the view "
+                     "shows the index of its share).", className="mb-0"),
               title="How each status is decided"),
         panel(html.Ul([html.Li(text, className="mb-2") for text in CHANGES_RULES],
                       className="mb-2"),
