@@ -208,10 +208,17 @@ def _neighbour(course_skills: list[Evidence], ev: dict[str, Evidence], taught: s
         if (e.cls == "R" and (e.category in cats or e.skill in named or e.skill in together)
                 and e.skill not in taught
                 and not e.thin and (e.growth_lower is None or e.growth_lower > 0)
-                and (best is None or (e.skill in named, e.stake * e.confidence)
-                     > (best.skill in named, best.stake * best.confidence))):
+                and (best is None or _better_neighbour(e, best, named))):
             best = e
     return best
+
+
+def _better_neighbour(e: Evidence, best: Evidence, named: set[str]) -> bool:
+    """Named successors first, then demand at stake × confidence; a tie goes to the skill first
+    by name, whatever the order of the evidence."""
+    rank, rank_best = (e.skill in named, e.stake * e.confidence), (best.skill in named,
+                                                                  best.stake * best.confidence)
+    return rank > rank_best or (rank == rank_best and e.skill < best.skill)
 
 
 def _join(items: list[Evidence]) -> str:

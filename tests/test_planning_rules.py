@@ -724,11 +724,12 @@ def test_the_neighbour_does_not_depend_on_the_order_of_skills() -> None:
 
 
 def test_of_two_equal_neighbours_the_first_by_name_is_named() -> None:
-    """The outlook rows come ordered by skill (``planning_outlook.sql``); a tie keeps the first."""
+    """A tie goes to the skill first by name, whatever order the evidence comes in."""
     rows = [row("Alpha", "Web", "rising", 30, 10, 50, 10), row("Beta", "Web", "rising", 30, 10, 50, 10),
-            row("Legacy", "Web", "stable", 0, -5, 5, 50)]
-    table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), evidence(rows))
-    assert "while Alpha (rising" in table.filter(pl.col("course_id") == "C")["reason"].item()
+            row("Alphabet", "Web", "rising", 30, 10, 50, 10), row("Legacy", "Web", "stable", 0, -5, 5, 50)]
+    for order in (rows, rows[::-1], [rows[1], rows[2], rows[0], rows[3]]):
+        table = triage_catalogue(*_courses(("C", "legacy", "Legacy")), evidence(order))
+        assert "while Alpha (rising" in table.filter(pl.col("course_id") == "C")["reason"].item()
 
 
 def test_a_flat_collapsed_skill_adds_nothing_to_a_refresh() -> None:
