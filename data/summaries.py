@@ -94,14 +94,23 @@ def _ranges(rows: Iterable[tuple[K, int]], budget: int) -> list[tuple[K, K]]:
     return slices
 
 
-def market_context(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pl.DataFrame:
+def period_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Observations per month (``summary_period_counts``: one scan of the store), which the
+    sliced summaries cut into slices."""
+    return store.query(con, "summary_period_counts")
+
+
+def market_context(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
+                   counts: pl.DataFrame | None = None) -> pl.DataFrame:
     """The rows of ``dash_market_context`` with ``params``, in bounded memory: the per-series
     levels and groups once (a temporary table), then the medians a slice of months at a time
-    (``month_slices``), so DuckDB holds one slice's values, not every observation's."""
+    (``month_slices`` of ``counts``, default ``period_counts``), so DuckDB holds one slice's
+    values, not every observation's."""
+    counts = period_counts(con) if counts is None else counts
     store.execute(con, "summary_market_level", **params)
     try:
         parts = [store.query(con, "summary_market_context", first=a, last=b)
-                 for a, b in month_slices(store.query(con, "summary_period_counts"))]
+                 for a, b in month_slices(counts)]
     finally:
         store.execute(con, "summary_market_level_drop")
     if not parts:
@@ -118,13 +127,15 @@ def year_slices(counts: pl.DataFrame, budget: int | None = None) -> list[tuple[i
     return _ranges(years.iter_rows(), SLICE_SERIES_YEARS if budget is None else budget)
 
 
-def category_growth(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> pl.DataFrame:
+def category_growth(con: duckdb.DuckDBPyConnection, params: dict[str, Any],
+                    counts: pl.DataFrame | None = None) -> pl.DataFrame:
     """The rows of ``dash_category_growth`` with ``params``, in bounded memory: a slice of years
-    at a time (``year_slices``; each slice also reads the year before it, for the growth), so
-    the medians hold one slice's yearly growths, not every series-year's (one slice up to
-    ``SLICE_SERIES_YEARS``)."""
+    at a time (``year_slices`` of ``counts``, default ``period_counts``; each slice also reads
+    the year before it, for the growth), so the medians hold one slice's yearly growths, not
+    every series-year's (one slice up to ``SLICE_SERIES_YEARS``)."""
+    counts = period_counts(con) if counts is None else counts
     parts = [store.query(con, "dash_category_growth", **params, first_year=a, last_year=b)
-             for a, b in year_slices(store.query(con, "summary_period_counts"))]
+             for a, b in year_slices(counts)]
     if not parts:
         return store.query(con, "dash_category_growth", **params, first_year=None, last_year=None)
     return pl.concat(parts).sort("category", "year")
@@ -197,9 +208,10 @@ def write(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     now = stamp(con)
     store.execute(con, "summary_prune", stamp=now)
     done = requests(run_id)
+    counts = period_counts(con)  # one scan for both sliced summaries
     for name, params in done:
-        frame = (market_context(con, params) if name == "dash_market_context"
-                 else category_growth(con, params) if name == "dash_category_growth"
+        frame = (market_context(con, params, counts) if name == "dash_market_context"
+                 else category_growth(con, params, counts) if name == "dash_category_growth"
                  else store.query(con, name, **params))
         put(con, run_id, name, params, frame, at=now)
     return len(done)
