@@ -312,12 +312,14 @@ def main() -> None:
             w1, p1 = timed_run(store_of_its_own(), jobs=1, bucket_size=size)
             print(f"{n} series, --jobs 1 (in-process): {w1:.1f} s ({n / w1:.0f} series/s; publish "
                   f"{p1:.1f} s) ({load()})")
+
+            def scaling(w2: float) -> str:
+                return (f"{w2:.1f} s ({n / w2:.0f} series/s); scaling 1 -> 2 workers: "
+                        f"{w1 / w2:.2f}x, {w1 / w2 / ceiling:.0%} of the ceiling ({load()})")
             for name, engine in (("local pool", "local"), ("dask LocalCluster", "dask")):
                 batch.IN_PROCESS_BELOW = 0
                 w2, _ = timed_run(store_of_its_own(), jobs=2, bucket_size=size, engine=engine)
-                print(f"{n} series, 2 workers, {name}, buckets of {size}: {w2:.1f} s "
-                      f"({n / w2:.0f} series/s); scaling 1 -> 2 workers: {w1 / w2:.2f}x, "
-                  f"{w1 / w2 / ceiling:.0%} of the ceiling ({load()})")
+                print(f"{n} series, 2 workers, {name}, buckets of {size}: {scaling(w2)}")
             # a running cluster (how a real one is used: `dask scheduler` + `dask worker`s that
             # outlive one run): its start and the workers' first imports are not the run's
             from skillpulse.data.cluster import dask_client
@@ -329,9 +331,7 @@ def main() -> None:
                 w2, _ = timed_run(path, jobs=2, bucket_size=size, engine="dask",
                                   scheduler=client.scheduler.address)
             print(f"{n} series, 2 workers, dask cluster already running (its start and the workers' "
-                  f"imports took {warm:.1f} s before the run), buckets of {size}: {w2:.1f} s "
-                  f"({n / w2:.0f} series/s); scaling 1 -> 2 workers: {w1 / w2:.2f}x, "
-                  f"{w1 / w2 / ceiling:.0%} of the ceiling ({load()})")
+                  f"imports took {warm:.1f} s before the run), buckets of {size}: {scaling(w2)}")
             remote, local = dask_overhead(db, args.bucket_size, 40)
             print(f"Dask overhead per bucket of {args.bucket_size} series (empty bucket function, "
                   f"2 workers): {remote * 1000:.1f} ms vs {local * 1000:.2f} ms in-process "
