@@ -78,13 +78,16 @@ class Scaled:
     notes: list[str] = field(default_factory=list)
 
 
+def _recent_level(col: str) -> pl.Expr:
+    """The level an index or a relative view is taken against: the mean of the last 12 non-null
+    values (null when there are none); used only when positive."""
+    return pl.col(col).drop_nulls().tail(12).mean()
+
+
 def _base(values: pl.Series) -> float | None:
-    """The mean of the last 12 non-null values, when it is positive."""
-    tail = values.drop_nulls().tail(12)
-    if tail.len() == 0:
-        return None
-    mean = float(tail.mean())  # type: ignore[arg-type]
-    return mean if mean > 0 else None
+    """``_recent_level`` of ``values``, when it is positive."""
+    mean = values.to_frame("v").select(_recent_level("v")).item()
+    return float(mean) if mean is not None and mean > 0 else None
 
 
 def _modes(stats: pl.DataFrame, scale: str, relative: bool, market: pl.DataFrame | None,
@@ -186,7 +189,7 @@ def scale_series(history: pl.DataFrame, forecast: pl.DataFrame, labels: dict[int
     fc_ids = forecast["series_id"].unique() if forecast.height else ids.clear()
     stats = (h.group_by("series_id").agg(
         pl.col("measure").first(),
-        pl.col("value").drop_nulls().tail(12).mean().alias("base"),
+        _recent_level("value").alias("base"),
         pl.col("total").drop_nulls().last().cast(pl.Float64).alias("last_total"),
         pl.col("period").max().alias("last"))
         .join(rank, on="series_id").sort("_ord")
