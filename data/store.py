@@ -538,8 +538,9 @@ def _collect_old_versions(path: Path, *, keep: int, live: Path) -> None:
 
 def resolve(path: str | Path | None = None, settings: Settings | None = None) -> Path:
     """The database file a reader should open now (the live version), or ``DatabaseError``."""
-    settings = settings or get_settings()
-    p = Path(path if path is not None else settings.db)
+    # the settings (read from the environment) only when no path is given: the dashboard
+    # resolves its file on every query
+    p = Path(path if path is not None else (settings or get_settings()).db)
     if not p.exists():
         raise DatabaseError(f"{p}: no database here; create one with 'skillpulse ingest' or "
                             "'skillpulse demo --no-serve'")

@@ -111,7 +111,7 @@ def test_fan_chart_has_history_fans_mean_and_changepoint() -> None:
     out = scale_series(history(), forecast(), {1: "Python"}, scale="count", view="absolute", market=None)
     fig = figures.fan_chart(out.history, out.forecast, y_title=out.y_title,
                             changepoints={"Python": dt.date(2020, 6, 1)}, as_of=dt.date(2021, 12, 1))
-    assert isinstance(fig, go.Figure)
+    assert isinstance(fig, figures.Figure)
     names = [t.name for t in fig.data]
     assert "Python" in names and "Python forecast" in names and "Python changepoint" in names
     assert "Python 95% interval" in names and "Python 80% interval" in names
@@ -168,8 +168,9 @@ def test_share_forecast_uses_the_market_forecast_when_there_is_one() -> None:
 
 
 def test_figures_serialise_to_plotlys_own_dict() -> None:
-    """``figures.Figure.to_plotly_json`` skips plotly's deep copy, not a property: the same dict
-    as plotly's ``to_dict`` for every builder, and later changes to the figure show in it."""
+    """``figures.Figure.to_plotly_json`` skips plotly's trace objects and deep copy, not a
+    property: the same dict as plotly's ``to_dict`` of the figure for every builder, and changes
+    made through the plotly API show in it."""
     two = pl.concat([history(1), history(2).with_columns(pl.lit(15.0).alias("value"))])
     out = scale_series(two, pl.concat([forecast(1), forecast(2)]), {1: "A<b>", 2: "B & C"},
                        scale="count", view="absolute", market=None)
@@ -188,7 +189,8 @@ def test_figures_serialise_to_plotlys_own_dict() -> None:
     ]
     for fig in built:
         assert isinstance(fig, figures.Figure)
-        assert fig.to_plotly_json() == go.Figure.to_dict(fig)
+        sent = fig.to_plotly_json()
+        assert sent == go.Figure.to_dict(fig.plotly()) == fig.to_plotly_json()
     built[0].update_layout(height=123)
     assert built[0].to_plotly_json()["layout"]["height"] == 123
     labels = {t["name"] for t in built[0].to_plotly_json()["data"]}
