@@ -5,7 +5,13 @@ Pure polars/Python over small frames (a catalogue, a team); no database, no Dash
 Evidence per skill (``skill_evidence``), from the representative series of the latest run:
 
 - class: ``D`` declining/obsolescent, ``R`` rising/emerging, ``S`` stable, ``U`` the rest
-  (uncertain, insufficient-history, no demand data).
+  (uncertain, insufficient-history, no demand data); except ``L`` — declining but still large —
+  for a declining (not obsolescent) skill whose mentions a month at the horizon (``volume ×
+  e^x``) are still at least the run's ``HOLDING_QUANTILE`` quantile of mention volumes today
+  (HN as of 2024-05: React, −12% in share, about 60 postings a month in two years; the run's top
+  quarter starts at 4). Such a skill keeps its audience for years: its courses are kept (or
+  refreshed for a rising neighbour, as any course) and a person holding it is not told to phase
+  it out; it still counts as declining where a successor is looked for.
 - expected change ``x = ln(1 + growth_pct/100)``: growth at the forecast horizon on a log scale, so
   a halving (−0.69) and a doubling (+0.69) weigh the same and a +900% emerging skill does not swamp
   everything (+2.3).
@@ -64,6 +70,9 @@ LARGE_QUANTILE = 0.5
 STABLE_RETURN = 0.05
 SUCCESSOR_BONUS = 0.5  # acquire weight for a named successor of a skill the person holds
 NEAR_BONUS = 0.25      # … for a skill often in the same postings as one they hold (co-mentions)
+# "Declining but still large" (class L): a declining skill whose mentions a month at the horizon
+# are at least this quantile of the run's mention volumes today is not retired.
+HOLDING_QUANTILE = 0.75
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,9 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
     outlook (``skills``: ``skill, category`` and optional ``successors``, ``near``) get class
     ``U``."""
     successors, near = _names(skills, "successors"), _names(skills, "near")
+    holding = _quantile([r / 12 for r in outlook["mentions_12m"].to_list()
+                         if r is not None and math.isfinite(r)], HOLDING_QUANTILE) \
+        if "mentions_12m" in outlook.columns else math.inf
     out: dict[str, Evidence] = {}
     for row in outlook.iter_rows(named=True):
         status = row["status"]
@@ -165,6 +177,8 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
         conf = (1.0 / (1.0 + max(width, 0.0))) * acc * _STATUS_FACTOR.get(status, 1.0)
         m12 = row.get("mentions_12m")
         volume = m12 / 12 if m12 is not None and math.isfinite(m12) else None
+        if status == "declining" and volume is not None and volume * math.exp(x) >= holding:
+            cls = "L"
         out[row["skill"]] = Evidence(row["skill"], row["category"], status, cls, x, conf,
                                      row.get("growth_lower_80"), _phrase(row), volume,
                                      successors.get(row["skill"], ()), near.get(row["skill"], ()))
@@ -176,6 +190,13 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
                                       successors=successors.get(skill, ()),
                                       near=near.get(skill, ()))
     return out
+
+
+def _quantile(values: list[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` (the value at rank ``int(q × n)`` in ascending order, as
+    ``acquire_pool``); infinite when there are none."""
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else math.inf
 
 
 def _names(skills: pl.DataFrame | None, column: str) -> dict[str, tuple[str, ...]]:
@@ -221,6 +242,10 @@ def _better_neighbour(e: Evidence, best: Evidence, named: set[str]) -> bool:
     return rank > rank_best or (rank == rank_best and e.skill < best.skill)
 
 
+def _names_of(items: list[Evidence]) -> str:
+    return ", ".join(e.skill for e in items)
+
+
 def _join(items: list[Evidence]) -> str:
     return "; ".join(e.phrase for e in items)
 
@@ -254,7 +279,7 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
         taught = {e.skill for e in items}
         D = [e for e in items if e.cls == "D"]
         R = [e for e in items if e.cls == "R"]
-        judged = [e for e in items if e.cls in "DRS"]
+        judged = [e for e in items if e.cls in ("D", "R", "S", "L")]
         updated = course.get("last_updated") if has_updated else None
         stale = updated is None or as_of is None or _months_between(updated, as_of) > stale_months
         nb = _neighbour(items, ev, taught) if not R and stale and judged else None
@@ -301,7 +326,14 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             action = "keep"
             value = max(0.0, _mean([e.stake for e in judged]))
             conf = _mean([e.confidence for e in judged])
-            reason = f"Keep: no skill taught is declining — {_join(items)}."
+            large = [e for e in items if e.cls == "L"]
+            if large:
+                reason = (f"Keep: {_names_of(large)} {'is' if len(large) == 1 else 'are'} "
+                          "declining but still among the run's largest skills at the forecast "
+                          f"horizon (its top quarter by postings a month), and no skill taught is "
+                          f"fading — {_join(items)}.")
+            else:
+                reason = f"Keep: no skill taught is declining — {_join(items)}."
         if unmatched:
             reason += " Not in the taxonomy (ignored): " + ", ".join(f"'{w}'" for w in unmatched) + "."
         rows.append({"course_id": cid, "title": course["title"], "action": action,
@@ -356,7 +388,7 @@ def _successor_of(e: Evidence, ev: dict[str, Evidence], held_names: set[str],
     declining and not held, else the strongest rising skill of its category not held."""
     for name in e.successors:
         s = ev.get(name)
-        if s is not None and s.cls != "D" and name not in held_names and not s.thin:
+        if s is not None and s.cls not in ("D", "L") and name not in held_names and not s.thin:
             return s
     succ = sorted((c for c in pool_by_cat.get(e.category, [])
                    if c.cls == "R" and c.skill not in held_names),
@@ -411,7 +443,7 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
     successors of skills they hold or skills often in the same postings as one they hold; weighted
     by how much of their work is in the category, more where what they hold there is declining,
     where the candidate is co-mentioned with or succeeds a held skill."""
-    declining = [e for _, e in held_ev if e is not None and e.cls == "D"]
+    declining = [e for _, e in held_ev if e is not None and e.cls in ("D", "L")]
     declining_cats = {e.category for e in declining}
     succeeds: dict[str, list[str]] = {}
     for _, e in held_ev:
@@ -461,9 +493,7 @@ def acquire_pool(ev: dict[str, Evidence]) -> dict[str, list[Evidence]]:
     """Skills worth acquiring, by category: rising ones, and stable ones at least at the
     ``LARGE_QUANTILE`` of the run's mention volumes; never one on fewer than
     ``MIN_MENTIONS_MONTH`` mentions a month."""
-    volumes = sorted(e.volume for e in ev.values() if e.volume is not None)
-    large = (volumes[min(len(volumes) - 1, int(LARGE_QUANTILE * len(volumes)))]
-             if volumes else math.inf)
+    large = _quantile([e.volume for e in ev.values() if e.volume is not None], LARGE_QUANTILE)
     pool: dict[str, list[Evidence]] = {}
     for e in ev.values():
         if e.thin:

@@ -166,7 +166,11 @@ def outlook_frame(evidence: pa.Table, q_values: np.ndarray, run: RunWide, *, hor
                 if ev.peak_index is not None:
                     row["changepoint"] = month_to_date(cols["first_month"][i] + ev.peak_index)
         mg = run.market_growth.get((cols["source"][i], cols["region"][i]))
-        if mg is not None and growth is not None and not cols["is_market"][i]:  # counts vs market
+        # counts only: the count's growth minus the market's postings' growth. A share of postings
+        # is already relative to the market; its growth minus the postings' growth mixed two bases
+        # (HN's React, −12% in share while postings fell 19%, read "+7% vs the market").
+        is_count = ev is not None and ev.measure == "count"
+        if mg is not None and growth is not None and is_count and not cols["is_market"][i]:
             row["market_relative_growth_pct"] = growth - mg
         rows.append(row)
     return pl.DataFrame(rows, schema=OUTLOOK_SCHEMA)

@@ -108,6 +108,7 @@ class Evidence:
     mentions_12m: float = math.nan      # postings mentioning the skill, last 12 months (NaN: no counts)
     mentions_rate: float = math.nan     # mean mentions per month over the last 6 observed months
     counted: bool = False               # trend test and judged interval from the GLM of the counts
+    measure: str = ""                   # the published series' measure: count | share | index
 
 
 @dataclass
@@ -202,11 +203,11 @@ def _basis(measure: str, prep: Prepared) -> str:
 
 def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray],
               counts: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
-              basis: str = "") -> Evidence:
+              basis: str = "", measure: str = "") -> Evidence:
     z = prep.z
     n = z.size
     ev = Evidence(n_months=n, constant=prep.constant, kind=prep.kind, relative=prep.relative,
-                  all_zero=prep.all_zero, basis=basis)
+                  all_zero=prep.all_zero, basis=basis, measure=measure)
     k, exposure = counts
     ct = None
     if k is not None:
@@ -329,7 +330,7 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
         choice = None
     elif n < min_history:
         if n < 3:
-            res.evidence = Evidence(n_months=n, constant=False)
+            res.evidence = Evidence(n_months=n, constant=False, measure=measure)
             res.level = float(prep.inverse(np.array([prep.z[-1]]))[0]) if not prep.relative else math.nan
             return res
         z_mean, hw = _naive_only(prep, H)
@@ -370,9 +371,10 @@ def analyse(values: np.ndarray, totals: np.ndarray | None, measure: str, *, hori
     counts = _counts(values, totals, measure, prep, is_market)
     if n >= min_history or prep.constant:
         res.evidence = _evidence(prep, z_mean, {lv: hw[lv] for lv in backtest.LEVELS}, counts,
-                                 _basis(measure, prep))
+                                 _basis(measure, prep), measure)
     else:
-        res.evidence = Evidence(n_months=n, constant=False, basis=_basis(measure, prep))
+        res.evidence = Evidence(n_months=n, constant=False, basis=_basis(measure, prep),
+                                measure=measure)
         if counts[0] is not None:
             ct = trend.count_trend(counts[0][-fast.TREND_WINDOW:], None if counts[1] is None
                                    else counts[1][-fast.TREND_WINDOW:])

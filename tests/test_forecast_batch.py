@@ -10,7 +10,7 @@ import pytest
 from skillpulse.data import store
 from skillpulse.models import batch
 
-from tests.forecast_fixtures import build_db, read_table
+from tests.forecast_fixtures import build_db, read_table, synthetic_frame
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,24 @@ def test_market_relative_growth_is_skill_minus_market(run_db: tuple[Path, int]) 
     assert row["growth_basis"][0] == "share"
     assert row["market_relative_growth_pct"][0] == pytest.approx(100 * g * (1 + market / 100),
                                                                  abs=1.0)
+
+
+def test_a_share_series_has_no_growth_vs_the_market(tmp_path: Path) -> None:
+    """A share of postings is already relative to the market: its growth minus the postings'
+    growth mixed two bases (a falling share read as "+7% vs the market" while postings fell),
+    so the column is empty for it and kept for a count in the same run."""
+    frame = synthetic_frame()
+    shares = (frame.filter(pl.col("skill").is_in(["Fadingskill", "Flatskill"]))
+              .with_columns((100 * pl.col("value") / pl.col("total")).alias("value"),
+                            pl.lit("share").alias("measure"),
+                            (pl.col("skill") + " share").alias("skill")))
+    path = build_db(tmp_path / "shares.duckdb", pl.concat([frame, shares]))
+    run_id = batch.run_forecast(path, horizon=12, jobs=1)
+    out = _outlook(path, run_id)
+    rel = dict(out.select("skill", "market_relative_growth_pct").iter_rows())
+    assert rel["Fadingskill share"] is None and rel["Flatskill share"] is None
+    assert rel["Fadingskill"] is not None and rel["Flatskill"] is not None
+    assert out.filter(pl.col("skill") == "Fadingskill share")["growth_pct"][0] < 0
 
 
 def test_as_of_uses_only_data_up_to_that_month(tmp_path: Path) -> None:

@@ -56,7 +56,9 @@ def conf(lo: float, hi: float) -> float:
 def test_status_classes() -> None:
     statuses = ["emerging", "rising", "stable", "declining", "obsolescent", "uncertain",
                 "insufficient-history"]
-    ev = evidence([row(s, "C", s, 10, 5, 15, 50) for s in statuses], taxonomy=[("Unrated", "C")])
+    # the declining skill is the smallest: not "declining but still large" (see the L tests)
+    ev = evidence([row(s, "C", s, 10, 5, 15, 5 if s == "declining" else 50) for s in statuses],
+                  taxonomy=[("Unrated", "C")])
     assert {s: ev[s].cls for s in statuses} == {
         "emerging": "R", "rising": "R", "stable": "S", "declining": "D", "obsolescent": "D",
         "uncertain": "U", "insufficient-history": "U"}
@@ -809,3 +811,60 @@ def test_team_view_lists_more_retires_first_among_equal_acquires() -> None:
     team = plan_gaps(inv, ev).team.filter(pl.col("acquire") == 0)
     assert team["skill"].to_list() == ["Old", "Steady"]
     assert team["retire"].to_list() == [1, 0] and team["holders"].to_list() == [1, 2]
+
+
+# ------------------------------------------------------------- declining but still large (L)
+
+# Volumes a month today, 17 skills: the run's top quarter (the value at rank int(0.75 × 17) = 12
+# in ascending order, HOLDING_QUANTILE) starts at 40.
+LARGE_RUN = [row("Giant", "Web", "declining", -12, -17, -6, 100),    # 88 a month at the horizon
+             row("Edge", "Web", "declining", -5, -9, -1, 45),        # 42.75: still large
+             row("Slipping", "Web", "declining", -20, -30, -10, 45),  # 36: under 40
+             row("Big gone", "Web", "obsolescent", 0, -5, 5, 60),     # never L
+             row("Small", "Web", "declining", -20, -30, -10, 10),
+             row("Peer", "Web", "stable", 0, -5, 5, 40),
+             row("Next", "Web", "rising", 30, 10, 50, 8),
+             row("Tiny", "Web", "stable", 0, -5, 5, 3),
+             *[row(f"Filler {i}", "Data", "stable", 0, -5, 5, 2 + i) for i in range(9)]]
+
+
+def test_a_declining_skill_still_in_the_top_quarter_at_the_horizon_is_large() -> None:
+    """Class L: declining, and the mentions a month at the horizon (volume × (1 + growth)) are at
+    least the run's 0.75 quantile of volumes today; the horizon counts, not today's volume."""
+    ev = evidence(LARGE_RUN)
+    assert {k: e.cls for k, e in ev.items() if not k.startswith("Filler")} == {
+        "Giant": "L", "Edge": "L", "Slipping": "D", "Big gone": "D", "Small": "D", "Peer": "S",
+        "Next": "R", "Tiny": "S"}
+    # without volumes nothing is large: the declining skills are D as before
+    bare = evidence([{**r, "mentions_12m": None} for r in LARGE_RUN])
+    assert [k for k, e in bare.items() if e.cls == "L"] == []
+
+
+def test_a_course_of_large_declining_skills_is_kept_and_says_why() -> None:
+    ev = evidence(LARGE_RUN)
+    table = triage_catalogue(
+        *_courses(("K1", "giant", "Giant|Edge"), ("R1", "slipping", "Slipping|Small"),
+                  ("F1", "mixed", "Giant|Small"), ("R2", "gone", "Big gone"),
+                  updated=[dt.date(2024, 1, 1)] * 4), ev, as_of=dt.date(2024, 5, 1))
+    got = {c: (a, r) for c, a, r in table.select("course_id", "action", "reason").iter_rows() if c}
+    p = {k: e.phrase for k, e in ev.items()}
+    assert got["K1"] == ("keep", "Keep: Giant, Edge are declining but still among the run's largest "
+                                 "skills at the forecast horizon (its top quarter by postings a month), "
+                                 f"and no skill taught is fading — {p['Giant']}; {p['Edge']}.")
+    assert got["R1"][0] == "retire" and got["R2"][0] == "retire"
+    assert got["F1"] == ("refresh", f"Refresh: 1 of 2 skills taught is declining — {p['Small']}; "
+                                    f"the rest hold — {p['Giant']}.")
+
+
+def test_a_person_is_not_told_to_phase_out_a_large_declining_skill() -> None:
+    """No retire step for an L skill; it still counts as declining for what replaces it."""
+    ev = evidence(LARGE_RUN, successors={"Slipping": "Edge|Peer"})
+    plan = plan_gaps(_inventory(("Ana", "Giant", 5), ("Ana", "Slipping", 4), ("Bo", "Giant", 1)), ev)
+    ana = _rows(plan, "Ana")
+    assert ("retire", "Giant") not in ana and ("retire", "Slipping") in ana
+    assert not [k for k in _rows(plan, "Bo") if k[1] == "Giant"]  # held shallow: not deepened either
+    # the named successor that is itself declining (large or not) is skipped
+    assert ana[("retire", "Slipping")]["reason"].endswith(f"what replaces it: {ev['Peer'].phrase}.")
+    assert ana[("acquire", "Next")]["reason"] == (
+        f"{ev['Next'].phrase}: rising, in Web next to Giant, Slipping; it can replace the declining "
+        "Giant, Slipping.")

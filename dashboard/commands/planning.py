@@ -40,7 +40,9 @@ def catalogue_cmd(courses: str, db: str, out: str | None, fmt: str | None) -> No
     expected demand change behind the action × confidence (see models/planning.py).
     A course is 'retire' when most of its skills are declining or obsolescent, 'refresh' when
     some are, or when a rising skill of the same category is not taught and the course was not
-    updated in the last 24 months; 'build' rows name rising skills no course teaches.
+    updated in the last 24 months; 'build' rows name rising skills no course teaches. A
+    declining skill still among the run's top quarter by postings a month at the forecast
+    horizon does not count as declining here: its course is kept.
 
     \b
     Example:
@@ -67,7 +69,8 @@ def gaps_cmd(inventory: str, db: str, out: str | None, fmt: str | None) -> None:
     proficiency (1 novice … 5 expert) and team. Output columns: person, skill, kind, priority,
     reason, with kind acquire (rising skills in the categories the person works in), deepen
     (rising skills held at proficiency <= 2) or retire (held skills that are declining or
-    obsolescent). Team view, breadth-vs-depth and development plans are on the /gaps page.
+    obsolescent, unless still among the run's top quarter by postings a month at the forecast
+    horizon). Team view, breadth-vs-depth and development plans are on the /gaps page.
 
     \b
     Example:

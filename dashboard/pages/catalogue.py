@@ -47,7 +47,7 @@ COLUMNS: list[dict[str, Any]] = [
     {"field": "skills", "headerName": "Skills listed", "minWidth": 150},
 ]
 ACTION_HELP = {
-    "retire": "most skills taught are declining or obsolescent",
+    "retire": "most skills taught are declining or obsolescent (not still among the largest)",
     "refresh": "some skills are declining, or a rising skill of the same category is missing",
     "keep": "the skills taught hold or grow",
     "build": "a rising or emerging skill no course teaches",

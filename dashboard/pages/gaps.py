@@ -95,7 +95,8 @@ def layout(person: Any = None, kind: Any = None, **extra: Any) -> html.Div:
         panel(grid(ids.GP_TABLE, ids.GP_TABLE_CSV, ROW_COLUMNS, height=460, filename="skillpulse-gaps.csv",
                    title="Recommendations"),
               help_text="acquire: rising skills in the categories the person works in · deepen: "
-                        "rising skills held at proficiency ≤ 2 · retire: declining skills relied on."),
+                        "rising skills held at proficiency ≤ 2 · retire: declining skills relied on, unless "
+                        "still among the largest at the horizon."),
         dbc.Row([
             dbc.Col(panel(graph(ids.GP_FIGURE, filename="skillpulse-breadth-depth", min_height=300),
                           title="Breadth vs depth",
