@@ -1,5 +1,5 @@
 """The executive brief as one self-contained HTML file: opens offline, on a phone or a laptop,
-printed or attached to an e-mail. plotly.js (the app's cartesian bundle) is embedded once; there
+printed or attached to an e-mail. plotly.js (the app's own bundle) is embedded once; there
 are no external requests (no fonts, images or scripts from elsewhere). Every data-derived string
 is escaped for HTML (figure labels by the figure builders), and the figures' JSON for a
 ``<script>`` element. Content comes from ``skillpulse.services.brief`` (what to say); this module
@@ -218,7 +218,7 @@ def _script_json(value: Any) -> str:
 
 
 def plotly_js() -> str:
-    """The plotly.js bundle the app serves (the cartesian one: all our figures need)."""
+    """The plotly.js bundle the app serves (core + bar + heatmap: all our figures need)."""
     bundles = sorted(ASSETS.glob("00_plotly-*.min.js"))
     if bundles:
         return bundles[-1].read_text(encoding="utf-8")

@@ -312,6 +312,6 @@ def test_first_paint_loads_no_polyfill_and_plotly_only_on_demand(dash_app: Any) 
     assert scripts and not [s for s in scripts if "polyfill" in s or "plotly" in s.lower()]
     for url in shell.PRELOAD:  # lazily requested chunks download early
         assert f'<link rel="preload" as="script" href="{url}">' in page_html
-    bundle = client.get(shell.PLOTLY_URL)  # what dcc.Graph asks for: the small cartesian bundle
+    bundle = client.get(shell.PLOTLY_URL)  # what dcc.Graph asks for: the app's small bundle
     assert bundle.status_code == 200 and bundle.mimetype == "application/javascript"
     assert len(bundle.get_data()) == (shell.ASSETS / shell.PLOTLY_BUNDLE).stat().st_size
