@@ -156,9 +156,9 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
     outlook (``skills``: ``skill, category`` and optional ``successors``, ``near``) get class
     ``U``."""
     successors, near = _names(skills, "successors"), _names(skills, "near")
-    holding = _quantile([r / 12 for r in outlook["mentions_12m"].to_list()
-                         if r is not None and math.isfinite(r)], HOLDING_QUANTILE) \
-        if "mentions_12m" in outlook.columns else math.inf
+    m12s = outlook["mentions_12m"].to_list() if "mentions_12m" in outlook.columns else []
+    holding = _quantile([m / 12 for m in m12s if m is not None and math.isfinite(m)],
+                        HOLDING_QUANTILE)
     out: dict[str, Evidence] = {}
     for row in outlook.iter_rows(named=True):
         status = row["status"]
