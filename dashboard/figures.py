@@ -166,7 +166,8 @@ def empty_figure(message: str, height: int = 320) -> Figure:
 def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
               changepoints: dict[str, dt.date] | None = None, as_of: dt.date | None = None,
               actuals: pl.DataFrame | None = None, title: str | None = None,
-              earlier: pl.DataFrame | None = None, earlier_name: str = "earlier run") -> Figure:
+              earlier: pl.DataFrame | None = None, earlier_name: str = "earlier run",
+              log_y: bool = False) -> Figure:
     """History lines with forecast fans (95% light, 80% darker, mean dashed) per label.
 
     Args:
@@ -177,6 +178,7 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
             against what the run said), drawn dotted.
         earlier: another run's forecast (same columns as ``forecast``): its mean and 95% bounds
             drawn as thin dotted lines named ``earlier_name``, to compare two runs' fans.
+        log_y: a logarithmic value axis (``transforms.log_axis``).
     """
     if history.height == 0:
         return empty_figure("No data for this selection")
@@ -238,7 +240,7 @@ def fan_chart(history: pl.DataFrame, forecast: pl.DataFrame, *, y_title: str,
                     "marker": {"symbol": "diamond", "size": 12, "color": colour,
                                "line": {"color": "white", "width": 1.5}},
                     "hovertemplate": f"changepoint {cp:%Y-%m}<extra>{escape_markup(label)}</extra>"})
-    extra: dict[str, Any] = {"yaxis": {"rangemode": "tozero"}}
+    extra: dict[str, Any] = {"yaxis": {"type": "log"} if log_y else {"rangemode": "tozero"}}
     if as_of is not None and forecast.height:
         iso = as_of.isoformat()
         extra["shapes"] = [{"type": "line", "x0": iso, "x1": iso, "xref": "x", "y0": 0, "y1": 1,

@@ -151,6 +151,25 @@ def _scaled(c: str, market: pl.Expr) -> pl.Expr:
             .otherwise(pl.col(c)).cast(pl.Float64).alias(c))
 
 
+# An index or market-relative view whose values span more than this factor is drawn on a log axis:
+# taken against the last 12 months, a skill that has decayed reads in the thousands in its early
+# years (HN's jQuery: about 18,000 in 2011 against 100 now) and flattens every other line.
+LOG_SPAN = 100.0
+
+
+def log_axis(history: pl.DataFrame, *, scale: str, view: str) -> str | None:
+    """The note to show when the view is drawn on a logarithmic axis, else ``None``: an index or
+    market-relative view (``scale_series``) whose positive history values span more than
+    ``LOG_SPAN`` times."""
+    if (scale != "index" and view != "relative") or history.height == 0:
+        return None
+    positive = history["value"].filter(history["value"] > 0)
+    if positive.len() < 2 or positive.max() <= LOG_SPAN * positive.min():  # type: ignore[operator]
+        return None
+    return (f"Log scale: the values span more than {LOG_SPAN:.0f}× (an early peak against a small "
+            "recent level), so equal steps are equal ratios; months at zero are not drawn.")
+
+
 def scale_series(history: pl.DataFrame, forecast: pl.DataFrame, labels: dict[int, str], *,
                  scale: str, view: str, market: pl.DataFrame | None) -> Scaled:
     """Put every series on the requested scale/view.

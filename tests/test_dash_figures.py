@@ -8,7 +8,14 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 from skillpulse.dashboard import figures
-from skillpulse.dashboard.transforms import FC_COLS, Y_TITLES, scale_series, series_labels, sparkline
+from skillpulse.dashboard.transforms import (
+    FC_COLS,
+    Y_TITLES,
+    log_axis,
+    scale_series,
+    series_labels,
+    sparkline,
+)
 
 
 def months(n: int, start: dt.date = dt.date(2020, 1, 1)) -> list[dt.date]:
@@ -195,3 +202,26 @@ def test_figures_serialise_to_plotlys_own_dict() -> None:
     assert built[0].to_plotly_json()["layout"]["height"] == 123
     labels = {t["name"] for t in built[0].to_plotly_json()["data"]}
     assert "A&lt;b&gt;" in labels and "B &amp; C" in labels  # still escaped
+
+
+def test_a_view_spanning_more_than_a_hundredfold_is_drawn_on_a_log_axis() -> None:
+    """An index or market-relative view of a decayed skill reads in the thousands early on and
+    flattens every other line: past ``LOG_SPAN`` (100×) between its positive values it is drawn on
+    a log axis, with a note; counts and shares, and narrower spans, stay linear."""
+    decayed = history().with_columns(pl.Series("value", [18000.0] + [100.0] * 22 + [0.0]))
+    h = decayed.select("series_id", "period", "value").with_columns(pl.lit("X").alias("label"))
+    note = log_axis(h, scale="index", view="absolute")
+    assert note is not None and "more than 100×" in note and "months at zero are not drawn" in note
+    assert log_axis(h, scale="share", view="relative") == note  # market-relative
+    assert log_axis(h, scale="share", view="absolute") is None
+    assert log_axis(h, scale="count", view="absolute") is None
+    edge = h.with_columns(pl.Series("value", [10000.0] + [100.0] * 23))  # exactly 100×: linear
+    assert log_axis(edge, scale="index", view="absolute") is None
+    assert log_axis(h.head(1), scale="index", view="absolute") is None  # one value: no span
+    assert log_axis(h.head(0), scale="index", view="absolute") is None
+    fig = figures.fan_chart(h, forecast().with_columns(pl.lit("X").alias("label")), y_title="i",
+                            log_y=True).to_plotly_json()
+    assert fig["layout"]["yaxis"]["type"] == "log" and "rangemode" not in fig["layout"]["yaxis"]
+    linear = figures.fan_chart(h, forecast().with_columns(pl.lit("X").alias("label")),
+                               y_title="i").to_plotly_json()
+    assert "type" not in linear["layout"]["yaxis"] and linear["layout"]["yaxis"]["rangemode"] == "tozero"

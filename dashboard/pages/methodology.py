@@ -143,7 +143,9 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                      "Market-relative view: the skill's growth against the whole market's, so a "
                      "skill that fell with the market is not called obsolete (a count over the "
                      "market's postings; a share of postings is already relative, so the view "
-                     "shows the index of its share).", className="mb-0"),
+                     "shows the index of its share). An index or market-relative chart whose "
+                     "values span more than 100× — a decayed skill against its small recent "
+                     "level — is drawn on a log axis, and says so.", className="mb-0"),
               title="How each status is decided"),
         panel(html.Ul([html.Li(text, className="mb-2") for text in CHANGES_RULES],
                       className="mb-2"),

@@ -25,6 +25,7 @@ from skillpulse.dashboard.components import (
 from skillpulse.dashboard.transforms import (
     STATUS_COLOURS,
     UNITS,
+    log_axis,
     scale_series,
     segment_label,
     series_labels,
@@ -454,9 +455,12 @@ def explorer_view(db: queries.Db, context: Context, state: ExplorerState, proble
                                scale=state.scale, view=state.view, market=market).forecast
         notes.append(f"Thin dotted lines: the forecast of {earlier_name} with its 95% interval, "
                      "to compare the two runs.")
+    log_note = log_axis(scaled.history, scale=state.scale, view=state.view)
+    if log_note:
+        notes.append(log_note)
     fig = figures.fan_chart(scaled.history, scaled.forecast, y_title=scaled.y_title,
                             changepoints=cps, as_of=as_of, actuals=actuals, earlier=earlier,
-                            earlier_name=earlier_name)
+                            earlier_name=earlier_name, log_y=log_note is not None)
     cards = [skill_card(labels[s], by_sid.get(s), state.horizon) for s in sids]
     segment = segment_label(seg.get("source") or "", seg.get("region") or "", seg.get("occupation") or "")
     note_el = html.Div([html.Div(f"Segment: {segment or 'all'}"), *[html.Div(n) for n in notes]])
