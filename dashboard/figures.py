@@ -281,22 +281,44 @@ def market_context(groups: pl.DataFrame, postings: pl.DataFrame) -> Figure:
                 "automargin": True}))
 
 
+# A category-year cell resting on fewer series than this is greyed, not coloured: one term's
+# yearly swing is not a category trend (HN's "Design & UX" is one term: +406%, then -72%).
+THIN_CATEGORY_SERIES = 3
+
+
 def category_heatmap(growth: pl.DataFrame) -> Figure:
-    """Heatmap of year-over-year growth (%) by category; a diverging, colour-blind-safe scale."""
+    """Heatmap of year-over-year growth (%) by category; a diverging, colour-blind-safe scale.
+    A cell of fewer than ``THIN_CATEGORY_SERIES`` series (``series``, when given) shows its
+    growth in grey text without colour, and says why on hover."""
     df = growth.filter(pl.col("growth_pct").is_not_null())
     if df.height == 0:
         return empty_figure("Not enough history for yearly growth")
     years = sorted(df["year"].unique().to_list())
     cats = sorted(df["category"].unique().to_list(), reverse=True)
-    lookup = {(r["category"], r["year"]): r["growth_pct"] for r in df.iter_rows(named=True)}
-    z = [[lookup.get((c, y)) for y in years] for c in cats]
-    text = [[("" if v is None else f"{v:+.0f}%") for v in row] for row in z]
-    bound = max(10.0, float(df["growth_pct"].abs().quantile(0.95) or 10.0))
+    has_n = "series" in df.columns
+    cells = {(r["category"], r["year"]): (r["growth_pct"], r["series"] if has_n else None)
+             for r in df.iter_rows(named=True)}
+
+    def thin(n: int | None) -> bool:
+        return n is not None and n < THIN_CATEGORY_SERIES
+
+    z, text, n_series = [], [], []
+    for c in cats:
+        row = [cells.get((c, y), (None, None)) for y in years]
+        z.append([None if thin(n) else g for g, n in row])
+        text.append([("" if g is None else f"{g:+.0f}%" + (" ·" if thin(n) else "")) for g, n in row])
+        n_series.append([("" if n is None else f"{n} series" + (
+            f" — too few for a category trend (under {THIN_CATEGORY_SERIES}), not coloured"
+            if thin(n) else "")) for _, n in row])
+    solid = [v for row in z for v in row if v is not None]
+    bound = max(10.0, float(pl.Series(solid, dtype=pl.Float64).abs().quantile(0.95) or 10.0)
+                if solid else 10.0)
     trace = {"type": "heatmap", "z": z, "x": [str(y) for y in years], "y": cats, "text": text,
              "texttemplate": "%{text}", "colorscale": _DIVERGING, "zmid": 0,
              "zmin": -bound, "zmax": bound, "colorbar": {"title": {"text": "Growth %"}},
-             "hovertemplate": "%{y}, %{x}: %{z:+.1f}% vs previous year<br>click for its top skills"
-                              "<extra></extra>"}
+             "customdata": n_series, "hoverongaps": True,
+             "hovertemplate": "%{y}, %{x}: %{text} vs previous year<br>%{customdata}<br>click for "
+                              "its top skills<extra></extra>"}
     return _figure([trace], _layout(height=max(360, 34 * len(cats) + 120), hovermode="closest",
                                     xaxis={"type": "category", "title": {"text": "Year"}}))
 
