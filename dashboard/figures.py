@@ -284,12 +284,14 @@ def market_context(groups: pl.DataFrame, postings: pl.DataFrame) -> Figure:
 # A category-year cell resting on fewer series than this is greyed, not coloured: one term's
 # yearly swing is not a category trend (HN's "Design & UX" is one term: +406%, then -72%).
 THIN_CATEGORY_SERIES = 3
+_THIN_GREY = "#EEF0F3"
 
 
 def category_heatmap(growth: pl.DataFrame) -> Figure:
     """Heatmap of year-over-year growth (%) by category; a diverging, colour-blind-safe scale.
-    A cell of fewer than ``THIN_CATEGORY_SERIES`` series (``series``, when given) shows its
-    growth in grey text without colour, and says why on hover."""
+    A cell of fewer than ``THIN_CATEGORY_SERIES`` series (``series``, when given) is drawn plain
+    grey with its growth marked ``·`` (a second heatmap over the first), says why on hover, and
+    does not stretch the colour scale."""
     df = growth.filter(pl.col("growth_pct").is_not_null())
     if df.height == 0:
         return empty_figure("Not enough history for yearly growth")
@@ -302,25 +304,34 @@ def category_heatmap(growth: pl.DataFrame) -> Figure:
     def thin(n: int | None) -> bool:
         return n is not None and n < THIN_CATEGORY_SERIES
 
-    z, text, n_series = [], [], []
-    for c in cats:
-        row = [cells.get((c, y), (None, None)) for y in years]
-        z.append([None if thin(n) else g for g, n in row])
-        text.append([("" if g is None else f"{g:+.0f}%" + (" ·" if thin(n) else "")) for g, n in row])
-        n_series.append([("" if n is None else f"{n} series" + (
-            f" — too few for a category trend (under {THIN_CATEGORY_SERIES}), not coloured"
-            if thin(n) else "")) for _, n in row])
-    solid = [v for row in z for v in row if v is not None]
+    grid = [[cells.get((c, y), (None, None)) for y in years] for c in cats]
+    n_series = [[("" if n is None else f"{n} series" + (
+        f" — too few for a category trend (under {THIN_CATEGORY_SERIES}), not coloured"
+        if thin(n) else "")) for _, n in row] for row in grid]
+
+    def layer(keep_thin: bool) -> tuple[list[list[float | None]], list[list[str]]]:
+        z = [[g if g is not None and thin(n) == keep_thin else None for g, n in row] for row in grid]
+        text = [["" if v is None else f"{v:+.0f}%" + (" ·" if keep_thin else "") for v in row]
+                for row in z]
+        return z, text
+
+    solid_z, solid_text = layer(False)
+    thin_z, thin_text = layer(True)
+    solid = [v for row in solid_z for v in row if v is not None]
     bound = max(10.0, float(pl.Series(solid, dtype=pl.Float64).abs().quantile(0.95) or 10.0)
                 if solid else 10.0)
-    trace = {"type": "heatmap", "z": z, "x": [str(y) for y in years], "y": cats, "text": text,
-             "texttemplate": "%{text}", "colorscale": _DIVERGING, "zmid": 0,
-             "zmin": -bound, "zmax": bound, "colorbar": {"title": {"text": "Growth %"}},
-             "customdata": n_series, "hoverongaps": True,
-             "hovertemplate": "%{y}, %{x}: %{text} vs previous year<br>%{customdata}<br>click for "
-                              "its top skills<extra></extra>"}
-    return _figure([trace], _layout(height=max(360, 34 * len(cats) + 120), hovermode="closest",
-                                    xaxis={"type": "category", "title": {"text": "Year"}}))
+    common = {"type": "heatmap", "x": [str(y) for y in years], "y": cats, "texttemplate": "%{text}",
+              "customdata": n_series, "hoverongaps": False,
+              "hovertemplate": "%{y}, %{x}: %{text} vs previous year<br>%{customdata}<br>click for "
+                               "its top skills<extra></extra>"}
+    traces = [{**common, "z": solid_z, "text": solid_text, "colorscale": _DIVERGING, "zmid": 0,
+               "zmin": -bound, "zmax": bound, "colorbar": {"title": {"text": "Growth %"}}}]
+    if thin_z and any(v is not None for row in thin_z for v in row):
+        traces.append({**common, "z": thin_z, "text": thin_text, "showscale": False,
+                       "colorscale": [[0.0, _THIN_GREY], [1.0, _THIN_GREY]],
+                       "textfont": {"color": "#555"}, "name": "too few series"})
+    return _figure(traces, _layout(height=max(360, 34 * len(cats) + 120), hovermode="closest",
+                                   xaxis={"type": "category", "title": {"text": "Year"}}))
 
 
 def scorecard(models: pl.DataFrame) -> Figure:

@@ -229,17 +229,20 @@ def test_a_view_spanning_more_than_a_hundredfold_is_drawn_on_a_log_axis() -> Non
 
 def test_a_category_year_of_fewer_than_three_series_is_not_coloured() -> None:
     """One term's yearly swing is not a category trend: a cell of fewer than
-    ``THIN_CATEGORY_SERIES`` (3) series keeps its number, marked ·, without colour, says why on
-    hover and does not stretch the colour scale; 3 series and more are coloured."""
+    ``THIN_CATEGORY_SERIES`` (3) series is drawn plain grey in a second heatmap, its number marked
+    ·, says why on hover and does not stretch the colour scale; 3 series and more are coloured."""
     growth = pl.DataFrame({"category": ["Thin", "Thin", "Solid", "Solid"], "year": [2020, 2021] * 2,
                            "series": [2, 1, 3, 12], "growth_pct": [406.0, -72.0, 20.0, -5.0]})
-    fig = figures.category_heatmap(growth).to_plotly_json()["data"][0]
-    assert fig["y"] == ["Thin", "Solid"] and fig["x"] == ["2020", "2021"]
-    assert fig["z"] == [[None, None], [20.0, -5.0]]
-    assert fig["text"] == [["+406% ·", "-72% ·"], ["+20%", "-5%"]]
-    assert fig["customdata"][0][0] == ("2 series — too few for a category trend (under 3), "
-                                       "not coloured")
-    assert fig["customdata"][1] == ["3 series", "12 series"]
-    assert fig["zmax"] == pytest.approx(max(10.0, pl.Series([20.0, 5.0]).quantile(0.95)))
-    no_counts = figures.category_heatmap(growth.drop("series")).to_plotly_json()["data"][0]
-    assert no_counts["z"] == [[406.0, -72.0], [20.0, -5.0]]  # without counts nothing is greyed
+    solid, thin = figures.category_heatmap(growth).to_plotly_json()["data"]
+    assert solid["y"] == thin["y"] == ["Thin", "Solid"] and solid["x"] == ["2020", "2021"]
+    assert solid["z"] == [[None, None], [20.0, -5.0]] and thin["z"] == [[406.0, -72.0], [None, None]]
+    assert solid["text"] == [["", ""], ["+20%", "-5%"]] and thin["text"] == [["+406% ·", "-72% ·"], ["", ""]]
+    assert len({c for _, c in thin["colorscale"]}) == 1 and thin["showscale"] is False
+    assert solid["customdata"][0][0] == ("2 series — too few for a category trend (under 3), "
+                                         "not coloured")
+    assert solid["customdata"][1] == ["3 series", "12 series"]
+    assert solid["zmax"] == pytest.approx(max(10.0, pl.Series([20.0, 5.0]).quantile(0.95)))
+    only = figures.category_heatmap(growth.drop("series")).to_plotly_json()["data"]
+    assert len(only) == 1 and only[0]["z"] == [[406.0, -72.0], [20.0, -5.0]]  # no counts: all coloured
+    every_thin = figures.category_heatmap(growth.with_columns(pl.lit(1).alias("series")))
+    assert [t["z"] for t in every_thin.to_plotly_json()["data"]][1] == [[406.0, -72.0], [20.0, -5.0]]

@@ -37,8 +37,8 @@ def layout(**extra: Any) -> html.Div:
         page_header("Categories", "Year-over-year growth of demand (share of job postings) by "
                     "category: the median of its skills' growth, so a new skill joining a category "
                     "does not move it. Click a cell to explore that category's fastest-growing skills. "
-                    f"A cell resting on fewer than {figures.THIN_CATEGORY_SERIES} series is left "
-                    "uncoloured and marked ·: one skill's swing is not a category trend."),
+                    f"A cell resting on fewer than {figures.THIN_CATEGORY_SERIES} series is drawn "
+                    "plain grey and marked ·: one skill's swing is not a category trend."),
         alert(problems, id_=ids.CAT_ALERT),
         panel(graph(ids.CAT_HEATMAP, figures.category_heatmap(growth), filename="skillpulse-categories",
                     min_height=360)),
