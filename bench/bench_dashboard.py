@@ -141,11 +141,11 @@ Plotly.newPlot('g', [{{x: [1, 2, 3], y: [1, 3, 2], type: 'scatter'}}]).then(() =
 
 def browser_floor(visits: int, folder: Path) -> list[float]:
     """Baseline in the same run: a bare page that loads the plotly.js bundle the app serves (the
-    app's own, ``dashboard.app.PLOTLY_BUNDLE``) and draws one scatter, from a file, in a
+    app's own, ``dashboard.figures.PLOTLY_BUNDLE``) and draws one scatter, from a file, in a
     fresh browser context each visit — what this machine's Chromium needs for the charts alone,
     before any Dash, React or AG Grid code runs."""
     from playwright.sync_api import sync_playwright
-    from skillpulse.dashboard.app import ASSETS, PLOTLY_BUNDLE
+    from skillpulse.dashboard.figures import ASSETS, PLOTLY_BUNDLE
 
     js = ASSETS / PLOTLY_BUNDLE
     page = folder / "floor.html"

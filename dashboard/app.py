@@ -25,13 +25,13 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from flask import Response, request, send_from_directory
 from skillpulse.dashboard import ids, responses, security
+from skillpulse.dashboard.figures import ASSETS, PLOTLY_BUNDLE
 from skillpulse.dashboard.queries import EXTENSION_KEY, Db
 from skillpulse.data.settings import Settings, get_settings
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
-ASSETS = HERE / "assets"
-PLOTLY_BUNDLE = "00_plotly-skillpulse-4.1.1.min.js"  # in ASSETS, not loaded as a startup script
+# PLOTLY_BUNDLE is in ASSETS but not loaded as a startup script (see above)
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"  # where dcc.Graph looks
 # Chunks every page needs soon after its layout arrives, otherwise requested only when the first
 # grid / figure / dropdown renders (late on the critical path): downloaded early instead.

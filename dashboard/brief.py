@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from pathlib import Path
 from typing import Any
 
 import plotly.io
@@ -20,7 +19,6 @@ from skillpulse.dashboard.transforms import STATUS_COLOURS, STATUS_ORDER, STATUS
 from skillpulse.services.brief import Brief, SkillChart
 from skillpulse.services.changes import CHANGE_COLUMNS, readable
 
-ASSETS = Path(__file__).resolve().parent / "assets"
 Y_TITLES = {"share": "Share of job postings (%)", "count": "Postings per month", "index": "Index"}
 CHANGE_LABELS = {"status": "Status changed", "new": "New", "outside": "Outside the 95% interval"}
 
@@ -219,9 +217,9 @@ def _script_json(value: Any) -> str:
 
 def plotly_js() -> str:
     """The plotly.js bundle the app serves (core + bar + heatmap: all our figures need)."""
-    bundles = sorted(ASSETS.glob("00_plotly-*.min.js"))
-    if bundles:
-        return bundles[-1].read_text(encoding="utf-8")
+    bundle = figures.ASSETS / figures.PLOTLY_BUNDLE
+    if bundle.exists():
+        return bundle.read_text(encoding="utf-8")
     from plotly.offline import get_plotlyjs
 
     return str(get_plotlyjs())

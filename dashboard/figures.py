@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 import plotly.colors
@@ -17,6 +18,12 @@ import plotly.graph_objects as go
 import polars as pl
 from skillpulse.dashboard.transforms import SERIES_COLOURS, STATUS_COLOURS
 from skillpulse.data.statuses import GROUP_ALL, GROUP_DECLINING, GROUP_OTHER, GROUP_RISING, GROUPS
+
+# Where the app serves its static files from, and the plotly.js bundle in them that draws every
+# figure here: served to ``dcc.Graph`` by ``dashboard.app``, embedded in the brief by
+# ``dashboard.brief`` (built by ``docs/plotly-bundle/build.sh``).
+ASSETS = Path(__file__).resolve().parent / "assets"
+PLOTLY_BUNDLE = "00_plotly-skillpulse-4.1.1.min.js"
 
 FONT = {"family": "Lato, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif", "size": 14,
         "color": "#2a3f5f"}
@@ -326,7 +333,7 @@ def category_heatmap(growth: pl.DataFrame) -> Figure:
                                "its top skills<extra></extra>"}
     traces = [{**common, "z": solid_z, "text": solid_text, "colorscale": _DIVERGING, "zmid": 0,
                "zmin": -bound, "zmax": bound, "colorbar": {"title": {"text": "Growth %"}}}]
-    if thin_z and any(v is not None for row in thin_z for v in row):
+    if any(v is not None for row in thin_z for v in row):
         traces.append({**common, "z": thin_z, "text": thin_text, "showscale": False,
                        "colorscale": [[0.0, _THIN_GREY], [1.0, _THIN_GREY]],
                        "textfont": {"color": "#555"}, "name": "too few series"})
