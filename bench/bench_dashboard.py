@@ -11,6 +11,8 @@ Measures, in one run, with the query cache on (``Settings.cache_size``) and off 
      ``/categories`` and ``/methodology``, against the production server (gunicorn): a first
      visit in a fresh browser context (empty cache, as when opening a shared link) and a revisit
      in the same context (scripts cached).
+Baselines in the same run: a bare page drawing one plotly scatter (``browser_floor``) and a bare
+Dash page with the overview's components (two AG Grid grids, one figure; ``bench/floor_app.py``).
 Goals: callback p95 ≤ 50 ms (≤ 100 ms at a million series); usable page ≤ 1.5 s (≤ 2 s).
 
     .venv/bin/python bench/bench_dashboard.py [--segments 40] [--skills 250] [--real-forecast]
@@ -165,6 +167,52 @@ def browser_floor(visits: int, folder: Path) -> list[float]:
     return out
 
 
+def library_floor(visits: int) -> list[float]:
+    """Second baseline in the same run: a bare Dash page with what the overview draws (two AG
+    Grid grids of 15 rows and one five-line figure; ``bench/floor_app.py``), served like the
+    dashboard, first visit in a fresh context each time — the floor of these libraries on this
+    machine, before any of the dashboard's own layout, callbacks or styling."""
+    import subprocess
+
+    from floor_app import SELECTORS
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import free_port, wait_until_up
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(REPO / "bench" / "floor_app.py"), str(port)],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    out = []
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        wait_until_up(base)
+        with sync_playwright() as p:
+            browser = launch(p)
+            warm = browser.new_page()
+            warm.goto(base)
+            warm.wait_for_load_state("networkidle")
+            warm.close()
+            for _ in range(visits):
+                context = browser.new_context(viewport={"width": 1400, "height": 900})
+                pg = context.new_page()
+                t = time.perf_counter()
+                pg.goto(base)
+                for sel in SELECTORS:
+                    pg.wait_for_selector(sel, timeout=30_000)
+                out.append((time.perf_counter() - t) * 1000)
+                context.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return out
+
+
 def bench_browser(db_path: Path, cache_size: int, visits: int) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
     from skillpulse.dashboard import queries
@@ -279,6 +327,7 @@ def main() -> None:
         br_on = bench_browser(db, cache_size=256, visits=args.visits)
         br_off = bench_browser(db, cache_size=0, visits=args.visits)
         floor = browser_floor(args.visits, Path(tmp))
+        libs = library_floor(args.visits)
     goal_cb, goal_page = (100.0, 2000.0) if (args.series or 0) >= 1_000_000 else (50.0, 1500.0)
     table(f"Server-side callback time (callback + JSON encoding), query cache on vs off; goal p95 ≤ "
           f"{goal_cb:.0f} ms", ("on", "off"), {n: (cb_on[n], cb_off[n]) for n in cb_on}, goal_cb)
@@ -291,6 +340,12 @@ def main() -> None:
     print(f"baseline, same run: a bare page loading the app's plotly.js bundle and drawing one scatter "
           f"(fresh context each visit): p50 {pct(floor, .5):.0f} ms, p95 {pct(floor, .95):.0f} ms — "
           f"the floor of this machine's Chromium before any dashboard code")
+    print(f"baseline, same run: a bare Dash page with two AG Grid grids and one figure, served like "
+          f"the dashboard (bench/floor_app.py, first visits): p50 {pct(libs, .5):.0f} ms, p95 "
+          f"{pct(libs, .95):.0f} ms — the floor of Dash, React, AG Grid and plotly.js here")
+    print("first visits over that floor (p50 ratio): " + ", ".join(
+        f"{n.removesuffix(' first visit')} {pct(br_on[n], .5) / pct(libs, .5):.2f}x"
+        for n in br_on if n.endswith("first visit")))
     print(f"\nload average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
