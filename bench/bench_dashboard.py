@@ -40,6 +40,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+# callbacks are timed as the server runs them: one polars thread per process (dashboard.threads)
+from skillpulse.dashboard.threads import single_threaded_polars  # noqa: E402
+
+single_threaded_polars()
+
 import plotly.utils  # noqa: E402
 from dash.exceptions import PreventUpdate  # noqa: E402
 

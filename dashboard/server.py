@@ -9,16 +9,20 @@ from the version they were answered from, complete and consistent.
 """
 from __future__ import annotations
 
-import errno
-import logging
-import socket
-from typing import Any
+from skillpulse.dashboard.threads import single_threaded_polars
 
-from flask import Flask
-from gunicorn.app.base import BaseApplication
-from skillpulse.data import store
-from skillpulse.data.errors import UsageError
-from skillpulse.data.settings import get_settings
+single_threaded_polars()  # before polars is imported (``dashboard.threads``)
+
+import errno  # noqa: E402
+import logging  # noqa: E402
+import socket  # noqa: E402
+from typing import Any  # noqa: E402
+
+from flask import Flask  # noqa: E402
+from gunicorn.app.base import BaseApplication  # noqa: E402
+from skillpulse.data import store  # noqa: E402
+from skillpulse.data.errors import UsageError  # noqa: E402
+from skillpulse.data.settings import get_settings  # noqa: E402
 
 log = logging.getLogger("skillpulse.server")
 WORKERS = 2

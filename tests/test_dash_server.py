@@ -3,7 +3,10 @@ gunicorn server itself is exercised by the browser tests)."""
 from __future__ import annotations
 
 import inspect
+import os
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -83,3 +86,27 @@ def test_serve_announces_one_line_and_keeps_gunicorn_quiet(dash_db: Path, monkey
     assert calls == [(str(dash_db), "127.0.0.1", port)]
     assert capsys.readouterr().err == f"serving http://127.0.0.1:{port} — Ctrl+C to stop\n"
     assert server.options("127.0.0.1", port)["loglevel"] == "error"  # no start/stop chatter
+
+
+
+def _run(code: str, env: dict[str, str] | None = None) -> str:
+    """stdout of ``code`` in a fresh interpreter, without any POLARS_MAX_THREADS of ours."""
+    base = {k: v for k, v in os.environ.items() if k != "POLARS_MAX_THREADS"}
+    done = subprocess.run([sys.executable, "-c", code], env={**base, **(env or {})},
+                          capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("module", ["skillpulse.dashboard.commands.serve", "skillpulse.dashboard.server"])
+def test_the_serving_entry_points_run_polars_on_one_thread(module: str) -> None:
+    # a callback's frames are small: a thread pool per worker costs more than it saves
+    code = f"import {module}\nimport polars\nprint(polars.thread_pool_size())"
+    assert _run(code) == "1"
+    assert _run(code, {"POLARS_MAX_THREADS": "2"}) == "2"  # the user's value is kept
+
+
+def test_the_polars_thread_setting_never_leaks_from_a_process_that_already_uses_polars() -> None:
+    # a test run or a build imported polars first: the processes it starts keep polars' default
+    code = ("import os, polars\nimport skillpulse.dashboard.server\n"
+            "print(os.environ.get('POLARS_MAX_THREADS', 'unset'))")
+    assert _run(code) == "unset"

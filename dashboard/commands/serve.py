@@ -1,8 +1,12 @@
 """``skillpulse serve``: the dashboard on a production WSGI server (gunicorn), read-only."""
 from __future__ import annotations
 
-import click
-from skillpulse.dashboard.commands.common import db_option
+from skillpulse.dashboard.threads import single_threaded_polars
+
+single_threaded_polars()  # before polars is imported (``dashboard.threads``)
+
+import click  # noqa: E402
+from skillpulse.dashboard.commands.common import db_option  # noqa: E402
 
 
 @click.command("serve")
