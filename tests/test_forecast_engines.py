@@ -195,3 +195,20 @@ def test_scheduler_nobody_listens_on_is_a_usage_error(db: tuple[Path, int], monk
     address = f"tcp://127.0.0.1:{_free_port()}"
     assert run_cli(["forecast", "--db", str(db[0]), "--engine", "dask", "--scheduler", address]) == 2
     assert f"--scheduler {address}: no Dask scheduler answers" in capsys.readouterr().err
+
+
+def _worker_settings() -> tuple[object, object, str | None]:
+    import dask
+
+    return (dask.config.get("distributed.worker.profile.enabled"),
+            dask.config.get("distributed.admin.tick.interval"), os.environ.get("OMP_NUM_THREADS"))
+
+
+def test_the_commands_local_cluster_leaves_the_gil_to_the_buckets() -> None:
+    # no profiler thread, a 1 s event-loop tick, one BLAS thread: cluster.WORKER_CONFIG
+    from skillpulse.data.cluster import dask_client
+
+    with dask_client(None, jobs=2) as client:
+        settings = client.run(_worker_settings)
+    assert len(settings) == 2
+    assert all(s == (False, "1s", "1") for s in settings.values()), settings
