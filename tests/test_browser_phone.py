@@ -135,3 +135,31 @@ def test_wide_screens_keep_the_menu_open(base: str, browser: Any) -> None:
     assert page.locator("#navbar .nav-link", has_text="Changes").is_visible()
     assert page.locator("#navbar-toggler").is_hidden()
     context.close()
+
+
+# The box of the toolbar and of the legend of each figure on the page, when both are shown.
+TOOLBAR_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(g => {
+  const mb = g.querySelector('.modebar'), lg = g.querySelector('.legend');
+  if (!mb || !lg) return null;
+  const a = mb.getBoundingClientRect(), b = lg.getBoundingClientRect();
+  return {id: g.id, toolbar: [a.left, a.top, a.right, a.bottom], legend: [b.left, b.top, b.right, b.bottom]};
+}).filter(x => x)"""
+
+
+@pytest.mark.parametrize(("path", "ready"), [PAGES[0], PAGES[1]])
+def test_the_figure_toolbar_stays_off_the_legend_on_a_phone(base: str, phone: Any, path: str,
+                                                            ready: str) -> None:
+    # a touch screen always shows plotly's toolbar; at the top of the figure it covered the legend
+    url = base + path
+    if path == "/skills":
+        url += "?" + "&".join(f"skill={s.replace(' ', '+')}" for s in skills_from_overview(phone, base))
+    phone.goto(url)
+    phone.wait_for_selector(ready)
+    phone.wait_for_load_state("networkidle")
+    phone.wait_for_timeout(300)
+    boxes = phone.evaluate(TOOLBAR_JS)
+    assert boxes, "no figure with both a toolbar and a legend"
+    for box in boxes:
+        t, lg = box["toolbar"], box["legend"]
+        apart = t[3] <= lg[1] or lg[3] <= t[1] or t[2] <= lg[0] or lg[2] <= t[0]
+        assert apart, box
