@@ -177,44 +177,30 @@ def library_floor(visits: int) -> list[float]:
     Grid grids of 15 rows and one five-line figure; ``bench/floor_app.py``), served like the
     dashboard, first visit in a fresh context each time — the floor of these libraries on this
     machine, before any of the dashboard's own layout, callbacks or styling."""
-    import subprocess
-
     from floor_app import SELECTORS
     from playwright.sync_api import sync_playwright
 
-    from tests.browser_support import free_port, wait_until_up
+    from tests.browser_support import free_port, serving
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(REPO / "bench" / "floor_app.py"), str(port)],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            start_new_session=True)
     out = []
-    try:
-        base = f"http://127.0.0.1:{port}/"
-        wait_until_up(base)
-        with sync_playwright() as p:
-            browser = launch(p)
-            warm = browser.new_page()
-            warm.goto(base)
-            warm.wait_for_load_state("networkidle")
-            warm.close()
-            for _ in range(visits):
-                context = browser.new_context(viewport={"width": 1400, "height": 900})
-                pg = context.new_page()
-                t = time.perf_counter()
-                pg.goto(base)
-                for sel in SELECTORS:
-                    pg.wait_for_selector(sel, timeout=30_000)
-                out.append((time.perf_counter() - t) * 1000)
-                context.close()
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serving([sys.executable, str(REPO / "bench" / "floor_app.py"), str(port)], port) as base, \
+            sync_playwright() as p:
+        browser = launch(p)
+        warm = browser.new_page()
+        warm.goto(base)
+        warm.wait_for_load_state("networkidle")
+        warm.close()
+        for _ in range(visits):
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            pg = context.new_page()
+            t = time.perf_counter()
+            pg.goto(base)
+            for sel in SELECTORS:
+                pg.wait_for_selector(sel, timeout=30_000)
+            out.append((time.perf_counter() - t) * 1000)
+            context.close()
+        browser.close()
     return out
 
 

@@ -46,19 +46,13 @@ def create() -> Any:
 
 
 def serve(port: int) -> None:
-    from gunicorn.app.base import BaseApplication
-    from skillpulse.dashboard.server import options
+    from skillpulse.dashboard.server import DashApplication, options
 
-    class Floor(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            for key, value in options("127.0.0.1", port).items():
-                if key in self.cfg.settings and value is not None:
-                    self.cfg.set(key, value)
-
+    class Floor(DashApplication):  # the dashboard's gunicorn settings, this page's app
         def load(self) -> Any:
             return create()
 
-    Floor().run()
+    Floor("", options("127.0.0.1", port)).run()
 
 
 if __name__ == "__main__":

@@ -60,8 +60,21 @@ def running_server(db_path: str | Path, *, cache_size: int | None = None,
             "from skillpulse.dashboard.server import run_server\n"
             f"run_server({str(db_path)!r}, port={port})\n")
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdout=out,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        with serving([sys.executable, "-c", code], port, env=env, out=out) as base:
+            yield base
+    finally:
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+
+@contextlib.contextmanager
+def serving(argv: list[str], port: int, *, env: dict[str, str] | None = None,
+            out: Any = subprocess.DEVNULL) -> Iterator[str]:
+    """Run the HTTP server ``argv`` (listening on 127.0.0.1:``port``) in its own session; yields
+    its base URL once ``/`` answers; stops it after (terminate, then kill after 15 s)."""
+    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/")
@@ -73,8 +86,6 @@ def running_server(db_path: str | Path, *, cache_size: int | None = None,
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if log:
-            out.close()  # type: ignore[union-attr]
 
 
 def chromium_available() -> bool:

@@ -92,8 +92,8 @@ PAGES = [  # path, what shows the page's content has rendered
 ]
 
 
-@pytest.mark.parametrize(("path", "ready"), PAGES)
-def test_page_fits_a_phone(base: str, phone: Any, path: str, ready: str) -> None:
+def open_drawn(phone: Any, base: str, path: str, ready: str) -> None:
+    """Open ``path`` (the explorer with two of the overview's risers) and wait until it is drawn."""
     url = base + path
     if path == "/skills":
         url += "?" + "&".join(f"skill={s.replace(' ', '+')}" for s in skills_from_overview(phone, base))
@@ -101,6 +101,11 @@ def test_page_fits_a_phone(base: str, phone: Any, path: str, ready: str) -> None
     phone.wait_for_selector(ready)
     phone.wait_for_load_state("networkidle")
     phone.wait_for_timeout(300)  # plotly's responsive resize, grids' column sizing
+
+
+@pytest.mark.parametrize(("path", "ready"), PAGES)
+def test_page_fits_a_phone(base: str, phone: Any, path: str, ready: str) -> None:
+    open_drawn(phone, base, path, ready)
     menu = phone.locator("#navbar-collapse")
     assert "show" not in (menu.get_attribute("class") or "").split()
     assert not phone.locator("#navbar .nav-link").first.is_visible()
@@ -150,13 +155,7 @@ TOOLBAR_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(g =>
 def test_the_figure_toolbar_stays_off_the_legend_on_a_phone(base: str, phone: Any, path: str,
                                                             ready: str) -> None:
     # a touch screen always shows plotly's toolbar; at the top of the figure it covered the legend
-    url = base + path
-    if path == "/skills":
-        url += "?" + "&".join(f"skill={s.replace(' ', '+')}" for s in skills_from_overview(phone, base))
-    phone.goto(url)
-    phone.wait_for_selector(ready)
-    phone.wait_for_load_state("networkidle")
-    phone.wait_for_timeout(300)
+    open_drawn(phone, base, path, ready)
     boxes = phone.evaluate(TOOLBAR_JS)
     assert boxes, "no figure with both a toolbar and a legend"
     for box in boxes:
