@@ -34,9 +34,10 @@ mean ``c`` of the skills the value comes from. Rows are sorted by score, highest
 
 Gap priority = value × ``c`` × weight: retire — the stake lost × reliance (proficiency/5, 0.6 when
 unknown), naming what replaces it (its taxonomy ``successors``, else the strongest rising skill of
-its category); deepen — the stake gained × 1.2 (cheaper than starting anew); acquire — rising skills
-(their stake) and large, stable ones (``STABLE_RETURN`` × volume, for stable skills at least at the
-run's ``LARGE_QUANTILE`` of volumes) near the person: in a category they work in or a named
+its category, else a successor that declines too, said so); deepen — the stake gained × 1.2
+(cheaper than starting anew); acquire — rising skills (their stake) and large, stable ones
+(``STABLE_RETURN`` × volume, for stable skills at least at the run's ``LARGE_QUANTILE`` of
+volumes) near the person: in a category they work in or a named
 successor of a skill they hold, or often in the same postings as one they hold (co-mentions stored
 at postings ingest); weight ``0.5 + 0.5 × adjacency`` (the share of the person's skills
 in the candidate's category) + 0.25 when they hold a declining skill in that category, +
@@ -385,15 +386,19 @@ HeldEvidence = list[tuple[dict[str, Any], Evidence | None]]
 def _successor_of(e: Evidence, ev: dict[str, Evidence], held_names: set[str],
                   pool_by_cat: dict[str, list[Evidence]]) -> Evidence | None:
     """What replaces a declining skill for this person: its first taxonomy successor that is not
-    declining and not held, else the strongest rising skill of its category not held."""
-    for name in e.successors:
-        s = ev.get(name)
-        if s is not None and s.cls not in ("D", "L") and name not in held_names and not s.thin:
+    declining and not held, else the strongest rising skill of its category not held, else its
+    first successor that is itself declining but still in use (not obsolescent, not thin: Swift
+    for Objective-C when the whole platform declines; the reason says it declines too)."""
+    named = [ev[n] for n in e.successors if n in ev and n not in held_names and not ev[n].thin]
+    for s in named:
+        if s.cls not in ("D", "L"):
             return s
     succ = sorted((c for c in pool_by_cat.get(e.category, [])
                    if c.cls == "R" and c.skill not in held_names),
                   key=lambda c: (-_acquire_value(c) * c.confidence, c.skill))
-    return succ[0] if succ else None
+    if succ:
+        return succ[0]
+    return next((s for s in named if s.cls in ("D", "L") and s.status != "obsolescent"), None)
 
 
 def _acquire_value(c: Evidence) -> float:
@@ -419,6 +424,8 @@ def _retire_and_deepen(held_ev: HeldEvidence, held_names: set[str], ev: dict[str
             reason = f"{e.phrase}; relied on at {level}. Plan to phase it out"
             if succ is None:
                 reason += "."
+            elif succ.skill in e.successors and succ.cls in ("D", "L"):
+                reason += f" — what replaces it, itself declining: {succ.phrase}."
             elif succ.skill in e.successors:
                 reason += f" — what replaces it: {succ.phrase}."
             else:
@@ -467,7 +474,11 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
         cat = c.category
         count = cat_count.get(cat, 0)
         weight = 0.5 + 0.5 * count / n_known + (0.25 if cat in declining_cats else 0.0)
-        peers = [h["skill"] for h, e in held_ev if e is not None and e.category == cat][:3]
+        # what they hold in the category, the declining first and said so: a claim of fact, not
+        # that the candidate replaces them (only a named successor does: "it succeeds")
+        mine = [e for _, e in held_ev if e is not None and e.category == cat]
+        mine.sort(key=lambda e: e.cls not in ("D", "L"))
+        peers = [e.skill + (f" ({e.status})" if e.cls in ("D", "L") else "") for e in mine[:3]]
         why = "rising" if c.cls == "R" else "large and stable"
         reason = f"{c.phrase}: {why}" + (f", in {cat} next to {', '.join(peers)}" if peers else "")
         with_held = together.get(c.skill, [])
@@ -478,9 +489,6 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
         if old:
             weight += SUCCESSOR_BONUS
             reason += f"; it succeeds {', '.join(old)}"
-        elif cat in declining_cats:
-            reason += ("; it can replace the declining "
-                       + ", ".join(e.skill for e in declining if e.category == cat))
         seen[c.skill] = {"skill": c.skill, "kind": "acquire",
                          "priority": _acquire_value(c) * c.confidence * weight,
                          "reason": reason + ".", "status": c.status}

@@ -419,10 +419,26 @@ def test_retire_and_deepen_priorities() -> None:
 
 def test_a_retire_without_a_successor_says_only_to_phase_out() -> None:
     ev = evidence([row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),
-                   row("Gone too", "Legacy", "declining", -50, -60, -40, 24)],
-                  successors={"Old": "Gone too"})
+                   row("Gone too", "Legacy", "obsolescent", -50, -60, -40, 24),
+                   row("Thin", "Legacy", "declining", -50, -60, -40, 1.0)],
+                  successors={"Old": "Gone too|Thin"})
     reason = plan_gaps(_inventory(("Ana", "Old", 5)), ev).rows["reason"].item()
     assert reason == f"{ev['Old'].phrase}; relied on at proficiency 5/5. Plan to phase it out."
+
+
+def test_a_declining_successor_is_named_as_such_when_nothing_better_replaces_it() -> None:
+    """Objective-C → Swift while the whole platform declines: the successor is still what
+    replaces it, said to decline too; a rising skill of the category comes first."""
+    rows = [row("Old", "Legacy", "obsolescent", -50, -60, -40, 24),
+            row("Next", "Legacy", "declining", -20, -30, -10, 24)]
+    ev = evidence(rows, successors={"Old": "Next"})
+    reason = plan_gaps(_inventory(("Ana", "Old", 5)), ev).rows["reason"].item()
+    assert reason == (f"{ev['Old'].phrase}; relied on at proficiency 5/5. Plan to phase it out — "
+                      f"what replaces it, itself declining: {ev['Next'].phrase}.")
+    ev = evidence([*rows, row("Riser", "Legacy", "rising", 30, 10, 50, 10)], successors={"Old": "Next"})
+    reason = plan_gaps(_inventory(("Ana", "Old", 5)), ev).rows.filter(
+        pl.col("kind") == "retire")["reason"].item()
+    assert reason.endswith(f"— a rising skill in Legacy: {ev['Riser'].phrase}.")
 
 
 def test_successor_of_a_retired_skill_skips_held_declining_and_thin_ones() -> None:
@@ -457,8 +473,8 @@ def test_acquire_weights_category_share_declining_cover_and_bonuses() -> None:
     assert ana[("acquire", "Big")]["priority"] == pytest.approx(0.05 * 200 * conf(-4, 4) * (0.5 + 0.25),
                                                                  abs=1e-4)
     assert ana[("acquire", "Hot")]["reason"] == f"{ev['Hot'].phrase}: rising, in Web next to Calm, Steady."
-    assert ana[("acquire", "Fresh")]["reason"] == (f"{ev['Fresh'].phrase}: rising, in Legacy next to Fading; "
-                                                   "it can replace the declining Fading.")
+    assert ana[("acquire", "Fresh")]["reason"] == (f"{ev['Fresh'].phrase}: rising, in Legacy next to "
+                                                   "Fading (declining).")
     assert ana[("acquire", "Big")]["reason"] == (f"{ev['Big'].phrase}: large and stable; often in the same "
                                                  "postings as Calm.")
     bo = _rows(plan_gaps(_inventory(("Bo", "Old", None)), ev), "Bo")
@@ -655,11 +671,18 @@ def _acquired_skills(plan) -> list[str]:  # type: ignore[no-untyped-def]
     return plan.rows.filter(pl.col("kind") == "acquire")["skill"].to_list()
 
 
-def test_a_replacement_names_the_declining_skills_of_its_own_category() -> None:
+def test_an_acquire_step_says_which_held_skills_of_its_category_decline_not_that_it_replaces_them(
+        ) -> None:
+    """Python is not what replaces Objective-C because both are programming languages: a
+    category neighbour names the declining skills held there (first, with their status); only a
+    named successor "succeeds"."""
     ev = evidence([*GAPS, row("Web old", "Web", "declining", -30, -40, -20, 30)])
-    rows = _rows(plan_gaps(_inventory(("Ana", "Fading", 3), ("Ana", "Web old", 3)), ev), "Ana")
-    assert rows[("acquire", "Fresh")]["reason"].endswith("; it can replace the declining Fading.")
-    assert rows[("acquire", "Hot")]["reason"].endswith("; it can replace the declining Web old.")
+    rows = _rows(plan_gaps(_inventory(("Ana", "Calm", 3), ("Ana", "Fading", 3), ("Ana", "Web old", 3),
+                                      ("Ana", "Old", 3)), ev), "Ana")
+    assert rows[("acquire", "Fresh")]["reason"].endswith(
+        ": rising, in Legacy next to Fading (declining), Old (obsolescent).")
+    assert rows[("acquire", "Hot")]["reason"].endswith(": rising, in Web next to Web old (declining), Calm.")
+    assert not any("replace" in r["reason"] for r in rows.values() if r["kind"] == "acquire")
 
 
 def test_three_deep_skills_among_many_are_deep_expertise() -> None:
@@ -866,5 +889,4 @@ def test_a_person_is_not_told_to_phase_out_a_large_declining_skill() -> None:
     # the named successor that is itself declining (large or not) is skipped
     assert ana[("retire", "Slipping")]["reason"].endswith(f"what replaces it: {ev['Peer'].phrase}.")
     assert ana[("acquire", "Next")]["reason"] == (
-        f"{ev['Next'].phrase}: rising, in Web next to Giant, Slipping; it can replace the declining "
-        "Giant, Slipping.")
+        f"{ev['Next'].phrase}: rising, in Web next to Giant (declining), Slipping (declining).")
