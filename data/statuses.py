@@ -10,6 +10,9 @@ STATUSES = ("emerging", "rising", "stable", "declining", "obsolescent", "uncerta
             "insufficient-history")
 RISING = ("rising", "emerging")          # demand grows: build, acquire, deepen
 DECLINING = ("declining", "obsolescent")  # demand shrinks: retire, refresh
+# A collapse: the 12-month mean below this share of its peak (``models.outlook`` rule 3; the
+# plans' sentences cite the fall from the peak of a skill declining for that reason).
+COLLAPSE_RATIO = 0.25
 
 # The overview's market-context groups (one line each on the chart).
 GROUP_RISING = "Rising & emerging"

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import math
 
+from skillpulse.data import statuses
 from skillpulse.models import trend
 from skillpulse.models.series import Evidence
 
@@ -65,7 +66,7 @@ MATERIAL = 0.10
 AGREE = 0.05
 WIDE_RATIO = 4.0
 SHORT_HALF_LIFE = 18.0
-COLLAPSE_RATIO = 0.25
+COLLAPSE_RATIO = statuses.COLLAPSE_RATIO  # with the vocabulary: the plans' sentences cite it too
 COLLAPSE_MONTHS = 12
 COLLAPSE_P = 0.01
 EMERGING_BASE_RATIO = 4.0

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from skillpulse.data.statuses import DECLINING, RISING
+from skillpulse.data.statuses import COLLAPSE_RATIO, DECLINING, RISING
 
 CATALOGUE_COLUMNS = ("course_id", "title", "action", "score", "reason")
 # A half-life is spelled out up to 20 years; beyond that the decay is too slow to plan around and
@@ -130,7 +130,10 @@ def _phrase(row: dict) -> str:
     if m12 is not None and math.isfinite(m12):
         parts.append(f"{_count(m12 / 12)} postings a month")
     peak = row.get("peak_ratio")
-    if status == "obsolescent" and peak is not None and math.isfinite(peak) and peak < 1:
+    # obsolescent: how far it fell; declining after a collapse (a large skill far below its
+    # peak, rule 3 of ``models.outlook``): the fall is why, when its forecast moves little
+    if (status in DECLINING and peak is not None and math.isfinite(peak)
+            and peak < (1 if status == "obsolescent" else COLLAPSE_RATIO)):
         parts.append(f"at {100 * peak:.0f}% of its peak")
     hl = row.get("half_life_months")
     if status in DECLINING and hl is not None and math.isfinite(hl) and hl <= HALF_LIFE_SHOWN_MONTHS:

@@ -156,13 +156,19 @@ def test_phrase_without_status_or_with_an_open_interval() -> None:
                                       "[80%: +10% to n/a], 20 postings a month)")
 
 
-def test_a_peak_is_quoted_to_the_percent_and_only_for_an_obsolescent_skill() -> None:
+def test_a_peak_is_quoted_for_an_obsolescent_skill_and_a_declining_one_that_collapsed() -> None:
+    """MySQL on HN: declining because it collapsed to 13% of its peak while its forecast moves
+    little (-5% [-17% to +9%]); the fall is the reason and the sentence says it."""
     ev = evidence([row("Slipped", "C", "obsolescent", -5, -8, -2, 10, peak_ratio=0.9),
                    row("Dropping", "C", "declining", -20, -30, -10, 10, peak_ratio=0.5),
-                   row("New", "C", "emerging", 200, 100, 300, 10, peak_ratio=0.5)])
+                   row("Fell", "C", "declining", -5, -17, 9, 10, peak_ratio=0.13),
+                   row("At the line", "C", "declining", -5, -17, 9, 10, peak_ratio=0.25),
+                   row("New", "C", "emerging", 200, 100, 300, 10, peak_ratio=0.1)])
     assert ev["Slipped"].phrase.endswith("10 postings a month, at 90% of its peak)")
     assert ev["Dropping"].phrase == ("Dropping (declining, -20% in 24 months (share of postings) "
                                      "[80%: -30% to -10%], 10 postings a month)")
+    assert ev["Fell"].phrase.endswith("10 postings a month, at 13% of its peak)")
+    assert "peak" not in ev["At the line"].phrase  # below a quarter of the peak, as the rule
     assert "peak" not in ev["New"].phrase
 
 
