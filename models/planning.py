@@ -138,10 +138,20 @@ def _phrase(row: dict) -> str:
     hl = row.get("half_life_months")
     if status in DECLINING and hl is not None and math.isfinite(hl) and hl <= HALF_LIFE_SHOWN_MONTHS:
         lo, hi = row.get("half_life_lower"), row.get("half_life_upper")
-        rng = (f" [{lo:.0f}–{hi:.0f}]" if lo is not None and hi is not None
-               and math.isfinite(lo) and math.isfinite(hi) else "")
+        rng = f" [{half_life_range(lo, hi)}]" if half_life_range(lo, hi) else ""
         parts.append(f"half-life {hl:.0f} months{rng}")
     return f"{row['skill']} ({', '.join(parts)})"
+
+
+def half_life_range(lo: float | None, hi: float | None) -> str:
+    """``12–30`` (months); an upper bound beyond ``HALF_LIFE_SHOWN_MONTHS`` reads ``17 to over
+    240`` (a bound of 1,419 months says only that the decay may be very slow); "" when either
+    bound is unknown."""
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return ""
+    if hi > HALF_LIFE_SHOWN_MONTHS:
+        return f"{lo:.0f} to over {HALF_LIFE_SHOWN_MONTHS}"
+    return f"{lo:.0f}–{hi:.0f}"
 
 
 def _count(v: float) -> str:
@@ -246,6 +256,16 @@ def _better_neighbour(e: Evidence, best: Evidence, named: set[str]) -> bool:
     return rank > rank_best or (rank == rank_best and e.skill < best.skill)
 
 
+def _still_large(items: list[Evidence], lead: str = "") -> str:
+    """Why a declining skill among ``items`` does not count as declining (class ``L``), or ""."""
+    large = [e for e in items if e.cls == "L"]
+    if not large:
+        return ""
+    return (f"{lead}{_names_of(large)} {'is' if len(large) == 1 else 'are'} declining but still "
+            "among the run's largest skills at the forecast horizon (its top quarter by postings a "
+            "month)")
+
+
 def _names_of(items: list[Evidence]) -> str:
     return ", ".join(e.skill for e in items)
 
@@ -314,7 +334,7 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
                 rest = [e for e in items if e.cls != "D"]
                 parts.append(f"{len(D)} of {len(judged)} skills taught "
                              f"{'is' if len(D) == 1 else 'are'} declining — {_join(D)}; "
-                             f"the rest hold — {_join(rest)}")
+                             f"the rest hold — {_join(rest)}{_still_large(rest, '; ')}")
             if nb is not None:
                 values.append(nb.stake)
                 confs.append(nb.confidence)
@@ -330,12 +350,9 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             action = "keep"
             value = max(0.0, _mean([e.stake for e in judged]))
             conf = _mean([e.confidence for e in judged])
-            large = [e for e in items if e.cls == "L"]
-            if large:
-                reason = (f"Keep: {_names_of(large)} {'is' if len(large) == 1 else 'are'} "
-                          "declining but still among the run's largest skills at the forecast "
-                          f"horizon (its top quarter by postings a month), and no skill taught is "
-                          f"fading — {_join(items)}.")
+            if any(e.cls == "L" for e in items):
+                reason = (f"Keep: {_still_large(items)}, and no skill taught is fading — "
+                          f"{_join(items)}.")
             else:
                 reason = f"Keep: no skill taught is declining — {_join(items)}."
         if unmatched:

@@ -144,6 +144,19 @@ def test_backtest_badge_is_green_only_for_a_good_backtest(mase: float, cov: floa
     assert page("skills").backtest_good(mase, cov) is good
 
 
+@pytest.mark.parametrize(("hi", "shown"), [(30.0, " (80%: 17–30)."), (1419.0, " (80%: 17 to over 240)."),
+                                           (None, ".")])
+def test_a_half_life_bound_beyond_twenty_years_reads_over_240_months(hi: float | None, shown: str,
+                                                                     dash_app: Any) -> None:
+    o = {"series_id": 1, "status": "declining", "growth_pct": None, "backtest_mase": None,
+         "coverage_80": None, "half_life_months": 34.0, "half_life_lower": 17.0,
+         "half_life_upper": hi, "changepoint": None, "model": None, "note": None}
+    text = json.dumps(page("skills").skill_card("Objective-C", o, 24).to_plotly_json(),
+                      default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    assert f'"Half-life: demand halves in about 34 months{shown}"' in text
+    assert "1419" not in text
+
+
 def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path) -> None:
     from skillpulse.dashboard.app import create_app
     from skillpulse.data import store

@@ -130,6 +130,10 @@ def test_phrases_cite_growth_interval_volume_peak_and_half_life() -> None:
         row("Perl", "C", "declining", -20, -30, -10, 1234, half_life_months=240.0,
             half_life_lower=100.0, half_life_upper=math.inf, growth_basis="count", horizon=None),
         row("Slow", "C", "declining", -5, -8, -2, 10, half_life_months=241.0),
+        row("Objective-C", "C", "declining", -60, -70, -50, 1.1, half_life_months=34.0,
+            half_life_lower=17.0, half_life_upper=1419.0),
+        row("At the cap", "C", "declining", -60, -70, -50, 1.1, half_life_months=34.0,
+            half_life_lower=17.0, half_life_upper=240.0),
         row("Peaked", "C", "obsolescent", -5, -8, -2, None, peak_ratio=1.0),
         row("Steady", "C", "stable", None, None, None, None, half_life_months=20.0),
         row("Unsure", "C", "uncertain", 12, None, None, 9.96),
@@ -142,6 +146,9 @@ def test_phrases_cite_growth_interval_volume_peak_and_half_life() -> None:
     assert ev["Perl"].phrase == ("Perl (declining, -20% [80%: -30% to -10%], 1,234 postings a month, "
                                  "half-life 240 months)")
     assert ev["Slow"].phrase.endswith("10 postings a month)")  # 20+ years: no half-life quoted
+    # an upper bound of 118 years says only "maybe very slow"
+    assert ev["Objective-C"].phrase.endswith("half-life 34 months [17 to over 240])")
+    assert ev["At the cap"].phrase.endswith("half-life 34 months [17–240])")
     assert ev["Peaked"].phrase == ("Peaked (obsolescent, -5% in 24 months (share of postings) "
                                    "[80%: -8% to -2%])")
     assert ev["Steady"].phrase == "Steady (stable)"
@@ -881,8 +888,11 @@ def test_a_course_of_large_declining_skills_is_kept_and_says_why() -> None:
                                  "skills at the forecast horizon (its top quarter by postings a month), "
                                  f"and no skill taught is fading — {p['Giant']}; {p['Edge']}.")
     assert got["R1"][0] == "retire" and got["R2"][0] == "retire"
+    # "the rest hold" next to a skill called declining would contradict itself: it says why
     assert got["F1"] == ("refresh", f"Refresh: 1 of 2 skills taught is declining — {p['Small']}; "
-                                    f"the rest hold — {p['Giant']}.")
+                                    f"the rest hold — {p['Giant']}; Giant is declining but still "
+                                    "among the run's largest skills at the forecast horizon (its top "
+                                    "quarter by postings a month).")
 
 
 def test_a_person_is_not_told_to_phase_out_a_large_declining_skill() -> None:

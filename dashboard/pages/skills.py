@@ -39,7 +39,7 @@ from skillpulse.dashboard.urlstate import (
     validate_run,
     with_segment_check,
 )
-from skillpulse.models.planning import HALF_LIFE_SHOWN_MONTHS
+from skillpulse.models.planning import HALF_LIFE_SHOWN_MONTHS, half_life_range
 from skillpulse.services.changes import readable
 
 dash.register_page(__name__, path="/skills", name="Explorer", order=1, title="skillpulse · explorer",
@@ -311,7 +311,7 @@ def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
                   "held 70–90% of the time in the backtest (honest intervals)"))
     if o["half_life_months"] is not None:
         lo, hi = o["half_life_lower"], o["half_life_upper"]
-        rng = f" (80%: {lo:.0f}–{hi:.0f})" if lo is not None and hi is not None else ""
+        rng = f" (80%: {half_life_range(lo, hi)})" if half_life_range(lo, hi) else ""
         months = o["half_life_months"]
         text = (f"Half-life: demand halves in about {months:.0f} months{rng}."
                 if months <= HALF_LIFE_SHOWN_MONTHS else
