@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,18 +59,24 @@ def dask_client(scheduler: str | None, *, jobs: int, settings: Settings | None =
         return
     import dask
 
-    with single_thread_env(), dask.config.set(WORKER_CONFIG):  # workers take it at their start
-        cluster = distributed.LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=LOOPBACK_ANY_PORT, silence_logs=logging.ERROR)
-    try:
-        client = distributed.Client(cluster, set_as_default=False)
+    # the workers' scratch space (Dask's dask-scratch-space and its lock files) in a directory of
+    # the run's own, removed with the cluster: nothing is left in the temporary directory
+    with contextlib.ExitStack() as stack:
+        scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="skillpulse-dask-",
+                                                                  ignore_cleanup_errors=True))
+        stack.enter_context(dask.config.set({"temporary-directory": scratch}))
+        with single_thread_env(), dask.config.set(WORKER_CONFIG):  # workers take it at their start
+            cluster = distributed.LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=LOOPBACK_ANY_PORT, silence_logs=logging.ERROR)
         try:
-            yield client
+            client = distributed.Client(cluster, set_as_default=False)
+            try:
+                yield client
+            finally:
+                client.close()
         finally:
-            client.close()
-    finally:
-        cluster.close()
+            cluster.close()
 
 
 def worker_count(client: Any) -> int:

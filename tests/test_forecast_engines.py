@@ -212,3 +212,21 @@ def test_the_commands_local_cluster_leaves_the_gil_to_the_buckets() -> None:
         settings = client.run(_worker_settings)
     assert len(settings) == 2
     assert all(s == (False, "1s", "1") for s in settings.values()), settings
+
+
+def test_the_commands_local_cluster_leaves_nothing_in_the_temporary_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask's workers keep a dask-scratch-space (with lock files) in the temporary directory by
+    default; the command's cluster keeps it in a directory of its own, removed with it."""
+    import tempfile
+
+    from skillpulse.data.cluster import dask_client
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    with dask_client(None, jobs=1) as client:
+        assert client.submit(sum, [1, 2]).result() == 3
+        assert list(tmp.iterdir())  # the scratch space exists while the cluster runs
+    assert not list(tmp.iterdir())
