@@ -16,7 +16,8 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 import duckdb
 import polars as pl
 from skillpulse.data import store, summaries
+from skillpulse.services import outlook_rows
 from skillpulse.services.changes import (
     COUNTS,
     SUMMARY,
@@ -39,6 +41,8 @@ EXTENSION_KEY = "skillpulse_db"
 log = logging.getLogger("skillpulse.server")
 SUMMARISED = frozenset({*(name for name, _ in summaries.requests(0)), SUMMARY, COUNTS})
 T = TypeVar("T")
+# look-ups run beside a request's own thread (``Db.together``); shared by the process's requests
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="skillpulse-lookup")
 
 
 def _freeze(value: Any) -> Hashable:
@@ -146,6 +150,31 @@ class Db:
         self._pins.depth = max(depth, 0)
         if depth <= 0:
             self._pins.value = None
+
+    def together(self, *calls: Callable[[], T]) -> list[T]:
+        """``[call() for call in calls]``, the calls after the first run in threads of their own
+        beside it, every one reading this request's version (each on a cursor of its own: a
+        DuckDB cursor serves one thread). DuckDB runs a query without Python's lock, so look-ups
+        that do not depend on each other cost the slowest of them, not their sum."""
+        if len(calls) < 2:
+            return [call() for call in calls]
+        with self.pinned():
+            con, version = self.snapshot()
+            futures = [_LOOKUPS.submit(self._pinned_call, con, version, call) for call in calls[1:]]
+            try:
+                first = calls[0]()
+            finally:
+                done = [f.result() for f in futures]  # nothing left running on this version
+        return [first, *done]
+
+    def _pinned_call(self, con: duckdb.DuckDBPyConnection, version: str, call: Callable[[], T]) -> T:
+        cursor = con.cursor()
+        self._pins.value, self._pins.depth = (cursor, version), 1
+        try:
+            return call()
+        finally:
+            self._pins.value, self._pins.depth = None, 0
+            cursor.close()
 
     @contextlib.contextmanager
     def pinned(self) -> Iterator[str]:
@@ -301,9 +330,11 @@ def forecast(db: Db, run_id: int, series_ids: Sequence[int]) -> pl.DataFrame:
     return db.query("dash_forecast", run_id=int(run_id), series_ids=_ids(series_ids))
 
 
-def outlook_detail(db: Db, run_id: int, series_ids: Sequence[int]) -> pl.DataFrame:
-    """Outlook rows (status, growth, half-life, changepoint, backtest) of the series."""
-    return db.query("dash_outlook_detail", run_id=int(run_id), series_ids=_ids(series_ids))
+def outlook_detail(db: Db, run_id: int, measures: Mapping[int, str]) -> pl.DataFrame:
+    """Outlook rows (status, growth, level now, half-life, changepoint, backtest) of the series
+    ``measures`` names (series_id → measure: ``services.outlook_rows``)."""
+    rows = db.query("dash_outlook_detail", run_id=int(run_id), series_ids=_ids(list(measures)))
+    return outlook_rows.detail(rows, measures)
 
 
 def category_growth(db: Db) -> pl.DataFrame:

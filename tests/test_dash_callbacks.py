@@ -114,9 +114,13 @@ def test_no_riser_gives_a_clear_empty_state(tmp_path: Path) -> None:
     assert "No skill is declining with confidence in this run." in layout
 
 
+def _measures(db: queries.Db, ids: list[int]) -> dict[int, str]:
+    return dict(sqlfixtures.query(db.connection(), "dash_fixture_measures", series_ids=ids).iter_rows())
+
+
 def test_growth_interval_brackets_growth_on_the_stated_base(ctx: queries.Db) -> None:
     for run_id in queries.runs(ctx)["run_id"].to_list():
-        rows = queries.outlook_detail(ctx, run_id, list(range(1, 400))).filter(
+        rows = queries.outlook_detail(ctx, run_id, _measures(ctx, list(range(1, 400)))).filter(
             pl.col("growth_pct").is_not_null())
         assert rows.height > 10
         for o in rows.iter_rows(named=True):
@@ -169,7 +173,7 @@ def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path
         with store.write(db_path) as con:
             sqlfixtures.execute(con, "dash_fixture_unbracketed", run_id=1, series_id=top["series_id"])
             write_summaries(con, 1)
-        o = queries.outlook_detail(db, 1, [top["series_id"]]).row(0, named=True)
+        o = queries.outlook_detail(db, 1, _measures(db, [top["series_id"]])).row(0, named=True)
         assert o["growth_pct"] is not None  # the judged interval is shown, never contradictory
         assert o["growth_lower_80"] - 1e-6 <= o["growth_pct"] <= o["growth_upper_80"] + 1e-6
         shown = {r["name"]: r for r in page("home").update_overview(NEWEST)[2]}

@@ -88,3 +88,39 @@ def test_picked_names_need_no_lookup(dash_app: Any, monkeypatch: pytest.MonkeyPa
     assert asked == [[TEST_ALIAS.upper()]]
     assert [t.name for t in plain[0].data] == [t.name for t in other[0].data]
     assert plain[2] == other[2]
+
+
+def test_independent_lookups_run_side_by_side_on_the_requests_version(lookup_db: Path) -> None:
+    """``Db.together``: the explorer's forecast and outlook look-ups run in threads of their own,
+    each on its own cursor of the version the request pinned; the answers are the sequential ones
+    and a failing look-up fails the request (nothing left running)."""
+    import threading
+
+    from skillpulse.dashboard import queries
+
+    db = queries.Db(lookup_db, cache_size=0)
+    seen: dict[str, tuple[int, str, int]] = {}
+
+    def where(name: str, **params: Any) -> Any:
+        def call() -> Any:
+            seen[name] = (threading.get_ident(), db.version(), id(db.connection()))
+            return db.query(name, **params)
+        return call
+
+    run_id = int(queries.runs(db)["run_id"][0])
+    ids = [1, 2, 3]
+    with db.pinned() as version:
+        together = db.together(where("dash_forecast", run_id=run_id, series_ids=ids),
+                               where("dash_outlook_detail", run_id=run_id, series_ids=ids))
+    assert together[0].equals(db.query("dash_forecast", run_id=run_id, series_ids=ids))
+    assert together[1].equals(db.query("dash_outlook_detail", run_id=run_id, series_ids=ids))
+    first, second = seen["dash_forecast"], seen["dash_outlook_detail"]
+    assert first[1] == second[1] == version
+    assert first[0] == threading.get_ident() != second[0]  # the second beside the first
+    assert first[2] != second[2]                           # each on a cursor of its own
+
+    def fails() -> None:
+        raise ValueError("look-up failed")
+
+    with pytest.raises(ValueError, match="look-up failed"):
+        db.together(where("dash_forecast", run_id=run_id, series_ids=ids), fails)

@@ -3,6 +3,7 @@ backtest, on a chosen scale, segment and run. All state lives in the query strin
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import dash
@@ -99,11 +100,15 @@ def resolve_state(db: queries.Db, state: ExplorerState, context: Context, proble
     """Canonical skill names (aliases, any case), known segment values and a stored run only."""
     names: list[str] = []
     if state.skills:
-        with_data = set(context.skills["name"].to_list())
+        def with_data_of(names: list[str]) -> set[str]:  # a skills frame of 20,000 names: no set
+            return set(context.skills.filter(pl.col("name").is_in(names))["name"].to_list())
+
+        with_data = with_data_of(list(state.skills))
         # names as the picker gives them need no look-up; aliases and other spellings do
         others = [raw for raw in state.skills if raw not in with_data]
         found = queries.resolve_skills(db, others) if others else None
         by_key = {} if found is None else {r["key"]: r["name"] for r in found.iter_rows(named=True)}
+        with_data |= with_data_of(list(by_key.values()))
         for raw in state.skills:
             name = raw if raw in with_data else by_key.get(raw.strip().lower())
             if name is None:
@@ -420,8 +425,9 @@ def explorer_view(db: queries.Db, context: Context, state: ExplorerState, proble
     if run.height:
         rid = int(run["run_id"][0])
         as_of = run["as_of"][0]
-        fc = queries.forecast(db, rid, sids)
-        outlook = queries.outlook_detail(db, rid, sids)
+        measures = dict(zip(sids, series["measure"].to_list(), strict=True))
+        fc, outlook = db.together(functools.partial(queries.forecast, db, rid, sids),
+                                  functools.partial(queries.outlook_detail, db, rid, measures))
         fc = (fc.with_columns(pl.col("period").rank("ordinal").over("series_id").alias("_h"))
               .filter(pl.col("_h") <= state.horizon).drop("_h"))
         if state.horizon > int(run["horizon"][0]):

@@ -17,6 +17,7 @@ import polars as pl
 from skillpulse.data.errors import NotFoundError, UsageError
 from skillpulse.data.statuses import DECLINING, RISING
 from skillpulse.data.store import MARKET_CATEGORY
+from skillpulse.services import outlook_rows
 from skillpulse.services.changes import Changes, Query, compute_changes
 
 MOVERS = 8                  # rows in each of the risers and decliners tables
@@ -35,7 +36,7 @@ class SkillChart:
     measure: dict[int, str]
     history: pl.DataFrame    # series_id, period, value
     forecast: pl.DataFrame   # series_id, period, mean, lower_80, upper_80, lower_95, upper_95
-    outlook: pl.DataFrame    # dash_outlook_detail rows
+    outlook: pl.DataFrame    # services.outlook_rows.detail rows
 
 
 @dataclass
@@ -118,10 +119,11 @@ def _chart(query: Query, run_id: int, skill: str, rows: pl.DataFrame) -> SkillCh
         seg = " · ".join(p for p in (r["source"], r["region"], r["occupation"]) if p)
         labels[int(r["series_id"])] = f"{skill} ({seg})" if seg and len(sids) > 1 else skill
     history = query("dash_sparklines", series_ids=sids, months=HISTORY_MONTHS)
-    return SkillChart(skill, labels, dict(zip(top["series_id"].to_list(), top["measure"].to_list(),
-                                              strict=True)),
+    measures = dict(zip(top["series_id"].to_list(), top["measure"].to_list(), strict=True))
+    return SkillChart(skill, labels, measures,
                       history, query("dash_forecast", run_id=run_id, series_ids=sids),
-                      query("dash_outlook_detail", run_id=run_id, series_ids=sids))
+                      outlook_rows.detail(query("dash_outlook_detail", run_id=run_id,
+                                                series_ids=sids), measures))
 
 
 def build_brief(query: Query, run: int | None = None, skills: Sequence[str] = ()) -> Brief:
