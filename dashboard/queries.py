@@ -155,7 +155,10 @@ class Db:
         """``[call() for call in calls]``, the calls after the first run in threads of their own
         beside it, every one reading this request's version (each on a cursor of its own: a
         DuckDB cursor serves one thread). DuckDB runs a query without Python's lock, so look-ups
-        that do not depend on each other cost the slowest of them, not their sum."""
+        that do not depend on each other overlap: the explorer's forecast and outlook look-ups at
+        a million series took 27 ms side by side against 33 ms one after the other (median of
+        60 alternated pairs; not the slowest alone, 20 ms: DuckDB and the Python around the
+        queries share two cores)."""
         if len(calls) < 2:
             return [call() for call in calls]
         with self.pinned():
