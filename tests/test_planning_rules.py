@@ -906,3 +906,32 @@ def test_a_person_is_not_told_to_phase_out_a_large_declining_skill() -> None:
     assert ana[("retire", "Slipping")]["reason"].endswith(f"what replaces it: {ev['Peer'].phrase}.")
     assert ana[("acquire", "Next")]["reason"] == (
         f"{ev['Next'].phrase}: rising, in Web next to Giant (declining), Slipping (declining).")
+
+
+def test_the_top_quarter_at_the_horizon_is_counted_in_mentions_a_month_and_includes_its_edge(
+        ) -> None:
+    """Volumes a month today 1..9, 40, 40 and 47: the top quarter (rank int(0.75 × 12) = 9) starts
+    at 40 mentions a month. A declining skill with 40 a month at the horizon is still large (the
+    edge counts); one with 47 × 0.8 = 37.6 is not."""
+    ev = evidence([*[row(f"Filler {i}", "Data", "stable", 0, -5, 5, i) for i in range(1, 10)],
+                   row("Peer", "Web", "stable", 0, -5, 5, 40),
+                   row("Edge", "Web", "declining", 0, -5, -1, 40),
+                   row("Under", "Web", "declining", -20, -30, -10, 47)])
+    assert (ev["Edge"].cls, ev["Under"].cls) == ("L", "D")
+
+
+def test_a_refresh_of_two_declining_skills_says_are() -> None:
+    ev = evidence([row("Old", "Web", "declining", -20, -30, -10, 10),
+                   row("Older", "Web", "obsolescent", -50, -60, -40, 10),
+                   *[row(f"Fine {i}", "Web", "stable", 0, -5, 5, 10) for i in range(3)]])
+    table = triage_catalogue(*_courses(("R", "mixed", "Old|Older|Fine 0|Fine 1|Fine 2"),
+                                       updated=[dt.date(2024, 1, 1)]), ev, as_of=dt.date(2024, 5, 1))
+    row_ = table.filter(pl.col("course_id") == "R").row(0, named=True)
+    assert row_["action"] == "refresh"
+    assert row_["reason"].startswith("Refresh: 2 of 5 skills taught are declining — ")
+
+
+def test_a_half_life_range_needs_both_bounds() -> None:
+    ev = evidence([row("One bound", "C", "declining", -20, -30, -10, 10, half_life_months=30.0,
+                       half_life_lower=20.0)])
+    assert ev["One bound"].phrase.endswith("10 postings a month, half-life 30 months)")
