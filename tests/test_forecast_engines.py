@@ -55,10 +55,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """A 2-worker LocalCluster on 127.0.0.1; yields the scheduler address."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=LOOPBACK_ANY_PORT) as lc:
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A 2-worker LocalCluster on 127.0.0.1 (its scratch space in the test's own directory, not
+    the machine's temporary directory); yields the scheduler address."""
+    import dask
+
+    with dask.config.set({"temporary-directory": str(tmp_path_factory.mktemp("dask"))}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     host="127.0.0.1", dashboard_address=LOOPBACK_ANY_PORT) as lc:
         yield lc.scheduler_address
 
 
@@ -115,7 +119,7 @@ def test_dask_scheduler_and_two_workers_publish_the_same_run(db: tuple[Path, int
     """As users run it: ``dask scheduler`` and two ``dask worker`` processes, then the command."""
     path, reference = db
     address = f"tcp://127.0.0.1:{_free_port()}"
-    env = dict(os.environ)
+    env = dict(os.environ, TMPDIR=str(tmp_path))  # the workers' scratch space goes with the test
     logs = [open(tmp_path / f"dask{i}.log", "wb") for i in range(3)]  # noqa: SIM115
     procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
                                address.rsplit(":", 1)[1], "--dashboard-address", LOOPBACK_ANY_PORT],

@@ -31,9 +31,13 @@ def postings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[object]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=LOOPBACK_ANY_PORT) as lc, \
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    import dask
+
+    # the cluster's scratch space in the test's own directory, not the machine's temporary one
+    with dask.config.set({"temporary-directory": str(tmp_path_factory.mktemp("dask"))}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     host="127.0.0.1", dashboard_address=LOOPBACK_ANY_PORT) as lc, \
             distributed.Client(lc, set_as_default=False) as c:
         yield c
 
