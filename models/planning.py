@@ -101,6 +101,11 @@ class Evidence:
         return self.volume * math.expm1(self.x)
 
     @property
+    def declines(self) -> bool:
+        """Declining or obsolescent, large or not (classes ``D`` and ``L``)."""
+        return self.cls in ("D", "L")
+
+    @property
     def thin(self) -> bool:
         """Too few mentions to plan on (``MIN_MENTIONS_MONTH``)."""
         return self.volume is not None and self.volume < MIN_MENTIONS_MONTH
@@ -138,8 +143,8 @@ def _phrase(row: dict) -> str:
     hl = row.get("half_life_months")
     if status in DECLINING and hl is not None and math.isfinite(hl) and hl <= HALF_LIFE_SHOWN_MONTHS:
         lo, hi = row.get("half_life_lower"), row.get("half_life_upper")
-        rng = f" [{half_life_range(lo, hi)}]" if half_life_range(lo, hi) else ""
-        parts.append(f"half-life {hl:.0f} months{rng}")
+        rng = half_life_range(lo, hi)
+        parts.append(f"half-life {hl:.0f} months" + (f" [{rng}]" if rng else ""))
     return f"{row['skill']} ({', '.join(parts)})"
 
 
@@ -350,11 +355,9 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             action = "keep"
             value = max(0.0, _mean([e.stake for e in judged]))
             conf = _mean([e.confidence for e in judged])
-            if any(e.cls == "L" for e in items):
-                reason = (f"Keep: {_still_large(items)}, and no skill taught is fading — "
-                          f"{_join(items)}.")
-            else:
-                reason = f"Keep: no skill taught is declining — {_join(items)}."
+            still = _still_large(items)
+            reason = (f"Keep: {still}, and no skill taught is fading — {_join(items)}." if still
+                      else f"Keep: no skill taught is declining — {_join(items)}.")
         if unmatched:
             reason += " Not in the taxonomy (ignored): " + ", ".join(f"'{w}'" for w in unmatched) + "."
         rows.append({"course_id": cid, "title": course["title"], "action": action,
@@ -411,14 +414,14 @@ def _successor_of(e: Evidence, ev: dict[str, Evidence], held_names: set[str],
     for Objective-C when the whole platform declines; the reason says it declines too)."""
     named = [ev[n] for n in e.successors if n in ev and n not in held_names and not ev[n].thin]
     for s in named:
-        if s.cls not in ("D", "L"):
+        if not s.declines:
             return s
     succ = sorted((c for c in pool_by_cat.get(e.category, [])
                    if c.cls == "R" and c.skill not in held_names),
                   key=lambda c: (-_acquire_value(c) * c.confidence, c.skill))
     if succ:
         return succ[0]
-    return next((s for s in named if s.cls in ("D", "L") and s.status != "obsolescent"), None)
+    return next((s for s in named if s.declines and s.status != "obsolescent"), None)
 
 
 def _acquire_value(c: Evidence) -> float:
@@ -444,7 +447,7 @@ def _retire_and_deepen(held_ev: HeldEvidence, held_names: set[str], ev: dict[str
             reason = f"{e.phrase}; relied on at {level}. Plan to phase it out"
             if succ is None:
                 reason += "."
-            elif succ.skill in e.successors and succ.cls in ("D", "L"):
+            elif succ.skill in e.successors and succ.declines:
                 reason += f" — what replaces it, itself declining: {succ.phrase}."
             elif succ.skill in e.successors:
                 reason += f" — what replaces it: {succ.phrase}."
@@ -470,7 +473,7 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
     successors of skills they hold or skills often in the same postings as one they hold; weighted
     by how much of their work is in the category, more where what they hold there is declining,
     where the candidate is co-mentioned with or succeeds a held skill."""
-    declining = [e for _, e in held_ev if e is not None and e.cls in ("D", "L")]
+    declining = [e for _, e in held_ev if e is not None and e.declines]
     declining_cats = {e.category for e in declining}
     succeeds: dict[str, list[str]] = {}
     for _, e in held_ev:
@@ -497,8 +500,8 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
         # what they hold in the category, the declining first and said so: a claim of fact, not
         # that the candidate replaces them (only a named successor does: "it succeeds")
         mine = [e for _, e in held_ev if e is not None and e.category == cat]
-        mine.sort(key=lambda e: e.cls not in ("D", "L"))
-        peers = [e.skill + (f" ({e.status})" if e.cls in ("D", "L") else "") for e in mine[:3]]
+        mine.sort(key=lambda e: not e.declines)
+        peers = [e.skill + (f" ({e.status})" if e.declines else "") for e in mine[:3]]
         why = "rising" if c.cls == "R" else "large and stable"
         reason = f"{c.phrase}: {why}" + (f", in {cat} next to {', '.join(peers)}" if peers else "")
         with_held = together.get(c.skill, [])

@@ -316,7 +316,8 @@ def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
                   "held 70–90% of the time in the backtest (honest intervals)"))
     if o["half_life_months"] is not None:
         lo, hi = o["half_life_lower"], o["half_life_upper"]
-        rng = f" (80%: {half_life_range(lo, hi)})" if half_life_range(lo, hi) else ""
+        rng = half_life_range(lo, hi)
+        rng = f" (80%: {rng})" if rng else ""
         months = o["half_life_months"]
         text = (f"Half-life: demand halves in about {months:.0f} months{rng}."
                 if months <= HALF_LIFE_SHOWN_MONTHS else
