@@ -124,14 +124,13 @@ class Db:
             return False
         con = self.reader.open(target)
         self._staged = str(target)
-        self._pins.value, self._pins.depth = (con.cursor(), self._staged), 1
         started = time.perf_counter()
         try:
-            prepare()
+            with self._pinned_to(con.cursor(), self._staged):
+                prepare()
         except Exception as exc:  # a failed warm-up never keeps the new version from being served
             log.warning("warming %s failed: %s", target.name, exc)
         finally:
-            self._pins.value, self._pins.depth = None, 0
             self.reader.adopt(con, target)
             self._staged = ""
         log.info("serving %s (warmed in %.2f s)", target.name, time.perf_counter() - started)
@@ -172,12 +171,21 @@ class Db:
 
     def _pinned_call(self, con: duckdb.DuckDBPyConnection, version: str, call: Callable[[], T]) -> T:
         cursor = con.cursor()
+        try:
+            with self._pinned_to(cursor, version):
+                return call()
+        finally:
+            cursor.close()
+
+    @contextlib.contextmanager
+    def _pinned_to(self, cursor: duckdb.DuckDBPyConnection, version: str) -> Iterator[None]:
+        """This thread reads ``version`` through ``cursor`` in the block (a warm-up, a look-up
+        beside a request)."""
         self._pins.value, self._pins.depth = (cursor, version), 1
         try:
-            return call()
+            yield
         finally:
             self._pins.value, self._pins.depth = None, 0
-            cursor.close()
 
     @contextlib.contextmanager
     def pinned(self) -> Iterator[str]:
