@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 from skillpulse.data import store
-from skillpulse.data.cluster import LOOPBACK_ANY_PORT
+from skillpulse.data.cluster import LOOPBACK_ANY_PORT, dask_client
 from skillpulse.models import batch, bucket, engines
 from skillpulse.models.series import analyse
 
@@ -55,15 +55,11 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A 2-worker LocalCluster on 127.0.0.1 (its scratch space in the test's own directory, not
-    the machine's temporary directory); yields the scheduler address."""
-    import dask
-
-    with dask.config.set({"temporary-directory": str(tmp_path_factory.mktemp("dask"))}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                     host="127.0.0.1", dashboard_address=LOOPBACK_ANY_PORT) as lc:
-        yield lc.scheduler_address
+def cluster() -> Iterator[str]:
+    """A 2-worker LocalCluster on 127.0.0.1, as the command starts one (``dask_client``: its
+    scratch space removed with it); yields the scheduler address."""
+    with dask_client(None, jobs=2) as client:
+        yield client.scheduler.address
 
 
 def _bucket_of(path: Path) -> pa.Table:
@@ -210,8 +206,6 @@ def _worker_settings() -> tuple[object, object, str | None]:
 
 def test_the_commands_local_cluster_leaves_the_gil_to_the_buckets() -> None:
     # no profiler thread, a 1 s event-loop tick, one BLAS thread: cluster.WORKER_CONFIG
-    from skillpulse.data.cluster import dask_client
-
     with dask_client(None, jobs=2) as client:
         settings = client.run(_worker_settings)
     assert len(settings) == 2
@@ -223,8 +217,6 @@ def test_the_commands_local_cluster_leaves_nothing_in_the_temporary_directory(
     """Dask's workers keep a dask-scratch-space (with lock files) in the temporary directory by
     default; the command's cluster keeps it in a directory of its own, removed with it."""
     import tempfile
-
-    from skillpulse.data.cluster import dask_client
 
     tmp = tmp_path / "tmp"
     tmp.mkdir()

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from skillpulse.data import store
-from skillpulse.data.cluster import LOOPBACK_ANY_PORT
+from skillpulse.data.cluster import dask_client
 from skillpulse.data.demo_postings import generate_postings
 from skillpulse.data.postings import postings_to_frame
 
 from tests.forecast_fixtures import read_table, run_cli
 
-distributed = pytest.importorskip("distributed")
+pytest.importorskip("distributed")
 pytestmark = pytest.mark.xdist_group("dask")
 
 SERIES = ("SELECT k.name AS skill, s.region, s.occupation, o.period, o.value, o.total "
@@ -31,14 +31,9 @@ def postings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    import dask
-
-    # the cluster's scratch space in the test's own directory, not the machine's temporary one
-    with dask.config.set({"temporary-directory": str(tmp_path_factory.mktemp("dask"))}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                     host="127.0.0.1", dashboard_address=LOOPBACK_ANY_PORT) as lc, \
-            distributed.Client(lc, set_as_default=False) as c:
+def client() -> Iterator[object]:
+    """A 2-worker LocalCluster on 127.0.0.1, as the command starts one (``dask_client``)."""
+    with dask_client(None, jobs=2) as c:
         yield c
 
 
