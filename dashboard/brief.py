@@ -16,6 +16,7 @@ import plotly.io
 import polars as pl
 from skillpulse.dashboard import figures
 from skillpulse.dashboard.transforms import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS, UNITS
+from skillpulse.data.statuses import halving
 from skillpulse.services.brief import Brief, SkillChart
 from skillpulse.services.changes import CHANGE_COLUMNS, readable
 
@@ -173,7 +174,7 @@ def _chart_text(chart: SkillChart) -> str:
         label = chart.labels.get(o["series_id"], chart.skill)
         g = _growth(o)
         hl = o.get("half_life_months")
-        half = f"; half-life about {hl:.0f} months" if hl is not None and hl <= 120 else ""
+        half = f"; {halving(hl)}" if hl is not None and hl <= 120 else ""
         out.append(f"<li>{_e(label)}: {_badge(o['status'])} expected change {_e(g)} in "
                    f"{o['horizon']} months{_e(half)}.</li>")
     return f"<ul>{''.join(out)}</ul>"

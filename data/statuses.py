@@ -13,6 +13,17 @@ DECLINING = ("declining", "obsolescent")  # demand shrinks: retire, refresh
 # A collapse: the 12-month mean below this share of its peak (``models.outlook`` rule 3; the
 # plans' sentences cite the fall from the peak of a skill declining for that reason).
 COLLAPSE_RATIO = 0.25
+# Months of the trend test and of the half-life's fitted decay (``models.fast.TREND_WINDOW``).
+TREND_WINDOW = 36
+
+
+def halving(months: float) -> str:
+    """``halving every 26 months on its 3-year trend``. The half-life is the fitted decay of the
+    last ``TREND_WINDOW`` months, not the forecast: a damped forecast may expect the fall to slow
+    (MySQL on HN: halving every 26 months, -5% in the next 24), and a bare "half-life 26 months"
+    beside "-5% in 24 months" reads as a contradiction."""
+    span = f"{TREND_WINDOW // 12}-year" if TREND_WINDOW % 12 == 0 else f"{TREND_WINDOW}-month"
+    return f"halving every {months:.0f} months on its {span} trend"
 
 # The overview's market-context groups (one line each on the chart).
 GROUP_RISING = "Rising & emerging"

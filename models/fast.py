@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from skillpulse.data import statuses
 
 SEASON = 12
 ALPHAS = np.array([0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95])
@@ -51,7 +52,7 @@ BETA_RATIOS = np.array([0.01, 0.05, 0.15, 0.4])
 PHIS = np.array([0.8, 0.9, 0.95, 0.98])
 SES_ALPHAS = np.array([0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
 INIT_SLOPE_STEPS = 6
-TREND_WINDOW = 36
+TREND_WINDOW = statuses.TREND_WINDOW  # the trend test's window, quoted in half-life sentences
 SMOOTHERS = ("ets", "theta", "ses")
 MEDIAN_ALPHAS = np.array([0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6])
 MEDIAN_LOOKBACK = 60

@@ -122,7 +122,7 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     counted = (f", {ev.mentions_12m:,.0f} mentions in 12 months" if math.isfinite(ev.mentions_12m)
                else "")
     hl = ev.half_life[0]
-    hl_text = f"half-life {hl:.0f} months, " if hl is not None else ""
+    hl_text = f"{statuses.halving(hl)}, " if hl is not None else ""
     if (math.isfinite(ev.peak_ratio) and ev.peak_ratio < COLLAPSE_RATIO
             and ev.months_since_peak >= COLLAPSE_MONTHS
             and math.isfinite(ev.collapse_p) and ev.collapse_p < COLLAPSE_P and ev.collapse_slope < 0
@@ -156,8 +156,8 @@ def classify(ev: Evidence | None, q_value: float | None, *, min_history: int = 2
     if down and material_fall and ev.judged_hi80 < 0:
         if hl is not None and hl <= SHORT_HALF_LIFE:
             if marginal:
-                return "obsolescent", f"declining with half-life {hl:.0f} months; {judged}"
-            return "declining", (f"half-life {hl:.0f} months but still above the run's median "
+                return "obsolescent", f"declining, {statuses.halving(hl)}; {judged}"
+            return "declining", (f"{statuses.halving(hl)} but still above the run's median "
                                  f"level (not obsolescent); {judged}")
         return "declining", f"{hl_text}{judged}"
     if (up or down) and abs(ev.trend_growth) >= MATERIAL:

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from skillpulse.data.statuses import COLLAPSE_RATIO, DECLINING, RISING
+from skillpulse.data.statuses import COLLAPSE_RATIO, DECLINING, RISING, halving
 
 CATALOGUE_COLUMNS = ("course_id", "title", "action", "score", "reason")
 # A half-life is spelled out up to 20 years; beyond that the decay is too slow to plan around and
@@ -116,7 +116,8 @@ def _pct(v: float | None) -> str:
 
 
 def _phrase(row: dict) -> str:
-    """``Kubernetes (rising, +45% in 24 months [80%: +20% to +80%], half-life …)``."""
+    """``Kubernetes (rising, +45% in 24 months [80%: +20% to +80%], …)``; a declining skill's
+    ``…, halving every 26 months on its 3-year trend [17–40])``."""
     status = row.get("status") or "no demand data"
     parts = [status]
     g = row.get("growth_pct")
@@ -144,8 +145,21 @@ def _phrase(row: dict) -> str:
     if status in DECLINING and hl is not None and math.isfinite(hl) and hl <= HALF_LIFE_SHOWN_MONTHS:
         lo, hi = row.get("half_life_lower"), row.get("half_life_upper")
         rng = half_life_range(lo, hi)
-        parts.append(f"half-life {hl:.0f} months" + (f" [{rng}]" if rng else ""))
+        parts.append(halving(hl) + (f" [{rng}]" if rng else ""))
     return f"{row['skill']} ({', '.join(parts)})"
+
+
+def trend_fall_pct(half_life: float | None, growth_pct: float | None,
+                   horizon: int | None) -> float | None:
+    """The change in % over ``horizon`` months that the trend's half-life implies, when the
+    forecast's change (``growth_pct``) is less than half as steep: the damped forecast expects
+    the fall to slow, and a reader needs both numbers (MySQL on HN: halving every 26 months on
+    its trend, -47% in 24 months if it held; the forecast -5%). None otherwise."""
+    if half_life is None or growth_pct is None or not horizon or not (
+            math.isfinite(half_life) and half_life > 0 and math.isfinite(growth_pct)):
+        return None
+    implied = 100 * (2 ** (-horizon / half_life) - 1)
+    return implied if growth_pct > implied / 2 else None
 
 
 def half_life_range(lo: float | None, hi: float | None) -> str:

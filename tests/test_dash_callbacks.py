@@ -157,8 +157,28 @@ def test_a_half_life_bound_beyond_twenty_years_reads_over_240_months(hi: float |
          "half_life_upper": hi, "changepoint": None, "model": None, "note": None}
     text = json.dumps(page("skills").skill_card("Objective-C", o, 24).to_plotly_json(),
                       default=lambda c: c.to_plotly_json(), ensure_ascii=False)
-    assert f'"Half-life: demand halves in about 34 months{shown}"' in text
+    assert f'"Half-life: halving every 34 months on its 3-year trend{shown}"' in text
     assert "1419" not in text
+
+
+@pytest.mark.parametrize(("growth", "said"), [(-5.0, True), (-23.0, True), (-24.0, False),
+                                              (-45.0, False), (None, False)])
+def test_a_half_life_beside_a_slower_forecast_says_the_fall_slows(growth: float | None, said: bool,
+                                                                  dash_app: Any) -> None:
+    """MySQL on HN: halving every 26 months on its trend, -5% forecast in 24 months. Beside each
+    other the two numbers read as a contradiction unless the card says the forecast expects the
+    fall to slow (less than half the -47% the trend implies), and by how much."""
+    o = {"series_id": 1, "status": "declining", "growth_pct": growth, "growth_lower_80": None,
+         "growth_upper_80": None, "horizon": 24, "backtest_mase": None, "coverage_80": None,
+         "half_life_months": 26.0, "half_life_lower": 17.0, "half_life_upper": 60.0,
+         "changepoint": None, "model": None, "note": None, "level": 2.0, "growth_basis": "share",
+         "mentions_12m": None}
+    text = json.dumps(page("skills").skill_card("MySQL", o, 24).to_plotly_json(),
+                      default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    slows = (f"The forecast expects the fall to slow: {growth or 0:+.0f}% in 24 months, against "
+             "-47% if the trend held.")
+    assert (slows in text) is said
+    assert ("expects the fall to slow" in text) is said
 
 
 def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_collapsed_but_large_is_declining_with_its_fall_and_half_life() -> None:
     st, reason = outlook.classify(_collapsed(half_life=(30.0, 20.0, 50.0)), 0.5,
                                   marginal_level=0.01)
     assert st == "declining"
-    assert "10% of its peak" in reason and "half-life 30 months" in reason
+    assert "10% of its peak" in reason and "halving every 30 months on its 3-year trend" in reason
 
 
 def test_emerging_base_ratio_and_acceleration() -> None:
@@ -352,13 +352,16 @@ def test_reason_of_a_rise_states_the_judged_interval_trend_line_q_and_mentions()
 
 def test_reason_of_each_decline() -> None:
     assert outlook.classify(_falling(), 1e-6) == (
-        "declining", "half-life 60 months, expected level (share of postings) -30% (80%: -50% to -10%), "
+        "declining", "halving every 60 months on its 3-year trend, expected level (share of "
+                     "postings) -30% (80%: -50% to -10%), "
                      "trend line -30%, q=1e-06, 600 mentions in 12 months")
     assert outlook.classify(_falling(half_life=(None, None, None)), 1e-6)[1].startswith("expected level")
     short = _falling(half_life=(15.2, 10.0, 20.0))
-    assert outlook.classify(short, 1e-6)[1].startswith("declining with half-life 15 months; expected level")
+    assert outlook.classify(short, 1e-6)[1].startswith(
+        "declining, halving every 15 months on its 3-year trend; expected level")
     assert outlook.classify(short, 1e-6, marginal_level=0.01) == (
-        "declining", "half-life 15 months but still above the run's median level (not obsolescent); "
+        "declining", "halving every 15 months on its 3-year trend but still above the run's "
+                     "median level (not obsolescent); "
                      "expected level (share of postings) -30% (80%: -50% to -10%), trend line -30%, "
                      "q=1e-06, 600 mentions in 12 months")
 
@@ -369,7 +372,8 @@ def test_reason_of_a_collapse() -> None:
                        "recovery, marginal today, 600 mentions in 12 months")
     assert outlook.classify(_collapsed(half_life=(30.0, 20.0, 50.0), peak_ratio=0.2451), 0.5,
                             marginal_level=0.01) == (
-        "declining", "half-life 30 months, 12-month share of postings at 25% of its peak 40 months ago, "
+        "declining", "halving every 30 months on its 3-year trend, 12-month share of postings "
+                     "at 25% of its peak 40 months ago, "
                      "no significant recovery; not obsolescent: still above the run's median level, "
                      "600 mentions in 12 months")
 

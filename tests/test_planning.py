@@ -60,7 +60,7 @@ def test_course_teaching_only_an_obsolescent_skill_is_retired(db: Path) -> None:
     assert _action(table, "C1") == "retire"
     reason = table.filter(pl.col("course_id") == "C1")["reason"].item()
     assert "jQuery" in reason and "obsolescent" in reason and "-60%" in reason
-    assert "80%: -75% to -40%" in reason and "half-life 18 months" in reason
+    assert "80%: -75% to -40%" in reason and "halving every 18 months on its 3-year trend" in reason
     assert _action(table, "C6") == "retire"  # COBOL resolves to the taxonomy's "Cobol"
 
 

@@ -142,13 +142,13 @@ def test_phrases_cite_growth_interval_volume_peak_and_half_life() -> None:
                                        "[80%: +20% to +80%], +5% vs the market, 12 postings a month)")
     assert ev["jQuery"].phrase == ("jQuery (obsolescent, -60% in 24 months (share of postings) "
                                    "[80%: -75% to -40%], 0.6 postings a month, at 3% of its peak, "
-                                   "half-life 18 months [12–30])")
+                                   "halving every 18 months on its 3-year trend [12–30])")
     assert ev["Perl"].phrase == ("Perl (declining, -20% [80%: -30% to -10%], 1,234 postings a month, "
-                                 "half-life 240 months)")
+                                 "halving every 240 months on its 3-year trend)")
     assert ev["Slow"].phrase.endswith("10 postings a month)")  # 20+ years: no half-life quoted
     # an upper bound of 118 years says only "maybe very slow"
-    assert ev["Objective-C"].phrase.endswith("half-life 34 months [17 to over 240])")
-    assert ev["At the cap"].phrase.endswith("half-life 34 months [17–240])")
+    assert ev["Objective-C"].phrase.endswith("halving every 34 months on its 3-year trend [17 to over 240])")
+    assert ev["At the cap"].phrase.endswith("halving every 34 months on its 3-year trend [17–240])")
     assert ev["Peaked"].phrase == ("Peaked (obsolescent, -5% in 24 months (share of postings) "
                                    "[80%: -8% to -2%])")
     assert ev["Steady"].phrase == "Steady (stable)"
@@ -934,4 +934,5 @@ def test_a_refresh_of_two_declining_skills_says_are() -> None:
 def test_a_half_life_range_needs_both_bounds() -> None:
     ev = evidence([row("One bound", "C", "declining", -20, -30, -10, 10, half_life_months=30.0,
                        half_life_lower=20.0)])
-    assert ev["One bound"].phrase.endswith("10 postings a month, half-life 30 months)")
+    assert ev["One bound"].phrase.endswith(
+        "10 postings a month, halving every 30 months on its 3-year trend)")

@@ -23,6 +23,7 @@ from skillpulse.dashboard.components import (
     wire_run_url,
 )
 from skillpulse.dashboard.urlstate import report_unknown, requested_run
+from skillpulse.data.statuses import TREND_WINDOW
 
 dash.register_page(__name__, path="/methodology", name="Methodology", order=90,
                    title="skillpulse · methodology", description="How forecasts and statuses are made")
@@ -139,7 +140,11 @@ def layout(run: Any = None, **extra: Any) -> html.Div:
                      "status is the one it was judged on (the change of the expected level), the "
                      "chart's band is the monthly prediction interval. Rankings weigh postings a "
                      "month gained or lost, not percent alone."),
-              html.P("Half-life: months for demand to halve on the fitted decay, with an interval. "
+              html.P("Half-life: months for demand to halve on the fitted decay of the last "
+                     f"{TREND_WINDOW} months (the trend test's window), with an interval. It "
+                     "describes the past trend: the forecast damps trends, so a skill halving "
+                     "every 26 months may be forecast to fall by only 5% in the next 24; the "
+                     "explorer says so when it happens. "
                      "Market-relative view: the skill's growth against the whole market's, so a "
                      "skill that fell with the market is not called obsolete (a count over the "
                      "market's postings; a share of postings is already relative, so the view "

@@ -40,7 +40,8 @@ from skillpulse.dashboard.urlstate import (
     validate_run,
     with_segment_check,
 )
-from skillpulse.models.planning import HALF_LIFE_SHOWN_MONTHS, half_life_range
+from skillpulse.data.statuses import halving
+from skillpulse.models.planning import HALF_LIFE_SHOWN_MONTHS, half_life_range, trend_fall_pct
 from skillpulse.services.changes import readable
 
 dash.register_page(__name__, path="/skills", name="Explorer", order=1, title="skillpulse · explorer",
@@ -319,10 +320,14 @@ def skill_card(label: str, o: dict[str, Any] | None, horizon: int) -> dbc.Col:
         rng = half_life_range(lo, hi)
         rng = f" (80%: {rng})" if rng else ""
         months = o["half_life_months"]
-        text = (f"Half-life: demand halves in about {months:.0f} months{rng}."
+        text = (f"Half-life: {halving(months)}{rng}."
                 if months <= HALF_LIFE_SHOWN_MONTHS else
                 f"Half-life: a slow decay (demand would take over {HALF_LIFE_SHOWN_MONTHS // 12} "
                 "years to halve).")
+        trend_fall = trend_fall_pct(months, o["growth_pct"], o.get("horizon"))
+        if trend_fall is not None and months <= HALF_LIFE_SHOWN_MONTHS:
+            text += (f" The forecast expects the fall to slow: {o['growth_pct']:+.0f}% in "
+                     f"{o['horizon']} months, against {trend_fall:+.0f}% if the trend held.")
         lines.append(html.Div(text, className="mt-1"))
     if o["changepoint"] is not None:
         lines.append(html.Div(f"Changepoint: {o['changepoint']:%b %Y} (◆ on the chart).",
