@@ -245,11 +245,13 @@ def _lock_holder(fd: int) -> str:
 
 
 @contextlib.contextmanager
-def _writer_lock(path: Path, timeout: float, who: str = "write") -> Iterator[None]:
+def _writer_lock(path: Path, timeout: float, who: str = "write",
+                 lock_path: Path | None = None) -> Iterator[None]:
     """One writer at a time (``flock``; the kernel releases it when the holder dies, even by
     SIGKILL). A second writer says who it waits for, waits up to ``timeout`` seconds, then gives
-    up with ``DatabaseError`` (exit 2) — it never writes over or beside the first."""
-    lock_path = _lock_path(path)
+    up with ``DatabaseError`` (exit 2) — it never writes over or beside the first.
+    ``lock_path``: another lock than the writer's (``alerts_lock``)."""
+    lock_path = lock_path or _lock_path(path)
     key = (os.path.realpath(lock_path), threading.get_ident())
     if key in _HELD_LOCKS:  # nested in this process's own ``exclusive``
         yield
@@ -307,6 +309,21 @@ def exclusive(path: str | Path | None = None, who: str = "write",
     if not path.parent.exists():
         raise DatabaseError(f"{path}: folder {path.parent} does not exist")
     with _writer_lock(path, settings.lock_timeout, who):
+        yield
+
+
+@contextlib.contextmanager
+def alerts_lock(path: str | Path | None = None, settings: Settings | None = None) -> Iterator[None]:
+    """One ``skillpulse alerts`` delivery at a time for a database (``PATH.alerts.lock``), held
+    across read → post → record so a run's changes never go out twice, but apart from the
+    writer lock: a webhook that answers slowly (up to its timeout and retries, about a minute)
+    never makes an ingest or a forecast wait for it, or give up."""
+    settings = settings or get_settings()
+    path = Path(path if path is not None else settings.db)
+    if not path.parent.exists():
+        raise DatabaseError(f"{path}: folder {path.parent} does not exist")
+    with _writer_lock(path, settings.lock_timeout, "alerts",
+                      lock_path=path.with_name(path.name + ".alerts.lock")):
         yield
 
 

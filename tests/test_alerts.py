@@ -3,12 +3,14 @@ one delivery, an idempotent second call, a failing webhook leaves nothing record
 call delivers, a watchlist filters, and only http(s) URLs are ever contacted."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +20,7 @@ from typing import Any
 import polars as pl
 import pytest
 from skillpulse.data import store
+from skillpulse.data.settings import get_settings
 from skillpulse.services import alerts
 from skillpulse.services.changes import CHANGE_COLUMNS, compute_changes
 
@@ -31,11 +34,16 @@ class Hook:
         self.bodies: list[dict[str, Any]] = []
         self.answers: list[int] = []
         self.requests = 0
+        self.received = threading.Event()  # set when a POST arrives
+        self.release = threading.Event()  # a slow webhook: answers once this is set
+        self.release.set()
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 hook.requests += 1
+                hook.received.set()
+                hook.release.wait(30)
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status = hook.answers.pop(0) if hook.answers else 200
                 if status == 200:
@@ -140,6 +148,74 @@ def test_failed_delivery_records_nothing_and_the_next_call_delivers(db: Path, ho
     assert ok.returncode == 0, ok.stderr
     assert hook.requests == 5 and len(hook.bodies) == 1
     assert delivered(db, hook.url)["run_id"].to_list() == [2]
+
+
+def _send_in_thread(db: Path, url: str, settings: Any) -> tuple[threading.Thread, list[Any]]:
+    out: list[Any] = []
+
+    def send() -> None:
+        try:
+            out.append(alerts.send_alerts(db, url, settings=settings))
+        except Exception as exc:  # handed to the test
+            out.append(exc)
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    return thread, out
+
+
+def test_a_slow_webhook_never_holds_up_a_writer(db: Path, hook: Hook) -> None:
+    """While the webhook takes its time, an ingest or a forecast writes at once: the writer lock
+    is not held during the post (a writer gives up after ``lock_timeout``, 0.5 s here)."""
+    settings = dataclasses.replace(get_settings(), lock_timeout=0.5, alert_timeout=30)
+    hook.release.clear()
+    thread, out = _send_in_thread(db, hook.url, settings)
+    try:
+        assert hook.received.wait(30)
+        t0 = time.monotonic()
+        with store.write(db, settings) as con:
+            con.execute("SELECT 1")
+        assert time.monotonic() - t0 < 0.5
+    finally:
+        hook.release.set()
+        thread.join(60)
+    assert isinstance(out[0], alerts.AlertResult) and out[0].posted
+    assert delivered(db, hook.url)["run_id"].to_list() == [2]
+
+
+def test_a_posted_delivery_waits_for_a_busy_writer_to_record_it(db: Path, hook: Hook) -> None:
+    """Posted while a forecast holds the writer lock for longer than ``lock_timeout``: the
+    delivery is still recorded (it waits), so the next call does not send it again."""
+    settings = dataclasses.replace(get_settings(), lock_timeout=0.5, alert_timeout=30)
+    hook.release.clear()
+    thread, out = _send_in_thread(db, hook.url, settings)
+    try:
+        assert hook.received.wait(30)
+        with store.exclusive(db, "forecast", settings):
+            hook.release.set()
+            time.sleep(1.5)  # three lock timeouts
+            assert delivered(db, hook.url).height == 0
+    finally:
+        hook.release.set()
+        thread.join(60)
+    assert isinstance(out[0], alerts.AlertResult) and out[0].posted
+    assert delivered(db, hook.url)["run_id"].to_list() == [2]
+    assert alerts.send_alerts(db, hook.url, settings=settings).body is None
+    assert hook.requests == 1
+
+
+def test_two_deliveries_at_once_send_once(db: Path, hook: Hook) -> None:
+    settings = dataclasses.replace(get_settings(), alert_timeout=30)
+    hook.release.clear()
+    first, out1 = _send_in_thread(db, hook.url, settings)
+    assert hook.received.wait(30)
+    second, out2 = _send_in_thread(db, hook.url, settings)
+    time.sleep(0.5)  # the second waits for the first's alerts lock, not for the webhook
+    hook.release.set()
+    first.join(60)
+    second.join(60)
+    assert out1[0].posted and out2[0].body is None
+    assert hook.requests == 1 and delivered(db, hook.url)["run_id"].to_list() == [2]
 
 
 def test_client_error_is_not_retried(db: Path, hook: Hook) -> None:

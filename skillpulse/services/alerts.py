@@ -7,13 +7,18 @@ mention a channel nor forge a link), ``changes`` carries the ``skillpulse change
 
 Which runs are pending for a webhook: every run after the last one delivered to it, each compared
 with the run before it; a webhook never alerted before starts with the newest run (its history
-is not replayed). Delivery happens inside ``store.write``: a failed post raises ``DeliveryError``
-(exit 1) and nothing is recorded, so the next call sends it again; a run whose changes the
-watchlist filters away entirely is recorded without a post. Only http(s) URLs are accepted,
-redirects are not followed, and nothing but the JSON body is sent.
+is not replayed). One delivery at a time per database (``store.alerts_lock``, not the writer
+lock: a slow webhook never holds up an ingest or a forecast): read what is pending, post, then
+record the delivery in one write, waiting for a running writer as long as it takes
+(``RECORD_WAIT``) rather than give up and send the same changes again. A failed post raises
+``DeliveryError`` (exit 1) and nothing is recorded, so the next call sends it again; a run
+whose changes the watchlist filters away entirely is recorded without a post. Only http(s) URLs
+are accepted, redirects are not followed, and nothing but the JSON body is sent.
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import html
 import json
@@ -41,6 +46,7 @@ from skillpulse.services.changes import (
 TEXT_LINES = 10            # changes spelled out in ``text``; the rest are counted
 MAX_CHANGES = 500          # rows in ``changes`` (most important first); the rest are counted
 MAX_WATCH_LINES = 10_000
+RECORD_WAIT = 6 * 3600.0  # seconds a posted delivery waits for the writer lock to record it
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -223,29 +229,30 @@ def send_alerts(db: str | Path, url: str, *, watch: str | Path | None = None, dr
     names = read_watchlist(watch) if watch is not None else None
     key = webhook_key(url)
     store.ensure_current(db, settings)
-    with store.read(db, settings) as con:
-        batches, wl = _collect(partial(store.query, con), key, names)
-    if not batches:
-        return AlertResult(None, unmatched=wl.unmatched if wl else ())
-    if dry_run:
-        return _result(batches, wl, posted=False)
-    with store.write(db, settings) as con:
-        q = partial(store.query, con)
-        batches, wl = _collect(q, key, names)  # again under the writer lock: no double delivery
+    # one delivery at a time (nothing goes out twice); no database lock while the webhook answers
+    with contextlib.nullcontext() if dry_run else store.alerts_lock(db, settings):
+        with store.read(db, settings) as con:
+            batches, wl = _collect(partial(store.query, con), key, names)
         if not batches:
             return AlertResult(None, unmatched=wl.unmatched if wl else ())
         result = _result(batches, wl, posted=False)
+        if dry_run:
+            return result
         if result.changes:
             assert result.body is not None
             result.status = post_json(url, result.body, settings)
             result.posted = True
         assert result.body is not None
         sent = {r["to"]: r["changes"] for r in result.body["runs"]}
-        for c in batches:
-            store.execute(con, "alert_record", webhook_key=key, webhook_hint=webhook_hint(url),
-                          run_id=c.pair.after, from_run_id=c.pair.before,
-                          changes=sent.get(c.pair.after, 0),
-                          http_status=result.status if result.posted else None)
+        # posted: wait for a running writer (a forecast holds the lock for minutes) rather than
+        # give up after ``lock_timeout`` and send the same changes again next time
+        waits = dataclasses.replace(settings, lock_timeout=max(settings.lock_timeout, RECORD_WAIT))
+        with store.write(db, waits) as con:
+            for c in batches:
+                store.execute(con, "alert_record", webhook_key=key, webhook_hint=webhook_hint(url),
+                              run_id=c.pair.after, from_run_id=c.pair.before,
+                              changes=sent.get(c.pair.after, 0),
+                              http_status=result.status if result.posted else None)
     return result
 
 
