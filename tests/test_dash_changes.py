@@ -68,6 +68,17 @@ def test_changes_callback_survives_any_json(ctx: queries.Db, junk: tuple[Any, An
     assert isinstance(summary, str) and isinstance(rows, list)
 
 
+def test_the_summary_says_how_many_are_listed(ctx: queries.Db) -> None:
+    from skillpulse.services.changes import LISTED
+
+    pair = queries.listed_changes(ctx, 1, 2)[0].pair
+    few = page("changes").summary(pair, {"status": 2, "new": 1, "outside": 4}, 7)
+    assert "2 status change(s), 1 new series, 4 series with months outside" in few
+    assert "listed" not in few
+    many = page("changes").summary(pair, {"status": 2, "new": 1, "outside": LISTED}, LISTED + 3)
+    assert many.endswith(f"The first {LISTED:,} are listed; 'skillpulse changes' lists all.")
+
+
 def test_parse_changes() -> None:
     assert parse_changes({"from": "3", "to": "5"}) == (3, 5, [])
     before, after, problems = parse_changes({"from": "x", "to": ["1", "2"]})

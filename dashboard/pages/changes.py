@@ -22,7 +22,7 @@ from skillpulse.dashboard.components import (
 from skillpulse.dashboard.transforms import segment_label
 from skillpulse.dashboard.urlstate import ExplorerState, explorer_search, parse_changes, parse_int
 from skillpulse.data.errors import SkillpulseError
-from skillpulse.services.changes import Changes, readable
+from skillpulse.services.changes import LISTED, Changes, RunPair, readable
 
 dash.register_page(__name__, path="/changes", name="Changes", order=3,
                    title="skillpulse · what changed",
@@ -51,7 +51,6 @@ COLUMNS: list[dict[str, Any]] = [
 ]
 CSV_COLUMNS = ("skill", "category", "segment", "change", "from_status", "to_status", "period",
                "actual", "lower_95", "upper_95", "reason")
-MAX_ROWS = 2000  # rows in the grid (most important first); the CLI lists every one
 
 
 def _run_options(runs: pl.DataFrame) -> list[dict[str, Any]]:
@@ -63,7 +62,7 @@ def rows(changes: Changes, newest: int | None) -> list[dict[str, Any]]:
     (the later run is left out of the link when it is the newest: the link stays current)."""
     pair = changes.pair
     out = []
-    for r in changes.table.head(MAX_ROWS).iter_rows(named=True):
+    for r in changes.table.head(LISTED).iter_rows(named=True):
         state = ExplorerState(skills=(r["skill"],), source=r["source"], region=r["region"],
                               occupation=r["occupation"],
                               run=None if pair.after == newest else pair.after, compare=pair.before)
@@ -83,10 +82,10 @@ def rows(changes: Changes, newest: int | None) -> list[dict[str, Any]]:
     return out
 
 
-def summary(changes: Changes) -> str:
-    c, p = changes.counts(), changes.pair
-    shown = (f" The first {MAX_ROWS:,} are listed; 'skillpulse changes' lists all."
-             if changes.table.height > MAX_ROWS else "")
+def summary(p: RunPair, c: dict[str, int], total: int) -> str:
+    """One sentence: the pair, the changes of each kind, how many are listed."""
+    shown = (f" The first {LISTED:,} are listed; 'skillpulse changes' lists all."
+             if total > LISTED else "")
     return (f"Run {p.before} (as of {p.before_as_of:%b %Y}) → run {p.after} (as of "
             f"{p.after_as_of:%b %Y}): {c['status']} status change(s), {c['new']} new series, "
             f"{c['outside']} series with months outside the 95% interval run {p.before} "
@@ -99,13 +98,14 @@ def view(db: queries.Db, a: int | None, b: int | None, problems: list[str]
     runs = queries.runs(db)
     newest = int(runs["run_id"][0]) if runs.height else None
     try:
-        changes = queries.changes(db, a, b)
+        changes, counts, total = queries.listed_changes(db, a, b)
     except SkillpulseError as exc:
         note = "" if runs.height >= 2 else " Changes need two forecast runs: run 'skillpulse " \
                                             "forecast' again when new data arrives."
         return (str(exc)[:1].upper() + str(exc)[1:] + "." + note, [],
                 alert(problems, color="warning") if problems else [], a, b)
-    return (summary(changes), rows(changes, newest), alert(problems) if problems else [],
+    return (summary(changes.pair, counts, total), rows(changes, newest),
+            alert(problems) if problems else [],
             changes.pair.before, changes.pair.after)
 
 

@@ -116,6 +116,8 @@ def compute_changes(query: Query, before: int | None = None, after: int | None =
 
 SUMMARY = "changes"  # the name of a run's changes among the dashboard summaries
 COUNTS = "changes_counts"  # and of their counts (all the overview's line needs)
+LISTED_SUMMARY = "changes_listed"  # and of the first LISTED of them (all the changes page shows)
+LISTED = 2000  # changes the dashboard lists, most important first; the CLI lists every one
 
 
 def summary_params(pair: RunPair) -> dict[str, int]:
@@ -132,6 +134,8 @@ def summarise(con: duckdb.DuckDBPyConnection, run_id: int) -> Changes | None:
         return None
     summaries.put(con, run_id, SUMMARY, summary_params(changes.pair), changes.table)
     summaries.put(con, run_id, COUNTS, summary_params(changes.pair), counts_frame(changes))
+    summaries.put(con, run_id, LISTED_SUMMARY, summary_params(changes.pair),
+                  changes.table.head(LISTED))
     return changes
 
 
