@@ -163,15 +163,8 @@ def test_a_read_fetches_one_frame_by_its_key(tmp_path: Path) -> None:
         assert_frame_equal(summaries.read(con, "huge", {"n": 1}), big)
 
 
-def test_the_overview_reads_the_counts_of_the_changes_not_the_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from skillpulse.services import changes as changes_service
-
-    path = build_db(tmp_path / "counts.duckdb", n_skills=12, runs=2, real_forecast=False)
-    with store.write(path) as con:
-        written = changes_service.summarise(con, 2)
-    assert written is not None
-    db = queries.Db(path, cache_size=0)
+def _fetches_without_recomputing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the summaries fetched from now on; comparing two runs again fails the test."""
     original = summaries.fetch
     asked: list[str] = []
 
@@ -181,6 +174,19 @@ def test_the_overview_reads_the_counts_of_the_changes_not_the_changes(
 
     monkeypatch.setattr(summaries, "fetch", spy)
     monkeypatch.setattr(queries, "compute_changes", lambda *a, **k: pytest.fail("recomputed"))
+    return asked
+
+
+def test_the_overview_reads_the_counts_of_the_changes_not_the_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillpulse.services import changes as changes_service
+
+    path = build_db(tmp_path / "counts.duckdb", n_skills=12, runs=2, real_forecast=False)
+    with store.write(path) as con:
+        written = changes_service.summarise(con, 2)
+    assert written is not None
+    db = queries.Db(path, cache_size=0)
+    asked = _fetches_without_recomputing(monkeypatch)
     pair, counts, total = queries.change_counts(db, None, 2)
     assert (pair, counts, total) == (written.pair, written.counts(), written.table.height)
     assert asked == [changes_service.COUNTS]
@@ -205,15 +211,7 @@ def test_the_changes_page_reads_the_listed_changes_not_all_of_them(
     with store.write(path) as con:
         written = changes_service.summarise(con, 2)
     assert written is not None and written.table.height > 3
-    original = summaries.fetch
-    asked: list[str] = []
-
-    def spy(con, index, name, params):  # type: ignore[no-untyped-def]
-        asked.append(name)
-        return original(con, index, name, params)
-
-    monkeypatch.setattr(summaries, "fetch", spy)
-    monkeypatch.setattr(queries, "compute_changes", lambda *a, **k: pytest.fail("recomputed"))
+    asked = _fetches_without_recomputing(monkeypatch)
     listed, counts, total = queries.listed_changes(queries.Db(path, cache_size=0), None, 2)
     assert listed.pair == written.pair
     assert_frame_equal(listed.table, written.table.head(3))
