@@ -179,6 +179,14 @@ def test_csv_export_downloads(base: str, page: Any) -> None:
     assert rows[0][:4] == ["Skill", "Status", "Postings/month", "Growth %"]  # volume beside growth
     assert len(rows) == page.locator(f"#{ids.OV_RISERS} .ag-row").count() + 1
     assert not rows[1][0].startswith("[")  # plain names, not markdown links
+    # each name is a link to its explorer view (assets/skillpulse.js SkillLink)
+    links = page.locator(f"#{ids.OV_RISERS} .ag-row a[href^='/skills?skill=']")
+    assert links.count() == len(rows) - 1
+    first = links.first
+    assert first.inner_text() == rows[1][0]
+    first.click()
+    page.wait_for_selector(f"#{ids.EX_FIGURE} .legendtext")
+    assert page.locator(f"#{ids.EX_FIGURE} .legendtext").first.text_content() == rows[1][0]
 
 
 def test_malformed_url_shows_friendly_message(base: str, page: Any) -> None:

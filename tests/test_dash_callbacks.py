@@ -6,6 +6,7 @@ import itertools
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import plotly.io as pio
 import polars as pl
@@ -59,7 +60,8 @@ def test_overview_callback(ctx: queries.Db) -> None:
     stakes = [r["volume"] * r["growth_pct"] for r in risers]
     assert all(a >= 0.97 * b for a, b in itertools.pairwise(stakes)), stakes
     assert all(r["volume"] is not None for r in risers + decliners)
-    assert risers[0]["skill"].startswith("[") and "](/skills?skill=" in risers[0]["skill"]
+    assert not risers[0]["skill"].startswith("[")  # the plain name: sorted, filtered, exported
+    assert risers[0]["skill_href"] == "/skills?skill=" + quote(risers[0]["skill"], safe="")
     assert set(risers[0]["trend"]) <= set("▁▂▃▄▅▆▇█ ")
     assert {t.name for t in fig.data} >= {"All job postings (right axis)"}
     # an older run and junk input both answer without raising
@@ -196,7 +198,7 @@ def test_bounds_that_do_not_bracket_the_forecast_show_no_interval(tmp_path: Path
         o = queries.outlook_detail(db, 1, _measures(db, [top["series_id"]])).row(0, named=True)
         assert o["growth_pct"] is not None  # the judged interval is shown, never contradictory
         assert o["growth_lower_80"] - 1e-6 <= o["growth_pct"] <= o["growth_upper_80"] + 1e-6
-        shown = {r["name"]: r for r in page("home").update_overview(NEWEST)[2]}
+        shown = {r["skill"]: r for r in page("home").update_overview(NEWEST)[2]}
         if top["skill"] in shown:  # the table shows the judged interval, which brackets growth
             r = shown[top["skill"]]
             assert r["lower_80"] - 0.1 <= r["growth_pct"] <= r["upper_80"] + 0.1

@@ -44,8 +44,7 @@ def test_changes_page_default_pair_and_links(ctx: queries.Db) -> None:
     expected = queries.changes(ctx, 1, 2)
     assert len(rows) == expected.table.height > 0
     assert [r["skill"] for r in rows] == expected.table["skill"].to_list()  # importance order
-    link = rows[0]["skill_link"]
-    href = link[link.index("](") + 2:-1]
+    href = rows[0]["skill_href"]
     query = parse_qs(urlsplit(href).query, keep_blank_values=True)
     assert urlsplit(href).path == "/skills" and query["compare"] == ["1"] and "run" not in query
     state, problems = parse_explorer({k: v[0] if len(v) == 1 else v for k, v in query.items()})

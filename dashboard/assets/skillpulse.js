@@ -38,6 +38,17 @@
 
     // ag-grid cell/overlay components named in Python (a plain text element: no HTML parsing).
     var gridComponents = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
+    // A grid cell linking to a page of this site: the cell's text, the row's href field
+    // (components.link_column). Only same-site paths are links; anything else stays text.
+    gridComponents.SkillLink = function (props) {
+        var field = props.hrefField || (props.colDef && props.colDef.cellRendererParams || {}).hrefField;
+        var href = props.data && field ? props.data[field] : null;
+        if (typeof href !== "string" || href.charAt(0) !== "/" || href.charAt(1) === "/" ||
+                href.indexOf("\\") >= 0) {
+            return props.value;
+        }
+        return window.React.createElement("a", {href: href}, props.value);
+    };
     gridComponents.NoRowsOverlay = function (props) {
         return window.React.createElement("div", {className: "grid-empty", role: "status"}, props.message);
     };

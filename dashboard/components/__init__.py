@@ -230,12 +230,19 @@ def page_header(title: str, subtitle: str | None = None) -> html.Div:
                      html.P(subtitle, className="text-muted mb-3") if subtitle else None])
 
 
-def md_link(text: str, href: str) -> str:
-    """A markdown link for grid cells, with the text escaped and the target percent-encoded
-    (an already encoded ``%XX`` is kept: encoding it again made "LLM evaluation" an unknown
-    "LLM+evaluation")."""
-    safe = "".join("\\" + c if c in "[]()\\*_`<>#!|" else c for c in text)
-    return f"[{safe}]({quote(href, safe='/?=&%')})"
+def link_href(href: str) -> str:
+    """A same-site link target for a grid cell, percent-encoded once (an already encoded
+    ``%XX`` is kept: encoding it again made "LLM evaluation" an unknown "LLM+evaluation")."""
+    return quote(href, safe="/?=&%")
+
+
+def link_column(field: str, href_field: str, **col: Any) -> dict[str, Any]:
+    """A grid column showing ``field`` (plain text: sorted, filtered and exported as the name) as
+    a link to the row's ``href_field`` (``link_href``), drawn by ``assets/skillpulse.js``
+    ``SkillLink``: a React element, no markdown parsed from the data, and no hidden plain-text
+    twin column for the CSV (the markdown cell sorted and filtered on "[name](/skills?…)")."""
+    return {"field": field, "cellRenderer": "SkillLink",
+            "cellRendererParams": {"hrefField": href_field}, **col}
 
 
 NEWEST = 0  # picker value meaning "always the newest run" (run ids start at 1)

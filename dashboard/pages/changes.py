@@ -13,7 +13,8 @@ from skillpulse.dashboard import ids, queries
 from skillpulse.dashboard.components import (
     alert,
     grid,
-    md_link,
+    link_column,
+    link_href,
     page_header,
     panel,
     run_options,
@@ -31,8 +32,8 @@ dash.register_page(__name__, path="/changes", name="Changes", order=3,
 KIND_LABELS = {"status": "Status changed", "new": "New", "outside": "Outside 95% interval"}
 COLUMNS: list[dict[str, Any]] = [
     {"field": "change_label", "headerName": "Change", "minWidth": 165, "flex": 1},
-    {"field": "skill_link", "headerName": "Skill", "cellRenderer": "markdown", "minWidth": 140,
-     "flex": 2, "tooltipField": "segment"},
+    link_column("skill", "skill_href", headerName="Skill", minWidth=140, flex=2,
+                tooltipField="segment"),
     {"field": "statuses", "headerName": "Status", "minWidth": 150, "flex": 2},
     {"field": "period", "headerName": "Month", "minWidth": 90, "flex": 1},
     {"field": "actual", "headerName": "Actual", "type": "numericColumn", "minWidth": 90, "flex": 1},
@@ -40,7 +41,6 @@ COLUMNS: list[dict[str, Any]] = [
     {"field": "reason", "headerName": "What happened", "minWidth": 320, "flex": 5, "wrapText": True,
      "autoHeight": True, "cellStyle": {"lineHeight": "1.35", "paddingTop": "4px",
                                        "paddingBottom": "4px"}},
-    {"field": "skill", "headerName": "Skill (name)", "hide": True},
     {"field": "category", "headerName": "Category", "hide": True},
     {"field": "segment", "headerName": "Segment", "hide": True},
     {"field": "change", "headerName": "change", "hide": True},
@@ -69,7 +69,7 @@ def rows(changes: Changes, newest: int | None) -> list[dict[str, Any]]:
         lo, hi = r["lower_95"], r["upper_95"]
         out.append({
             "change_label": KIND_LABELS.get(r["change"], r["change"]),
-            "skill_link": md_link(r["skill"], "/skills" + explorer_search(state)),
+            "skill_href": link_href("/skills" + explorer_search(state)),
             "statuses": f"{r['from_status'] or '–'} → {r['to_status'] or '–'}",
             "period": f"{r['period']:%Y-%m}" if r["period"] else "",
             "actual": None if r["actual"] is None else float(f"{r['actual']:.4g}"),

@@ -15,7 +15,8 @@ from skillpulse.dashboard.components import (
     graph,
     grid,
     kpi_card,
-    md_link,
+    link_column,
+    link_href,
     page_header,
     panel,
     run_options,
@@ -41,8 +42,8 @@ GROWTH_TIP = ("Expected change of demand at the horizon vs the level now (the mo
               "judged on. Ranked by postings a month gained or lost (demand at stake)")
 VOLUME_TIP = "Postings mentioning the skill, a month over the last 12 months"
 MOVER_COLUMNS: list[dict[str, Any]] = [
-    {"field": "skill", "headerName": "Skill", "cellRenderer": "markdown", "flex": 3, "minWidth": 140,
-     "tooltipField": "category"},
+    link_column("skill", "skill_href", headerName="Skill", flex=3, minWidth=140,
+                tooltipField="category"),
     {"field": "status", "headerName": "Status", "flex": 2, "minWidth": 105, "tooltipField": "note"},
     {"field": "trend", "headerName": "Last 3 years", "cellClass": "sparkline", "flex": 2,
      "minWidth": 95, "filter": False, "sortable": False},
@@ -54,13 +55,12 @@ MOVER_COLUMNS: list[dict[str, Any]] = [
      "headerTooltip": GROWTH_TIP},
     {"field": "category", "headerName": "Category", "hide": True},  # in the CSV; no room on screen
     {"field": "segment", "headerName": "Segment", "hide": True},
-    {"field": "name", "headerName": "Skill", "hide": True},
     {"field": "lower_80", "headerName": "Growth lower 80%", "hide": True},
     {"field": "upper_80", "headerName": "Growth upper 80%", "hide": True},
 ]
 NO_RISERS = "No skill is rising with confidence in this run."
 NO_DECLINERS = "No skill is declining with confidence in this run."
-CSV_COLUMNS = ("name", "status", "volume", "growth_pct", "lower_80", "upper_80", "category",
+CSV_COLUMNS = ("skill", "status", "volume", "growth_pct", "lower_80", "upper_80", "category",
                "segment")
 
 
@@ -153,8 +153,8 @@ def mover_rows(movers: pl.DataFrame, spark: pl.DataFrame) -> list[dict[str, Any]
     for r in movers.iter_rows(named=True):
         lo, hi = r["growth_lower_80"], r["growth_upper_80"]
         rows.append({
-            "skill": md_link(r["skill"], skills_href([r["skill"]])),
-            "name": r["skill"],
+            "skill": r["skill"],
+            "skill_href": link_href(skills_href([r["skill"]])),
             "lower_80": None if lo is None else round(lo, 1),
             "upper_80": None if hi is None else round(hi, 1),
             "status": r["status"],
