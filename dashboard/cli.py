@@ -1,12 +1,14 @@
 """The ``skillpulse`` command line: one click group; errors users can act on exit 2, bugs exit 1."""
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import sys
 from typing import Any
 
 import click
-from skillpulse.data.errors import SkillpulseError
+from skillpulse.data.errors import SkillpulseError, is_broken_pipe
 
 # command name -> (module, attribute). Modules import on first use, so `skillpulse ingest` does
 # not pay for Dash, and one command's import problem cannot take the others down.
@@ -40,6 +42,18 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # click itself would exit 1 on a closed pipe
+            if is_broken_pipe(exc):
+                raise OutputClosed from exc
+            raise
+
+
+class OutputClosed(Exception):
+    """The reader of standard output went away; not an OSError, so click lets it through."""
+
 
 @click.group(cls=LazyGroup,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -57,7 +71,20 @@ def cli() -> None:
 
     --db defaults to $SKILLPULSE_DB, else skillpulse.duckdb in the working directory.
     Exit codes: 0 ok, 2 bad usage or bad input (the message names file, row and column), 1 internal error.
+    A reader closing the pipe early (| head) ends a command quietly with 0.
     """
+
+
+def stop_quietly_on_closed_pipe() -> None:
+    """The reader of standard output went away (``skillpulse export series | head -1``): that is
+    how pipes end, not an error. Stop with exit 0 and no message (like ``git log | head``; the
+    contract's exit codes are 0, 1 and 2). Standard output now points at /dev/null, so Python's
+    flush at exit does not report the closed pipe again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    sys.exit(0)
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -76,10 +103,10 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("interrupted; nothing was changed", err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(0)
+    except (OutputClosed, BrokenPipeError):
+        stop_quietly_on_closed_pipe()
     except Exception as exc:  # a bug: say so briefly; the traceback only on request
-        if "--debug" in sys.argv or (sys.argv and __import__("os").environ.get("SKILLPULSE_DEBUG")):
+        if "--debug" in sys.argv or (sys.argv and os.environ.get("SKILLPULSE_DEBUG")):
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc} "
                    "(set SKILLPULSE_DEBUG=1 for the traceback)", err=True)

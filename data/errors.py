@@ -1,6 +1,8 @@
 """Typed errors users can act on; the CLI and the app turn them into one clear sentence."""
 from __future__ import annotations
 
+import errno
+
 
 class SkillpulseError(Exception):
     """Base class: an error caused by input or environment, shown to the user without traceback."""
@@ -44,3 +46,12 @@ class DatabaseError(SkillpulseError):
 
 class NotFoundError(SkillpulseError):
     """A named thing (skill, run) does not exist."""
+
+
+def is_broken_pipe(exc: BaseException) -> bool:
+    """Whether ``exc`` says the reader of a pipe went away (``skillpulse export … | head``).
+    Python raises ``BrokenPipeError``; polars' writers a plain ``OSError('Broken pipe (os error
+    32)')`` without an errno."""
+    if isinstance(exc, BrokenPipeError) or getattr(exc, "errno", None) == errno.EPIPE:
+        return True
+    return isinstance(exc, OSError) and f"(os error {errno.EPIPE})" in str(exc)

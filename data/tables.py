@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import tempfile
@@ -11,7 +12,7 @@ from typing import IO
 
 import polars as pl
 import pyarrow.parquet as pq
-from skillpulse.data.errors import UsageError
+from skillpulse.data.errors import UsageError, is_broken_pipe
 
 FORMATS = ("csv", "parquet", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -94,10 +95,10 @@ def write_chunks(chunks: Iterable[pl.DataFrame], out: str | None, fmt: str | Non
         try:
             _write_chunks(sys.stdout.buffer, chunks, fmt)
             sys.stdout.flush()
-        except BrokenPipeError:
-            raise
         except OSError as exc:
-            raise UsageError(f"cannot write to standard output ({exc.strerror})") from exc
+            if is_broken_pipe(exc):  # the reader stopped early (`| head`): the CLI ends quietly
+                raise BrokenPipeError(errno.EPIPE, "Broken pipe") from exc
+            raise UsageError(f"cannot write to standard output ({exc.strerror or exc})") from exc
         return
     target = Path(out)  # type: ignore[arg-type]
     if not target.parent.is_dir():
@@ -112,7 +113,9 @@ def write_chunks(chunks: Iterable[pl.DataFrame], out: str | None, fmt: str | Non
                 _write_chunks(fh, chunks, fmt)
                 fh.flush()
         except OSError as exc:
-            raise UsageError(f"{target}: cannot write there ({exc.strerror})") from exc
+            if is_broken_pipe(exc):  # --out /dev/stdout | head
+                raise BrokenPipeError(errno.EPIPE, "Broken pipe") from exc
+            raise UsageError(f"{target}: cannot write there ({exc.strerror or exc})") from exc
         return
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
