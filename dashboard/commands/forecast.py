@@ -24,12 +24,33 @@ def parse_month(text: str | None) -> dt.date | None:
         raise UsageError(f"--as-of '{text}' is not a month; expected YYYY-MM, e.g. 2019-12") from None
 
 
+def check_as_of(db: str, month: dt.date | None) -> None:
+    """A UsageError when ``month`` (``--as-of``) lies outside the months with data: a run "as of"
+    a month after the data ends would be stored and shown as a forecast from that month."""
+    if month is None:
+        return
+    from skillpulse.data import store
+
+    with store.read(db) as con:
+        span = store.query(con, "forecast_data_months")
+    first, last = span["first_period"][0], span["last_period"][0]
+    if last is None:
+        return  # no data at all: the run says so itself
+    if month > last:
+        raise UsageError(f"--as-of {month:%Y-%m} is after the last month with data ({last:%Y-%m}); "
+                         f"choose {last:%Y-%m} or earlier, or leave --as-of out to use all the data")
+    if month < first:
+        raise UsageError(f"--as-of {month:%Y-%m} is before the first month with data "
+                         f"({first:%Y-%m}); choose {first:%Y-%m} or later")
+
+
 @click.command("forecast")
 @db_option
 @click.option("--horizon", type=click.IntRange(1, 120), default=lambda: get_settings().horizon,
               show_default="$SKILLPULSE_HORIZON or 24", help="Months to forecast.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM", default=None,
-              help="Use only data up to this month: what the tool would have said then.")
+              help="Use only data up to this month: what the tool would have said then (a month "
+                   "between the first and the last month with data).")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="Worker processes (with --engine dask and no --scheduler: the local cluster's "
                    "workers). Default: the number of CPUs.")
@@ -101,10 +122,11 @@ def forecast_cmd(db: str, horizon: int, as_of: str | None, jobs: int | None, eng
     store.resolve(db)  # no database: say so before creating its lock file
     # The whole run holds the writer lock: an ingest started meanwhile waits (and says so)
     # instead of publishing data this run would silently lack.
-    with store.exclusive(db, "a forecast run"), \
-            Bar("forecasting", enabled=get_settings().progress, unit="buckets", total=0) as bar:
-        run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=bar,
-                              engine=engine, scheduler=scheduler, bucket_size=bucket_size)
-        with store.write(db) as con:  # what changed since the run before, for the dashboard
-            summarise_changes(con, run_id)
+    with store.exclusive(db, "a forecast run"):
+        check_as_of(db, month)
+        with Bar("forecasting", enabled=get_settings().progress, unit="buckets", total=0) as bar:
+            run_id = run_forecast(db, horizon=horizon, as_of=month, jobs=jobs, progress=bar,
+                                  engine=engine, scheduler=scheduler, bucket_size=bucket_size)
+            with store.write(db) as con:  # what changed since the run before, for the dashboard
+                summarise_changes(con, run_id)
     click.echo(f"forecast run {run_id} written to {db}", err=True)
