@@ -30,16 +30,25 @@ def escape_formulas(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(exprs) if exprs else df
 
 
+_FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet", "json": "JSON"}
+
+
 def format_from_path(out: str | None, explicit: str | None) -> str:
+    """The output format: ``explicit`` (``--as``), else the suffix of ``out`` when it names one
+    (.csv, .parquet, .json), else CSV. ``--as`` contradicting such a suffix is a UsageError
+    (``--out y.csv --as parquet`` would write Parquet into a file every tool reads as CSV)."""
+    target = Path(out) if out and out != "-" else None
+    suffix = target.suffix.lower().lstrip(".") if target is not None else ""
     if explicit:
         if explicit not in FORMATS:
             raise UsageError(f"unknown output format '{explicit}'; expected one of {', '.join(FORMATS)}")
+        if target is not None and suffix in FORMATS and suffix != explicit:
+            raise UsageError(
+                f"--out {out} names a {_FORMAT_NAMES[suffix]} file but --as {explicit} writes "
+                f"{_FORMAT_NAMES[explicit]}; name it {target.with_suffix('.' + explicit).name} "
+                "or leave out --as (the suffix picks the format)")
         return explicit
-    if out:
-        suffix = Path(out).suffix.lower().lstrip(".")
-        if suffix in FORMATS:
-            return suffix
-    return "csv"
+    return suffix if suffix in FORMATS else "csv"
 
 
 class _Sink:

@@ -19,7 +19,8 @@ def test_format_follows_suffix_unless_explicit() -> None:
     assert format_from_path("x.parquet", None) == "parquet"
     assert format_from_path("x.JSON", None) == "json"
     assert format_from_path("x.txt", None) == "csv"
-    assert format_from_path("x.csv", "json") == "json"
+    assert format_from_path("x.txt", "json") == "json"
+    assert format_from_path("-", "parquet") == "parquet"
     with pytest.raises(UsageError):
         format_from_path(None, "xlsx")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 from skillpulse.data.settings import get_settings
-from skillpulse.data.tables import FORMATS
+from skillpulse.data.tables import FORMATS, format_from_path
 
 
 def _default_db() -> str:
@@ -36,11 +36,23 @@ def engine_options(work: str, scheduler_default: str
     return decorate
 
 
+def _check_output_format(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """``--as`` against the ``--out`` suffix, before any work (whichever of the two comes last)."""
+    given = {**ctx.params, str(param.name): value}
+    if given.get("out") is not None and given.get("fmt") is not None:
+        format_from_path(given["out"], given["fmt"])
+    return value
+
+
 def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--out FILE`` (suffix picks the format; default stdout) and ``--as csv|parquet|json``."""
     func = click.option("--as", "fmt", type=click.Choice(FORMATS), default=None,
-                        help="Output format (overrides the --out suffix). Default: csv.")(func)
+                        callback=_check_output_format,
+                        help="Output format, for stdout or an --out name without a known "
+                             "suffix (a contradicting .csv/.parquet/.json suffix is an error). "
+                             "Default: csv.")(func)
     return click.option(
         "--out", "out", type=click.Path(dir_okay=False), default=None,
+        callback=_check_output_format,
         help="Output file; the suffix (.csv, .parquet, .json) picks the format. Default: stdout."
     )(func)
