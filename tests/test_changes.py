@@ -173,6 +173,17 @@ def test_changes_match_the_stored_runs(two_runs: Path) -> None:
     assert (outside["period"] <= result.pair.after_as_of).all()
     assert t["importance"].is_sorted(descending=True)
     assert t["reason"].str.len_chars().min() > 40
+    # a status change quotes the interval the status was judged on, as every other table does
+    judged = {tuple(r[:4]): r[4:] for r in out_b.select(
+        *key, "growth_pct", "growth_lower_80", "growth_upper_80").iter_rows()}
+    quoted = 0
+    for r in t.filter(pl.col("change") == "status").iter_rows(named=True):
+        g, lo, hi = judged[(r["skill"], r["source"], r["region"], r["occupation"])]
+        if g is not None and lo is not None:
+            assert f"expected growth now {g:+.0f}% in 24 months (80%: {lo:+.0f}% to {hi:+.0f}%)" \
+                in r["reason"], r["reason"]
+            quoted += 1
+    assert quoted > 0
 
 
 def test_cli_changes_formats_and_errors(two_runs: Path, tmp_path: Path) -> None:
