@@ -58,6 +58,7 @@ CATALOGUE_COLUMNS = ("course_id", "title", "action", "score", "reason")
 # A half-life is spelled out up to 20 years; beyond that the decay is too slow to plan around and
 # the number is mostly extrapolation ("a slow decay"). The reasons here and the explorer page agree.
 HALF_LIFE_SHOWN_MONTHS = 240
+NO_DATA = "no demand data"  # the status of a taxonomy skill without an outlook in the run
 GAP_COLUMNS = ("person", "skill", "kind", "priority", "reason")
 ACTIONS = ("retire", "refresh", "keep", "build")
 KINDS = ("acquire", "deepen", "retire")
@@ -118,7 +119,7 @@ def _pct(v: float | None) -> str:
 def _phrase(row: dict) -> str:
     """``Kubernetes (rising, +45% in 24 months [80%: +20% to +80%], …)``; a declining skill's
     ``…, halving every 26 months on its 3-year trend [17–40])``."""
-    status = row.get("status") or "no demand data"
+    status = row.get("status") or NO_DATA
     parts = [status]
     g = row.get("growth_pct")
     if g is not None and math.isfinite(g):
@@ -218,7 +219,7 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
     if skills is not None:
         for skill, category in skills.select("skill", "category").iter_rows():
             if skill not in out:
-                out[skill] = Evidence(skill, category, "no demand data", "U", 0.0, 0.0, None,
+                out[skill] = Evidence(skill, category, NO_DATA, "U", 0.0, 0.0, None,
                                       f"{skill} (no demand data)",
                                       successors=successors.get(skill, ()),
                                       near=near.get(skill, ()))
@@ -534,6 +535,30 @@ def _acquire(held_ev: HeldEvidence, held_names: set[str], cat_count: dict[str, i
     return candidates
 
 
+def _acquire_anyway(held_ev: HeldEvidence, unknown: list[str], held_names: set[str],
+                    pool_by_cat: dict[str, list[Evidence]]) -> list[dict[str, Any]]:
+    """Nothing worth acquiring near a profile (its skills have no demand data in this run, are
+    not in the taxonomy, or their categories hold nothing rising or large and stable): one
+    acquire step all the same, the run's strongest rising skill (else its strongest large and
+    stable one) at half weight, saying why — a plan for everyone, never a person left out."""
+    pooled = [c for cs in pool_by_cat.values() for c in cs if c.skill not in held_names]
+    if not pooled:
+        return []
+    rising = [c for c in pooled if c.cls == "R"]
+    best = max(rising or pooled, key=lambda c: (_acquire_value(c) * c.confidence, c.skill))
+    untracked = [h["skill"] for h, e in held_ev if e is None or e.status == NO_DATA]
+    why = [f"{', '.join(untracked[:3])}: no demand data in this run"] if untracked else []
+    if unknown:
+        why.append(", ".join(f"'{w}'" for w in unknown[:3]) + ": not in the taxonomy")
+    if not why:
+        why.append("nothing rising or large and stable in its categories")
+    kind = "rising" if best.cls == "R" else "large and stable"
+    return [{"skill": best.skill, "kind": "acquire",
+             "priority": _acquire_value(best) * best.confidence * 0.5,
+             "reason": f"{best.phrase}: the run's strongest {kind} skill; nothing near this profile "
+                       f"to build on ({'; '.join(why)}).", "status": best.status}]
+
+
 def acquire_pool(ev: dict[str, Evidence]) -> dict[str, list[Evidence]]:
     """Skills worth acquiring, by category: rising ones, and stable ones at least at the
     ``LARGE_QUANTILE`` of the run's mention volumes; never one on fewer than
@@ -558,10 +583,15 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
     """
     inv = inventory.filter(pl.col("skill").is_not_null())
     by_person: dict[str, list[dict]] = {}
+    unknown: dict[str, list[str]] = {}  # names written that are not in the taxonomy
     team_of: dict[str, str] = {}
-    for r in inv.iter_rows(named=True):
-        by_person.setdefault(r["person"], []).append(r)
+    for r in inventory.iter_rows(named=True):
         team_of.setdefault(r["person"], r.get("team") or "")
+        by_person.setdefault(r["person"], [])
+        if r["skill"] is None:
+            unknown.setdefault(r["person"], []).append(str(r.get("written") or ""))
+        else:
+            by_person[r["person"]].append(r)
     pool_by_cat = acquire_pool(ev)
     rows: list[dict] = []
     people: list[dict] = []
@@ -576,6 +606,8 @@ def plan_gaps(inventory: pl.DataFrame, ev: dict[str, Evidence], *, max_acquire: 
                 cat_count[e.category] = cat_count.get(e.category, 0) + 1
         out = _retire_and_deepen(held_ev, held_names, ev, pool_by_cat)
         out.extend(_acquire(held_ev, held_names, cat_count, pool_by_cat, ev)[:max_acquire])
+        if not any(r["kind"] == "acquire" for r in out):
+            out.extend(_acquire_anyway(held_ev, unknown.get(person, []), held_names, pool_by_cat))
         out.sort(key=lambda r: (-r["priority"], r["kind"], r["skill"]))
         for r in out:
             rows.append({"person": person, "team": team_of[person], **r,

@@ -936,3 +936,41 @@ def test_a_half_life_range_needs_both_bounds() -> None:
                        half_life_lower=20.0)])
     assert ev["One bound"].phrase.endswith(
         "10 postings a month, halving every 30 months on its 3-year trend)")
+
+
+def _with_unknown(inv: pl.DataFrame, person: str, written: str) -> pl.DataFrame:
+    """``inv`` plus a name ``person`` wrote that resolved to no taxonomy skill."""
+    extra = pl.DataFrame({"person": [person], "team": [""], "written": [written], "skill": [None],
+                          "proficiency": [3]}, schema=inv.schema)
+    return pl.concat([inv, extra])
+
+
+def test_a_person_with_nothing_near_still_gets_one_acquire_step_saying_why() -> None:
+    """An acceptance run on HN: an Excel-only analyst (Excel: no demand data in the run) and a
+    person whose skills were all unknown got no rows at all, silently. Each now gets the run's
+    strongest rising skill (by demand at stake × confidence, at half the weight of a near one),
+    with the reason why nothing nearer was found; a person with a near skill gets no such row."""
+    ev = evidence([row("Hot", "Web", "rising", 40, 20, 60, 50),          # stake 20 a month
+                   row("Warm", "Data", "rising", 20, 10, 30, 50),        # stake 10 a month
+                   row("Big", "Data", "stable", 0, -5, 5, 400),
+                   row("Near", "Office", "rising", 10, 5, 15, 30),
+                   row("Sheet", "Office", "stable", 0, -5, 5, 30),
+                   row("Web old", "Web", "stable", 0, -5, 5, 1)],
+                  taxonomy=[("Excel", "Spreadsheets")])
+    inv = _with_unknown(_inventory(("Erin", "Excel", 5), ("Omar", "Sheet", 3), ("Wes", "Web old", 3)),
+                        "Harry", "Frobnicate")
+    plan = plan_gaps(inv, ev)
+    rows = {p: g for (p,), g in plan.rows.group_by("person")}
+    erin = rows["Erin"].row(0, named=True)
+    assert rows["Erin"].height == 1 and (erin["kind"], erin["skill"]) == ("acquire", "Hot")
+    assert erin["reason"].endswith("the run's strongest rising skill; nothing near this profile "
+                                   "to build on (Excel: no demand data in this run).")
+    near_hot = rows["Wes"].filter(pl.col("skill") == "Hot")["priority"].item()  # weight 1: all Web
+    assert erin["priority"] == pytest.approx(near_hot / 2, rel=1e-3)
+    harry = rows["Harry"].row(0, named=True)
+    assert harry["skill"] == "Hot" and "'Frobnicate': not in the taxonomy" in harry["reason"]
+    assert "Harry" in plan.people["person"].to_list()
+    assert rows["Omar"]["skill"].to_list() == ["Near"]  # near: no fallback beside it
+    nothing = plan_gaps(_inventory(("Erin", "Excel", 5)), evidence(
+        [row("Vague", "Office", "uncertain", 5, -20, 30, 30)], taxonomy=[("Excel", "Spreadsheets")]))
+    assert nothing.rows.height == 0 and nothing.people["person"].to_list() == ["Erin"]
