@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from skillpulse.data import store
 from skillpulse.data.ingest import ingest_files
-from skillpulse.data.ingest.hn import EXCLUDED_TERMS
+from skillpulse.data.ingest.hn import AMBIGUOUS_TERMS, EXCLUDED_TERMS
 
 from tests.conftest import real_file
 from tests.test_ingest_support import rows, run_cli
@@ -55,9 +55,13 @@ def test_hn_months_terms_and_values(real_db: Path) -> None:
     months = sorted({r["month"][:7] for r in source})
     assert (months[0], months[-1], len(months)) == ("2011-04", "2024-05", 157)
     assert "2011-07" not in months
-    excluded = {t.lower() for t in EXCLUDED_TERMS}
+    excluded = {t.lower() for t in EXCLUDED_TERMS + AMBIGUOUS_TERMS}
     kept = [r for r in source if r["term"].strip().lower() not in excluded]
     assert len(kept) < len(source)  # Remote, Senior, ... are in the file and left out
+    # Processing is in the file (2.2% of comments in 2024-05: the ordinary word) and left out
+    assert any(r["term"].strip() == "Processing" for r in source)
+    assert ("Processing", "2024-05") not in {(n, p) for (n, _, _, p) in
+                                             _series_values(real_db, "hn-whoishiring")}
     resolve = _resolver(real_db)
     values = _series_values(real_db, "hn-whoishiring")
     expected: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)

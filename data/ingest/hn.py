@@ -6,7 +6,8 @@ Each term becomes a ``share`` series (``value`` = percentage of that month's job
 ``total`` = num_comments), source ``hn-whoishiring``. ``num_comments`` per month also becomes the
 whole-market series (skill ``store.MARKET_SKILL``, measure ``count``): "did hiring fall, or did the
 skill?". Terms that are not skills (work arrangement, seniority, enthusiasm) are excluded; the list
-is :data:`EXCLUDED_TERMS`. Role words such as "Back End" or "Full Stack" are kept: they name a
+is :data:`EXCLUDED_TERMS`; so are skills whose term the upstream counts as an ordinary word in
+every sense (:data:`AMBIGUOUS_TERMS`). Role words such as "Back End" or "Full Stack" are kept: they name a
 competency profile that employers ask for.
 
 Two terms that the taxonomy treats as one skill are merged by keeping the larger share.
@@ -39,7 +40,13 @@ EXCLUDED_TERMS = (
     "Full-time", "Part-time", "Contract", "Contractor", "Freelance",
     "passion", "passionate",
 )
-_EXCLUDED_KEYS = frozenset(t.lower() for t in EXCLUDED_TERMS)
+# Skills named by an ordinary word that the upstream counter matches in every sense, so the
+# count is mostly not the skill: Processing (the creative-coding language) counts "data
+# processing" and "payment processing" — 2.2% of job comments in 2024, as many as Java — and was
+# proposed to every team as a large, stable language.
+AMBIGUOUS_TERMS = ("Processing",)
+_AMBIGUOUS_KEYS = frozenset(t.lower() for t in AMBIGUOUS_TERMS)
+_EXCLUDED_KEYS = frozenset(t.lower() for t in EXCLUDED_TERMS) | _AMBIGUOUS_KEYS
 _DIC_RE = re.compile(r"^(?P<name>[^/]+?)\s*(?:/(?P<kind>alias|js)\[(?P<list>[^\]]*)\])?\s*$")
 
 
@@ -94,7 +101,12 @@ def parse_hn(raw: RawTable, *, source: str | None, settings: Settings) -> Parsed
     market = assemble(pl.repeat(MARKET_SKILL, market_src.height, dtype=pl.String, eager=True),
                       market_src["period"], market_src["value"], total=None, source=src,
                       region="", occupation="", measure="count")
-    notes = [f"excluded non-skill terms: {', '.join(excluded)}"] if excluded else []
+    ambiguous = [t for t in excluded if t.lower() in _AMBIGUOUS_KEYS]
+    plain = [t for t in excluded if t.lower() not in _AMBIGUOUS_KEYS]
+    notes = [f"excluded non-skill terms: {', '.join(plain)}"] if plain else []
+    if ambiguous:
+        notes.append(f"excluded terms counted as an ordinary word in every sense (not the skill): "
+                     f"{', '.join(ambiguous)}")
     frame = pl.concat([terms, market.with_columns(pl.lit(None, dtype=pl.Int64).alias("_row"))]
                       if "_row" in terms.columns else [terms, market], how="vertical")
     if not monthly:
