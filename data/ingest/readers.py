@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ from skillpulse.data.text import PARQUET_MAGIC, decode_wide, utf8_error, whole_u
 INDEX_COLUMN = "unnamed_index"  # an unnamed FIRST column (a pandas row index); never data
 ROW_COL = "_row"  # optional column: the spreadsheet row of each frame row, when rows were dropped
 _SNIFF_BYTES = 1 << 16
+# a JavaScript assignment of an array or object: `data=[{…`, `var x = {…`
+_SCRIPT = re.compile(r"\s*(?:(?:var|let|const)\s+)?[A-Za-z_$][\w$.]*\s*=\s*[\[{]")
 _DELIMITERS = {";": "semicolon ';'", "\t": "tab", "|": "pipe '|'"}
 _BINARY_MAGIC = {
     b"PK\x03\x04": "a ZIP archive or an Excel/ODS workbook; export the sheet as CSV (UTF-8)",
@@ -121,6 +124,38 @@ def _first_line(data: bytes) -> bytes:
     return line.rstrip(b"\r")
 
 
+def _reject_script(line: str, head: bytes, label: str) -> None:
+    """JavaScript or JSON data (``data=[{month:"May24",…`` as hiringtrends publishes it, or a JSON
+    array) is not a table: say so instead of reporting its first line as a header."""
+    if not (line.lstrip().startswith(("[", "{")) or _SCRIPT.match(line)):
+        return
+    if b"num_comments" in head and b"terms" in head:
+        raise InputError(
+            "is the raw JavaScript data of the Hacker News 'Who is hiring' trends (hiringtrends), "
+            "not a table; ingest the monthly terms table instead: columns month, num_comments, "
+            "term, count, percentage, rank (the format of hn_whoishiring_terms_monthly.csv)",
+            file=label, row=1)
+    raise InputError("is JavaScript or JSON data, not a table; save the series as CSV (skill, "
+                     "period, value) or Parquet (JSON Lines are read only as job postings, one "
+                     "object per line)", file=label, row=1)
+
+
+def _reject_onet(line: str, label: str) -> None:
+    """O*NET database files are tab-separated tables with their own columns: the Technology
+    Skills file is a skill taxonomy (``taxonomy import``); the others are no skill data at all."""
+    from skillpulse.data.taxonomy_io import ONET_COLUMNS
+
+    names = {h.strip().lower() for h in line.split("\t")}
+    if {c.lower() for c in ONET_COLUMNS} <= names:
+        raise InputError("is an O*NET Technology Skills file: a skill taxonomy, not demand series; "
+                         "load it with 'skillpulse taxonomy import FILE --db PATH'",
+                         file=label, row=1)
+    if "o*net-soc code" in names:
+        raise InputError("is an O*NET database table, not demand series; of the O*NET files, "
+                         "skillpulse reads Technology Skills.txt, as a skill taxonomy: "
+                         "'skillpulse taxonomy import FILE --db PATH'", file=label, row=1)
+
+
 def _parse_header(data: bytes, label: str) -> list[str]:
     """Header names from the first line; rejects other delimiters, empty and duplicate names."""
     line_bytes = _first_line(data[:_SNIFF_BYTES])
@@ -132,7 +167,10 @@ def _parse_header(data: bytes, label: str) -> list[str]:
         raise utf8_error(data, exc, label, None) from exc
     if not line.strip():
         raise InputError("the first line (the header) is empty; expected column names", file=label, row=1)
+    _reject_script(line, data, label)
     if "," not in line:
+        if "\t" in line:
+            _reject_onet(line, label)
         for delim, name in _DELIMITERS.items():
             if line.count(delim) >= 1:
                 raise InputError(
