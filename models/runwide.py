@@ -151,7 +151,9 @@ def outlook_frame(evidence: pa.Table, q_values: np.ndarray, run: RunWide, *, hor
         for c in ("forecast", "lower_80", "upper_80", "lower_95", "upper_95"):
             row[c] = cols[c][i]
         judged = ev is not None and cols["n_months"][i] >= min_history and not ev.constant
-        if judged and ev is not None and math.isfinite(ev.judged_lo80):
+        # no base to grow from (demand now indistinguishable from zero): no growth_pct, and no
+        # interval of it either (an interval beside an empty growth reads as a missing number)
+        if judged and ev is not None and math.isfinite(ev.judged_lo80) and row["growth_pct"] is not None:
             # the interval the status judges: change of the expected level at the horizon
             row["growth_lower_80"] = _none(100 * ev.judged_lo80)
             row["growth_upper_80"] = _none(100 * ev.judged_hi80)

@@ -114,6 +114,7 @@ class Evidence:
     mentions_rate: float = math.nan     # mean mentions per month over the last 6 observed months
     counted: bool = False               # trend test and judged interval from the GLM of the counts
     measure: str = ""                   # the published series' measure: count | share | index
+    has_base: bool = False              # demand now above the zero offset: growth_pct is defined
 
 
 @dataclass
@@ -228,6 +229,7 @@ def _evidence(prep: Prepared, z_mean: np.ndarray, hw: dict[int, np.ndarray],
     base = published(zl)
     if base >= (prep.offset if prep.relative else prep.floor) > 0:
         ev.growth = published(float(z_mean[d])) / base - 1  # what growth_pct reports
+        ev.has_base = True
     # interval of the demand *level* at the horizon: the prediction interval without the one-month
     # noise (the 1-step forecast variance), since the question is whether demand changes
     lvl_hw = math.sqrt(max(float(hw[80][d]) ** 2 - float(hw[80][0]) ** 2, 0.0))

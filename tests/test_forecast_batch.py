@@ -81,6 +81,24 @@ def test_a_share_series_has_no_growth_vs_the_market(tmp_path: Path) -> None:
     assert out.filter(pl.col("skill") == "Fadingskill share")["growth_pct"][0] < 0
 
 
+def test_a_skill_gone_for_a_year_is_obsolescent_without_a_growth_or_its_interval(
+        tmp_path: Path) -> None:
+    """Mentioned for years, then not once in the last 20 months: no demand now, so no base to
+    grow from (growth_pct empty) and no interval of that growth either; and not "stable"."""
+    frame = synthetic_frame()
+    fading = frame.filter(pl.col("skill") == "Flatskill")
+    gone = fading.with_columns(
+        pl.when(pl.int_range(pl.len()) >= fading.height - 20).then(0.0)
+        .otherwise(pl.col("value")).alias("value"), pl.lit("Goneskill").alias("skill"))
+    path = build_db(tmp_path / "gone.duckdb", pl.concat([frame, gone]))
+    run_id = batch.run_forecast(path, horizon=12, jobs=1)
+    row = _outlook(path, run_id).filter(pl.col("skill") == "Goneskill").row(0, named=True)
+    assert row["status"] == "obsolescent", row["note"]
+    assert row["note"].startswith("no demand in the last 12 months"), row["note"]
+    assert row["growth_pct"] is None
+    assert row["growth_lower_80"] is None and row["growth_upper_80"] is None
+
+
 def test_as_of_uses_only_data_up_to_that_month(tmp_path: Path) -> None:
     path = build_db(tmp_path / "asof.duckdb")
     run_id = batch.run_forecast(path, horizon=6, as_of=dt.date(2019, 6, 1), jobs=1)
