@@ -11,7 +11,10 @@ Evidence per skill (``skill_evidence``), from the representative series of the l
   (HN as of 2024-05: React, −12% in share, about 60 postings a month in two years; the run's top
   quarter starts at 4). Such a skill keeps its audience for years: its courses are kept (or
   refreshed for a rising neighbour, as any course) and a person holding it is not told to phase
-  it out; it still counts as declining where a successor is looked for.
+  it out; it still counts as declining where a successor is looked for. A declining or
+  obsolescent skill whose judged 80% growth interval lies above zero (a collapse whose forecast
+  bounces: R on HN as of 2024-05, +21% [+3% to +40%]) is ``U``: a plan does not retire what its
+  own interval expects to grow, nor propose it.
 - expected change ``x = ln(1 + growth_pct/100)``: growth at the forecast horizon on a log scale, so
   a halving (−0.69) and a doubling (+0.69) weigh the same and a +900% emerging skill does not swamp
   everything (+2.3).
@@ -213,6 +216,8 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
         volume = m12 / 12 if m12 is not None and math.isfinite(m12) else None
         if status == "declining" and volume is not None and volume * math.exp(x) >= holding:
             cls = "L"
+        if cls == "D" and lo is not None and lo > 0:
+            cls = "U"  # the interval beside it expects growth: neither retire nor propose
         out[row["skill"]] = Evidence(row["skill"], row["category"], status, cls, x, conf,
                                      row.get("growth_lower_80"), _phrase(row), volume,
                                      successors.get(row["skill"], ()), near.get(row["skill"], ()))

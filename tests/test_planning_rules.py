@@ -57,7 +57,9 @@ def test_status_classes() -> None:
     statuses = ["emerging", "rising", "stable", "declining", "obsolescent", "uncertain",
                 "insufficient-history"]
     # the declining skill is the smallest: not "declining but still large" (see the L tests)
-    ev = evidence([row(s, "C", s, 10, 5, 15, 5 if s == "declining" else 50) for s in statuses],
+    # a decline's interval below zero (one above zero is a bounce: the next tests)
+    ev = evidence([row(s, "C", s, *((-10, -15, -5) if s in ("declining", "obsolescent") else (10, 5, 15)),
+                       5 if s == "declining" else 50) for s in statuses],
                   taxonomy=[("Unrated", "C")])
     assert {s: ev[s].cls for s in statuses} == {
         "emerging": "R", "rising": "R", "stable": "S", "declining": "D", "obsolescent": "D",
@@ -974,3 +976,18 @@ def test_a_person_with_nothing_near_still_gets_one_acquire_step_saying_why() -> 
     nothing = plan_gaps(_inventory(("Erin", "Excel", 5)), evidence(
         [row("Vague", "Office", "uncertain", 5, -20, 30, 30)], taxonomy=[("Excel", "Spreadsheets")]))
     assert nothing.rows.height == 0 and nothing.people["person"].to_list() == ["Erin"]
+
+
+def test_a_decline_whose_own_interval_expects_growth_is_neither_retired_nor_proposed() -> None:
+    """R on HN as of 2024-05: obsolescent after its collapse, beside +21% (80%: +3% to +40%).
+    "Retire R" next to that interval contradicts the row; the plan leaves it alone (class U)."""
+    rows = [row("R", "Data", "obsolescent", 21, 3, 40, 1.5, peak_ratio=0.08),
+            row("Gone", "Data", "obsolescent", -40, -60, -20, 1.5, peak_ratio=0.08),
+            row("Edge", "Data", "obsolescent", 21, -1, 40, 1.5, peak_ratio=0.08)]
+    ev = evidence(rows)
+    assert (ev["R"].cls, ev["Gone"].cls, ev["Edge"].cls) == ("U", "D", "D")
+    plan = plan_gaps(_inventory(("Bob", "R", 4), ("Bob", "Gone", 4), ("Bob", "Edge", 4)), ev)
+    retired = plan.rows.filter(pl.col("kind") == "retire")["skill"].sort().to_list()
+    assert retired == ["Edge", "Gone"]
+    table = triage_catalogue(*_courses(("C08", "Statistics with R", "R")), ev)
+    assert table["action"].to_list() != ["retire"]
