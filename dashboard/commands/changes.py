@@ -15,7 +15,7 @@ from skillpulse.services.changes import compute_changes
 @click.option("--from", "before", type=click.IntRange(min=1), default=None, metavar="RUN",
               help="The earlier run id (default: the run before --to).")
 @click.option("--to", "after", type=click.IntRange(min=1), default=None, metavar="RUN",
-              help="The later run id (default: the newest run).")
+              help="The later run id (default: the newest run, by as-of month).")
 @output_options
 def changes_cmd(db: str, before: int | None, after: int | None, out: str | None,
                 fmt: str | None) -> None:
@@ -31,8 +31,10 @@ def changes_cmd(db: str, before: int | None, after: int | None, out: str | None,
                run published for it: period, actual and lower_95/upper_95 say where (the
                latest such month; the reason counts how many months missed)
     Rows are ranked by importance: the demand at stake (the series' recent volume, ranked
-    within its measure) times the size of the move. Run ids are listed by
-    'skillpulse export' users as forecast_run ids (1, 2, ...; the newest is the highest).
+    within its measure) times the size of the move. Run ids are the forecast_run ids
+    (1, 2, ... in the order the runs were made). Runs are ordered by the month they are
+    as of, then by id: a run made later with --as-of an earlier month comes before the
+    runs as of later months, and --from must come before --to in that order.
 
     \b
     Examples:

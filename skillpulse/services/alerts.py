@@ -5,15 +5,16 @@ The body is ``{"text": ..., "changes": [...], "runs": [...]}``: ``text`` reads w
 Microsoft Teams incoming webhooks (``&``, ``<`` and ``>`` escaped, so a skill name can neither
 mention a channel nor forge a link), ``changes`` carries the ``skillpulse changes`` rows.
 
-Which runs are pending for a webhook: every run after the last one delivered to it, each compared
-with the run before it; a webhook never alerted before starts with the newest run (its history
-is not replayed). One delivery at a time per database (``store.alerts_lock``, not the writer
-lock: a slow webhook never holds up an ingest or a forecast): read what is pending, post, then
-record the delivery in one write, waiting for a running writer as long as it takes
-(``RECORD_WAIT``) rather than give up and send the same changes again. A failed post raises
-``DeliveryError`` (exit 1) and nothing is recorded, so the next call sends it again; a run
-whose changes the watchlist filters away entirely is recorded without a post. Only http(s) URLs
-are accepted, redirects are not followed, and nothing but the JSON body is sent.
+Which runs are pending for a webhook: every run made after the last one delivered to it (by id),
+each compared with the run before it in as-of order (``changes.run_order``; a run as of a month
+before every other run has nothing to compare with and is left out); a webhook never alerted before
+starts with the newest run by as-of month (its history is not replayed). One delivery at a time per
+database (``store.alerts_lock``, not the writer lock: a slow webhook never holds up an ingest or a
+forecast): read what is pending, post, then record the delivery in one write, waiting for a running
+writer as long as it takes (``RECORD_WAIT``) rather than give up and send the same changes again. A
+failed post raises ``DeliveryError`` (exit 1) and nothing is recorded, so the next call sends it
+again; a run whose changes the watchlist filters away entirely is recorded without a post. Only
+http(s) URLs are accepted, redirects are not followed, and nothing but the JSON body is sent.
 """
 from __future__ import annotations
 
@@ -34,13 +35,14 @@ from urllib.parse import urlsplit
 
 import polars as pl
 from skillpulse.data import store
-from skillpulse.data.errors import InputError, SkillpulseError, UsageError
+from skillpulse.data.errors import InputError, NotFoundError, SkillpulseError, UsageError
 from skillpulse.data.settings import Settings, get_settings
 from skillpulse.services.changes import (
     Changes,
     Query,
     compute_changes,
     filter_watchlist,
+    run_order,
 )
 
 TEXT_LINES = 10            # changes spelled out in ``text``; the rest are counted
@@ -137,10 +139,11 @@ def resolve_watchlist(query: Query, names: list[str]) -> Watchlist:
 
 def pending_runs(query: Query, key: str) -> list[int]:
     """Later runs of the pairs still to alert for webhook ``key`` (see the module docstring)."""
-    ids = sorted(query("dash_runs")["run_id"].to_list())
+    runs = query("dash_runs")
+    ids = sorted(runs["run_id"].to_list())
     done = query("alert_delivered", webhook_key=key)["run_id"].to_list()
-    if not done:
-        return ids[-1:] if len(ids) >= 2 else []
+    if not done:  # the newest pair: the newest run by as-of month (``run_order``), not by id
+        return run_order(runs)[-1:] if len(ids) >= 2 else []
     return [r for r in ids if r > max(done)]
 
 
@@ -216,7 +219,12 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def _collect(query: Query, key: str, watch_names: list[str] | None
              ) -> tuple[list[Changes], Watchlist | None]:
     runs = pending_runs(query, key)
-    batches = [compute_changes(query, after=r) for r in runs]
+    batches = []
+    for r in runs:
+        try:
+            batches.append(compute_changes(query, after=r))
+        except NotFoundError:  # a run as of a month before every other run: nothing to compare
+            continue
     watch = resolve_watchlist(query, watch_names) if watch_names else None
     return batches, watch
 

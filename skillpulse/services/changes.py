@@ -77,31 +77,46 @@ class Changes:
         return {k: int(found.get(k, 0)) for k in KINDS}
 
 
+def run_order(runs: pl.DataFrame) -> list[int]:
+    """Run ids from the earliest to the latest: by the month a run is as of, then by id (a run
+    made again for the same month, e.g. after corrected data, comes after the one it redoes).
+    Ids alone would read backwards after a run as of an earlier month (``forecast --as-of``)."""
+    return runs.sort(["as_of", "run_id"])["run_id"].to_list()
+
+
 def pick_runs(runs: pl.DataFrame, before: int | None = None, after: int | None = None) -> RunPair:
-    """The pair to compare: ``after`` defaults to the newest run, ``before`` to the run before
-    ``after``. ``runs`` has run_id and as_of (``dash_runs``)."""
+    """The pair to compare, in ``run_order``: ``after`` defaults to the newest run, ``before`` to
+    the run just before ``after``; ``before`` must come before ``after``. ``runs`` has run_id and
+    as_of (``dash_runs``)."""
     as_of = dict(zip(runs["run_id"].to_list(), runs["as_of"].to_list(), strict=True))
-    ids = sorted(as_of)
+    order = run_order(runs)
+    place = {run: i for i, run in enumerate(order)}
     for given, flag in ((before, "--from"), (after, "--to")):
         if given is not None and given not in as_of:
-            known = ", ".join(str(i) for i in ids[-10:]) or "none yet"
+            known = ", ".join(str(i) for i in sorted(as_of)[-10:]) or "none yet"
             raise NotFoundError(f"there is no forecast run {given} ({flag}); stored runs: {known}")
+
+    def run(i: int) -> str:
+        return f"run {i} (as of {as_of[i]:%b %Y})"
+
     if after is None:
-        if not ids:
+        if not order:
             raise NotFoundError("no forecast run in this database yet; run 'skillpulse forecast' "
                                 "twice (e.g. monthly) to see what changed")
-        after = ids[-1] if before is None or before < ids[-1] else None
-        if after is None:
-            raise UsageError(f"run {before} is the newest run; nothing came after it (--from "
-                             "must be earlier than --to)")
+        if before is not None and place[before] == len(order) - 1:
+            raise UsageError(f"{run(before)} is the newest run; nothing comes after it (--from "
+                             "must be earlier than --to; runs are ordered by the month they are "
+                             "as of, then by id)")
+        after = order[-1]
     if before is None:
-        earlier = [i for i in ids if i < after]
-        if not earlier:
-            raise NotFoundError(f"run {after} has no earlier run to compare with; changes need two "
+        if place[after] == 0:
+            raise NotFoundError(f"{run(after)} has no earlier run to compare with; changes need two "
                                 "forecast runs (run 'skillpulse forecast' again after new data)")
-        before = earlier[-1]
-    if before >= after:
-        raise UsageError(f"--from {before} must be an earlier run than --to {after}")
+        before = order[place[after] - 1]
+    if place[before] >= place[after]:
+        swap = f"; swap them (--from {after} --to {before})" if before != after else ""
+        raise UsageError(f"--from {run(before)} must be an earlier run than --to {run(after)}: "
+                         f"runs are ordered by the month they are as of, then by id{swap}")
     return RunPair(before, after, as_of[before], as_of[after])
 
 
