@@ -17,6 +17,11 @@ COLLAPSE_RATIO = 0.25
 TREND_WINDOW = 36
 
 
+def of_peak(ratio: float) -> str:
+    """``at 13% of its peak``; ``below 1% of its peak`` rather than "at 0%" for a trickle."""
+    return "below 1% of its peak" if ratio < 0.005 else f"at {100 * ratio:.0f}% of its peak"
+
+
 def halving(months: float) -> str:
     """``halving every 26 months on its 3-year trend``. The half-life is the fitted decay of the
     last ``TREND_WINDOW`` months, not the forecast: a damped forecast may expect the fall to slow

@@ -110,7 +110,7 @@ def _fallen(ev: Evidence, up: bool, basis: str, counted: str, hl_text: str,
             and math.isfinite(ev.collapse_p) and ev.collapse_p < COLLAPSE_P
             and ev.collapse_slope < 0 and not up):
         return None
-    fell = (f"12-month {basis} at {100 * ev.peak_ratio:.0f}% of its peak "
+    fell = (f"12-month {basis} {statuses.of_peak(ev.peak_ratio)} "
             f"{ev.months_since_peak} months ago")
     # a material rise of the expected level that the judged interval separates from no change,
     # shown beside the verdict: say why it is not a recovery (measured: counting it as one

@@ -11,10 +11,12 @@ Evidence per skill (``skill_evidence``), from the representative series of the l
   (HN as of 2024-05: React, −12% in share, about 60 postings a month in two years; the run's top
   quarter starts at 4). Such a skill keeps its audience for years: its courses are kept (or
   refreshed for a rising neighbour, as any course) and a person holding it is not told to phase
-  it out; it still counts as declining where a successor is looked for. A declining or
-  obsolescent skill whose judged 80% growth interval lies above zero (a collapse whose forecast
-  bounces: R on HN as of 2024-05, +21% [+3% to +40%]) is ``U``: a plan does not retire what its
-  own interval expects to grow, nor propose it.
+  it out; it still counts as declining where a successor is looked for. A plan does not retire
+  what the interval beside it does not expect to fall, nor propose it: ``U`` for an obsolescent
+  skill whose judged 80% growth interval lies above zero (a collapse whose forecast bounces: R
+  on HN as of 2024-05, +21% [+3% to +40%]) and for a declining one (after a collapse, not a
+  trend) whose interval reaches zero (Statistics on HN, −15% [−50% to +45%]: "phase out
+  Statistics" for a statistician).
 - expected change ``x = ln(1 + growth_pct/100)``: growth at the forecast horizon on a log scale, so
   a halving (−0.69) and a doubling (+0.69) weigh the same and a +900% emerging skill does not swamp
   everything (+2.3).
@@ -55,7 +57,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from skillpulse.data.statuses import COLLAPSE_RATIO, DECLINING, RISING, halving
+from skillpulse.data.statuses import COLLAPSE_RATIO, DECLINING, RISING, halving, of_peak
 
 CATALOGUE_COLUMNS = ("course_id", "title", "action", "score", "reason")
 # A half-life is spelled out up to 20 years; beyond that the decay is too slow to plan around and
@@ -144,7 +146,7 @@ def _phrase(row: dict) -> str:
     # peak, rule 3 of ``models.outlook``): the fall is why, when its forecast moves little
     if (status in DECLINING and peak is not None and math.isfinite(peak)
             and peak < (1 if status == "obsolescent" else COLLAPSE_RATIO)):
-        parts.append(f"at {100 * peak:.0f}% of its peak")
+        parts.append(of_peak(peak))
     hl = row.get("half_life_months")
     if status in DECLINING and hl is not None and math.isfinite(hl) and hl <= HALF_LIFE_SHOWN_MONTHS:
         lo, hi = row.get("half_life_lower"), row.get("half_life_upper")
@@ -216,8 +218,9 @@ def skill_evidence(outlook: pl.DataFrame, skills: pl.DataFrame | None = None) ->
         volume = m12 / 12 if m12 is not None and math.isfinite(m12) else None
         if status == "declining" and volume is not None and volume * math.exp(x) >= holding:
             cls = "L"
-        if cls == "D" and lo is not None and lo > 0:
-            cls = "U"  # the interval beside it expects growth: neither retire nor propose
+        if cls == "D" and lo is not None and (lo > 0 or (status == "declining" and hi is not None
+                                                         and hi >= 0)):
+            cls = "U"  # the interval beside it does not expect a fall: neither retire nor propose
         out[row["skill"]] = Evidence(row["skill"], row["category"], status, cls, x, conf,
                                      row.get("growth_lower_80"), _phrase(row), volume,
                                      successors.get(row["skill"], ()), near.get(row["skill"], ()))

@@ -991,3 +991,24 @@ def test_a_decline_whose_own_interval_expects_growth_is_neither_retired_nor_prop
     assert retired == ["Edge", "Gone"]
     table = triage_catalogue(*_courses(("C08", "Statistics with R", "R")), ev)
     assert table["action"].to_list() != ["retire"]
+
+
+def test_a_decline_whose_interval_reaches_zero_is_not_retired() -> None:
+    """Statistics on HN as of 2024-05: declining after its collapse (not a trend), beside -15%
+    (80%: -50% to +45%); "phase out Statistics" for a statistician. A declining skill is retired
+    only when its judged interval lies below zero; an obsolescent one keeps its retire row."""
+    ev = evidence([row("Stat", "Data", "declining", -15, -50, 45, 1.6),
+                   row("Fall", "Data", "declining", -15, -25, -0.5, 1.6),
+                   row("Zero", "Data", "declining", -15, -25, 0.5, 1.6),
+                   row("Marginal", "Data", "obsolescent", -15, -50, 45, 1.6, peak_ratio=0.1)])
+    assert {k: ev[k].cls for k in ("Stat", "Fall", "Zero", "Marginal")} == {
+        "Stat": "U", "Fall": "D", "Zero": "U", "Marginal": "D"}
+    plan = plan_gaps(_inventory(*[("Bob", s, 5) for s in ("Stat", "Fall", "Zero", "Marginal")]), ev)
+    assert plan.rows.filter(pl.col("kind") == "retire")["skill"].sort().to_list() == ["Fall", "Marginal"]
+
+
+def test_a_trickle_is_below_one_percent_of_its_peak_not_at_zero() -> None:
+    ev = evidence([row("Trickle", "Data", "obsolescent", -50, -60, -40, 0.2, peak_ratio=0.004),
+                   row("Little", "Data", "obsolescent", -50, -60, -40, 0.2, peak_ratio=0.006)])
+    assert "below 1% of its peak" in ev["Trickle"].phrase
+    assert "at 1% of its peak" in ev["Little"].phrase
