@@ -294,6 +294,19 @@ def _still_large(items: list[Evidence], lead: str = "") -> str:
             "month)")
 
 
+def _not_falling(items: list[Evidence], lead: str = "") -> str:
+    """Why a declining or obsolescent skill among ``items`` does not count as one (class ``U``:
+    the judged interval beside it does not expect a fall), or ""."""
+    odd = [e for e in items if e.cls == "U" and e.status in DECLINING]
+    if not odd:
+        return ""
+    one = len(odd) == 1
+    said = " or ".join(sorted({e.status for e in odd}))
+    return (f"{lead}{_names_of(odd)} {'is' if one else 'are'} {said} after a fall from "
+            f"{'its' if one else 'their'} peak, but the judged interval beside "
+            f"{'it' if one else 'them'} does not expect a further fall")
+
+
 def _names_of(items: list[Evidence]) -> str:
     return ", ".join(e.skill for e in items)
 
@@ -337,7 +350,7 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
         nb = _neighbour(items, ev, taught) if not R and stale and judged else None
         if not judged:
             action, value, conf = "keep", 0.0, 0.0
-            what = ("none of its skills has a decided outlook" if items
+            what = ((_not_falling(items) or "none of its skills has a decided outlook") if items
                     else "none of its skills is in the taxonomy")
             reason = f"Keep for now: {what}" + (f" — {_join(items)}." if items else ".")
         elif len(D) / len(judged) > 0.5:
@@ -362,7 +375,8 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
                 rest = [e for e in items if e.cls != "D"]
                 parts.append(f"{len(D)} of {len(judged)} skills taught "
                              f"{'is' if len(D) == 1 else 'are'} declining — {_join(D)}; "
-                             f"the rest hold — {_join(rest)}{_still_large(rest, '; ')}")
+                             f"the rest hold — {_join(rest)}{_still_large(rest, '; ')}"
+                             f"{_not_falling(rest, '; ')}")
             if nb is not None:
                 values.append(nb.stake)
                 confs.append(nb.confidence)
@@ -378,7 +392,7 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             action = "keep"
             value = max(0.0, _mean([e.stake for e in judged]))
             conf = _mean([e.confidence for e in judged])
-            still = _still_large(items)
+            still = "; ".join(w for w in (_still_large(items), _not_falling(items)) if w)
             reason = (f"Keep: {still}, and no skill taught is fading — {_join(items)}." if still
                       else f"Keep: no skill taught is declining — {_join(items)}.")
         if unmatched:

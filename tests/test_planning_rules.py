@@ -990,7 +990,16 @@ def test_a_decline_whose_own_interval_expects_growth_is_neither_retired_nor_prop
     retired = plan.rows.filter(pl.col("kind") == "retire")["skill"].sort().to_list()
     assert retired == ["Edge", "Gone"]
     table = triage_catalogue(*_courses(("C08", "Statistics with R", "R")), ev)
-    assert table["action"].to_list() != ["retire"]
+    assert table["action"].to_list() == ["keep"]
+    assert table["reason"].item().startswith(
+        "Keep for now: R is obsolescent after a fall from its peak, but the judged interval beside "
+        "it does not expect a further fall — R (obsolescent, +21% in 24 months")
+    mixed = triage_catalogue(*_courses(("M", "Mixed", "Gone|R")), ev)["reason"].item()
+    assert mixed.startswith("Retire: 1 of 1 skills taught is declining or obsolescent — Gone")
+    kept = triage_catalogue(*_courses(("K", "Kept", "R|Steady")), evidence(
+        [*rows, row("Steady", "Data", "stable", 0, -5, 5, 30)]))["reason"].item()
+    assert kept.startswith("Keep: R is obsolescent after a fall from its peak, but the judged "
+                           "interval beside it does not expect a further fall, and no skill")
 
 
 def test_a_decline_whose_interval_reaches_zero_is_not_retired() -> None:
