@@ -47,7 +47,8 @@ def test_a_pair_that_reads_backwards_is_refused() -> None:
         ch.pick_runs(RUNS, 1, 1)
     with pytest.raises(UsageError, match=r"run 3 \(as of May 2024\) is the newest run"):
         ch.pick_runs(RUNS, before=3)
-    with pytest.raises(NotFoundError, match=r"run 2 \(as of Dec 2023\) has no earlier run"):
+    with pytest.raises(NotFoundError, match=r"run 2 \(as of Dec 2023\) has no earlier run to "
+                                            r"compare with: it is the earliest"):
         ch.pick_runs(RUNS, after=2)
 
 
@@ -101,3 +102,16 @@ def test_a_first_alert_starts_with_the_newest_pair(backfilled: Path) -> None:
 
     result = send_alerts(backfilled, "https://hooks.example.com/x", dry_run=True)
     assert result.runs == [(2, 1)]
+
+
+def test_the_brief_of_the_earliest_run_says_why_it_compares_nothing(backfilled: Path) -> None:
+    from skillpulse.services.brief import build_brief
+
+    with store.read(backfilled) as con:
+        def query(name: str, **kw: Any) -> pl.DataFrame:
+            return store.query(con, name, **kw)
+
+        earliest, newest = build_brief(query, run=2), build_brief(query, run=1)
+    assert earliest.changes is None
+    assert "No other run is as of an earlier month" in earliest.notes[0]
+    assert newest.changes is not None and (newest.changes.pair.before, newest.changes.pair.after) == (2, 1)

@@ -142,7 +142,10 @@ def build_brief(query: Query, run: int | None = None, skills: Sequence[str] = ()
         changes: Changes | None = compute_changes(query, after=run_id)
     except (NotFoundError, UsageError):
         changes = None
-        notes.append("This is the first forecast run: there is no earlier run to compare with.")
+        first = run_id == min(query("dash_runs")["run_id"].to_list())
+        notes.append("This is the first forecast run: there is no earlier run to compare with."
+                     if first else "No other run is as of an earlier month: there is no earlier "
+                     "run to compare with.")
     names = chosen or list(dict.fromkeys([*risers["skill"].head(DEFAULT_CHARTS).to_list(),
                                           *decliners["skill"].head(DEFAULT_CHARTS).to_list()]))
     charts = []

@@ -109,6 +109,10 @@ def pick_runs(runs: pl.DataFrame, before: int | None = None, after: int | None =
                              "as of, then by id)")
         after = order[-1]
     if before is None:
+        if place[after] == 0 and len(order) > 1:
+            raise NotFoundError(f"{run(after)} has no earlier run to compare with: it is the "
+                                "earliest (runs are ordered by the month they are as of, then by "
+                                "id)")
         if place[after] == 0:
             raise NotFoundError(f"{run(after)} has no earlier run to compare with; changes need two "
                                 "forecast runs (run 'skillpulse forecast' again after new data)")
