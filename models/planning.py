@@ -353,13 +353,14 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
             what = ((_not_falling(items) or "none of its skills has a decided outlook") if items
                     else "none of its skills is in the taxonomy")
             reason = f"Keep for now: {what}" + (f" — {_join(items)}." if items else ".")
-        elif len(D) / len(judged) > 0.5:
+        elif len(D) / len(judged) > 0.5 and not any(e.cls == "L" for e in items):
+            # (a course teaching a skill still among the largest keeps its audience: refreshed)
             action = "retire"
             # An obsolescent skill can sit flat at a collapsed level (x ≈ 0 or slightly > 0):
             # the retire case then rests on the status, not on further decline, so value ≥ 0.
             value = len(D) / len(judged) * max(0.0, _mean([-e.stake for e in D]))
             conf = _mean([e.confidence for e in D])
-            reason = (f"Retire: {len(D)} of {len(judged)} skills taught "
+            reason = (f"Retire: {len(D)} of {len(items)} skills taught "
                       f"{'is' if len(D) == 1 else 'are'} declining or obsolescent — {_join(D)}.")
             rest = [e for e in items if e.cls != "D"]
             if rest:
@@ -373,7 +374,7 @@ def triage_catalogue(courses: pl.DataFrame, links: pl.DataFrame, ev: dict[str, E
                 values.append(len(D) / len(judged) * max(0.0, _mean([-e.stake for e in D])))
                 confs.extend(e.confidence for e in D)
                 rest = [e for e in items if e.cls != "D"]
-                parts.append(f"{len(D)} of {len(judged)} skills taught "
+                parts.append(f"{len(D)} of {len(items)} skills taught "
                              f"{'is' if len(D) == 1 else 'are'} declining — {_join(D)}; "
                              f"the rest hold — {_join(rest)}{_still_large(rest, '; ')}"
                              f"{_not_falling(rest, '; ')}")

@@ -995,7 +995,7 @@ def test_a_decline_whose_own_interval_expects_growth_is_neither_retired_nor_prop
         "Keep for now: R is obsolescent after a fall from its peak, but the judged interval beside "
         "it does not expect a further fall — R (obsolescent, +21% in 24 months")
     mixed = triage_catalogue(*_courses(("M", "Mixed", "Gone|R")), ev)["reason"].item()
-    assert mixed.startswith("Retire: 1 of 1 skills taught is declining or obsolescent — Gone")
+    assert mixed.startswith("Retire: 1 of 2 skills taught is declining or obsolescent — Gone")
     kept = triage_catalogue(*_courses(("K", "Kept", "R|Steady")), evidence(
         [*rows, row("Steady", "Data", "stable", 0, -5, 5, 30)]))["reason"].item()
     assert kept.startswith("Keep: R is obsolescent after a fall from its peak, but the judged "
@@ -1021,3 +1021,20 @@ def test_a_trickle_is_below_one_percent_of_its_peak_not_at_zero() -> None:
                    row("Little", "Data", "obsolescent", -50, -60, -40, 0.2, peak_ratio=0.006)])
     assert "below 1% of its peak" in ev["Trickle"].phrase
     assert "at 1% of its peak" in ev["Little"].phrase
+
+
+def test_a_course_teaching_a_skill_still_among_the_largest_is_refreshed_not_retired() -> None:
+    """AWS Solutions Architect on HN: AWS Lambda and EC2 decline, AWS itself declines but is
+    still among the largest skills (class L, 36 postings a month): the course keeps its audience,
+    so it is refreshed, not retired; counted over every skill taught ("2 of 3")."""
+    rows = [row("Cloud", "Cloud", "declining", -10, -15, -5, 36),
+            row("Lambda", "Cloud", "declining", -16, -29, -1, 2.7),
+            row("VMs", "Cloud", "obsolescent", -25, -40, -5, 1.4, peak_ratio=0.16),
+            *[row(f"Small {i}", "Other", "stable", 0, -5, 5, 10) for i in range(12)]]
+    ev = evidence(rows)
+    assert (ev["Cloud"].cls, ev["Lambda"].cls, ev["VMs"].cls) == ("L", "D", "D")
+    table = triage_catalogue(*_courses(("C13", "Cloud architect", "Cloud|Lambda|VMs")), ev)
+    assert table["action"].item() == "refresh"
+    assert table["reason"].item().startswith("Refresh: 2 of 3 skills taught are declining — ")
+    gone = triage_catalogue(*_courses(("C13", "Cloud architect", "Lambda|VMs|Small 0")), ev)
+    assert gone["action"].item() == "retire"
