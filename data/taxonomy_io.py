@@ -29,7 +29,12 @@ of imports does not matter (O*NET then the project CSV, or the other way round):
 - A file's alias that already names a different stored skill stays with the stored skill (it is
   not moved) and is reported.
 - Merges and kept aliases are listed in the summary ``skillpulse taxonomy import`` prints.
-- Categories and descriptions from the file replace stored ones (``uncategorised`` never does).
+- Categories and descriptions from the file replace stored ones (``uncategorised`` never does),
+  except an O*NET file's commodity titles (``keep_categories``): they only categorise skills new
+  to the database. Plans look for a person's neighbours in their skills' categories; O*NET's
+  generic titles ("Application server software" for Kubernetes, "Development environment
+  software" for Go) replaced the curated ones and changed every plan. Import order still does
+  not matter: a skills CSV sets the category whenever it comes.
 """
 from __future__ import annotations
 
@@ -255,9 +260,11 @@ class _Stored:
         self.aliases_of: dict[str, str] = {}
         self.loose_names: dict[str, set[str]] = defaultdict(set)
         self.loose_aliases: dict[str, set[str]] = defaultdict(set)
-        for skill, name_key, alias, alias_key in stored.select("skill", "name_key", "alias",
-                                                               "alias_key").iter_rows():
+        self.category_of: dict[str, str] = {}  # stored skill (lower) -> its category
+        for skill, name_key, alias, alias_key, category in stored.select(
+                "skill", "name_key", "alias", "alias_key", "category").iter_rows():
             self.names[name_key] = skill
+            self.category_of[skill.lower()] = category
             if alias_key == name_key:
                 self.loose_names[loose_key(alias)].add(skill)
             else:
@@ -311,8 +318,10 @@ class _Stored:
         return None if other is None else self.current(other)
 
 
-def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str) -> dict[str, Any]:
+def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str, *,
+                    keep_categories: bool = False) -> dict[str, Any]:
     """Merge a validated taxonomy into the store (inside an open ``store.write``); a summary.
+    ``keep_categories``: a stored skill keeps its category (an O*NET file; module docstring).
 
     See the module docstring for the rules. The summary counts skills (``new``, ``updated``,
     ``merged``) and lists ``merges`` as ``(file's name, stored skill, why)``, ``renamed`` as
@@ -329,6 +338,7 @@ def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str
         name = rec["name"]
         aliases = _split(rec["aliases"] or "")
         target, why, renamed = st.target(name, aliases)
+        stored = None if target is None else st.category_of.get((renamed or target).lower())
         if target is None:
             target = name
             new += 1
@@ -347,7 +357,8 @@ def import_taxonomy(con: duckdb.DuckDBPyConnection, df: pl.DataFrame, label: str
                 kept.append((alias, owner, name))   # the stored skill keeps its alias
             else:
                 keep.append(alias)
-        into = combined.setdefault(target.lower(), {"name": target, "category": rec["category"],
+        category = stored if keep_categories and stored else rec["category"]
+        into = combined.setdefault(target.lower(), {"name": target, "category": category,
                                                     "aliases": "", "description": rec["description"],
                                                     "successors": None})
         into["aliases"] = "|".join(filter(None, [into["aliases"], *keep]))

@@ -56,6 +56,35 @@ def test_onet_and_project_csv_merge_in_either_order(tmp_path: Path, onet_first: 
                                       else {"Objective C", "Transact-SQL", "Node JS"})
 
 
+def categories(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT name, category FROM skill").fetchall())
+
+
+@pytest.mark.parametrize("onet_first", [True, False])
+def test_onet_titles_categorise_only_new_skills_in_either_order(tmp_path: Path,
+                                                                onet_first: bool) -> None:
+    """O*NET's generic commodity titles replaced the curated categories that plans look for
+    neighbours in (Kubernetes became "Development environment software"). Imported as the CLI
+    does (``keep_categories`` for O*NET), a stored skill keeps its category and a skills CSV sets
+    it, in either order; a skill new to the database takes the commodity title."""
+    onet = tmp_path / "Technology Skills.txt"
+    onet.write_text(ONET, encoding="utf-8")
+    project = tmp_path / "skills.csv"
+    project.write_text(PROJECT, encoding="utf-8")
+    con = store.memory()
+    for path in ([onet, project] if onet_first else [project, onet]):
+        df, kind = read_taxonomy(path)
+        import_taxonomy(con, df, str(path), keep_categories=kind == "onet")
+    cats = categories(con)
+    assert cats["Objective-C"] == cats["SQL"] == cats["C++"] == cats["C"] == "Languages"
+    assert cats["Node JS" if onet_first else "Node.js"] == "Backend"
+    assert cats["Kubernetes"] == "Development environment software"  # only O*NET knows it
+    replaced = store.memory()  # without keep_categories the file's category wins, as for a CSV
+    for path in (project, onet):
+        import_taxonomy(replaced, read_taxonomy(path)[0], str(path))
+    assert categories(replaced)["C++"] == "Development environment software"
+
+
 def test_loose_key_ignores_case_spaces_and_punctuation_but_not_symbols() -> None:
     assert loose_key("Objective-C") == loose_key("objective c") == loose_key("ObjectiveC")
     assert loose_key("Node.js") == loose_key("NodeJS")
@@ -92,3 +121,19 @@ def test_project_csv_imports_on_top_of_real_onet() -> None:
     found = aliases(con)
     assert found["objective c"] == "Objective-C"
     assert pl.Series(list(found.values())).n_unique() > 8000
+
+
+def test_cli_onet_import_keeps_stored_categories(tmp_path: Path, db_path: Path) -> None:
+    curated = tmp_path / "curated.csv"
+    curated.write_text("skill,category,aliases\nKubernetes,Containers & orchestration,k8s\n",
+                       encoding="utf-8")
+    onet = tmp_path / "Technology Skills.txt"
+    onet.write_text(ONET, encoding="utf-8")
+    runner = CliRunner()
+    for path in (curated, onet):
+        res = runner.invoke(cli, ["taxonomy", "import", str(path), "--db", str(db_path)])
+        assert res.exit_code == 0, res.output
+    with store.read(db_path) as con:
+        cats = dict(con.execute("SELECT name, category FROM skill").fetchall())
+    assert cats["Kubernetes"] == "Containers & orchestration"
+    assert cats["C++"] == "Development environment software"

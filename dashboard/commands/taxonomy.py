@@ -32,7 +32,8 @@ def import_cmd(file: str, db: str) -> None:
     alias of a stored skill is merged into that skill (its name becomes an alias there); an
     alias that already names another stored skill stays with that skill. Merges and kept
     aliases are listed.
-    Imported categories replace stored ones. Postings ingested later are matched against the
+    Imported categories replace stored ones, except O*NET commodity titles: they only
+    categorise skills new to the database. Postings ingested later are matched against the
     stored taxonomy (the project taxonomy is only seeded into an empty database).
 
     \b
@@ -42,7 +43,7 @@ def import_cmd(file: str, db: str) -> None:
     """
     df, kind = read_taxonomy(file)
     with store.write(db) as con:
-        summary = import_taxonomy(con, df, file)
+        summary = import_taxonomy(con, df, file, keep_categories=kind == "onet")
     label = "O*NET Technology Skills" if kind == "onet" else "skills CSV"
     click.echo(f"imported {summary['skills']:,} skills from {file} ({label}): {summary['new']:,} new, "
                f"{summary['updated']:,} updated, {summary['merged']:,} merged into existing skills "
