@@ -451,3 +451,34 @@ def test_reason_of_each_uncertain_and_stable_verdict() -> None:
     assert outlook.classify(dataclasses.replace(calm, all_zero=True), 0.5) == (
         "insufficient-history", "never observed above zero")
     assert outlook.classify(None, None) == ("insufficient-history", "fewer than 24 months")
+
+
+def test_the_edges_of_no_demand_and_of_a_bounce() -> None:
+    """Exactly ``NO_DEMAND`` of its peak is a trickle, not nothing; a peak exactly
+    ``COLLAPSE_MONTHS`` ago counts; a bounce needs growth of at least ``MATERIAL`` and an
+    interval strictly above zero; the numbers are quoted to the percent."""
+    quiet = dict(growth=0.0, growth_lo80=-0.3, growth_hi80=0.3, trend_growth=0.0,
+                 judged_lo80=-0.3, judged_hi80=0.3, p_value=0.9, slope=0.0,
+                 collapse_p=0.5, collapse_slope=0.0, base_ratio=1.0, mentions_12m=0.0,
+                 mentions_rate=0.0)
+    at = outlook.NO_DEMAND
+    assert status(_rising(peak_ratio=at, months_since_peak=40, **quiet), q=0.9) == "stable"  # type: ignore[arg-type]
+    assert status(_rising(peak_ratio=0.0, months_since_peak=outlook.COLLAPSE_MONTHS, **quiet),  # type: ignore[arg-type]
+                  q=0.9) == "obsolescent"
+    rec = dict(has_base=True, growth_lo80=0.03, growth_hi80=0.4, judged_hi80=0.4, trend_growth=0.05)
+    edge = outlook.classify(_collapsed(**rec, growth=outlook.MATERIAL, judged_lo80=0.03), 0.5)[1]  # type: ignore[arg-type]
+    assert "its forecast rises +10%" in edge
+    zero = outlook.classify(_collapsed(**rec, growth=0.2, judged_lo80=0.0), 0.5)[1]  # type: ignore[arg-type]
+    assert "bounce" not in zero
+    big = outlook.classify(_collapsed(**{**rec, "judged_hi80": 1.9}, growth=1.5, judged_lo80=1.2),  # type: ignore[arg-type]
+                           0.5)[1]
+    assert big.endswith("; its forecast rises +150% (80%: +120% to +190%), a bounce without a "
+                        "significant upward trend, not counted as a recovery")
+
+
+def test_the_edges_of_a_lagging_forecast_beside_emerging() -> None:
+    em = dict(base_ratio=5.0, quad_t=2.5, start_level=0.01)
+    at = outlook.classify(_rising(**em, growth=outlook.MATERIAL), 1e-6)[1]  # type: ignore[arg-type]
+    assert "damped" not in at
+    lag = outlook.classify(_rising(**em, growth=-0.85, judged_lo80=-0.9), 1e-6)[1]  # type: ignore[arg-type]
+    assert lag.endswith("(-85% expected)")

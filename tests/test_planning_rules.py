@@ -1038,3 +1038,65 @@ def test_a_course_teaching_a_skill_still_among_the_largest_is_refreshed_not_reti
     assert table["reason"].item().startswith("Refresh: 2 of 3 skills taught are declining — ")
     gone = triage_catalogue(*_courses(("C13", "Cloud architect", "Lambda|VMs|Small 0")), ev)
     assert gone["action"].item() == "retire"
+
+
+def test_the_fall_a_trend_implies_is_given_only_beside_a_forecast_less_than_half_as_steep() -> None:
+    """``trend_fall_pct`` (the explorer card's "the forecast expects the fall to slow"): MySQL on
+    HN, halving every 26 months, -5% forecast in 24 months against -47% if the trend held."""
+    from skillpulse.models.planning import trend_fall_pct
+
+    implied = 100 * (2 ** (-24 / 26) - 1)
+    assert trend_fall_pct(26.0, -5.0, 24) == pytest.approx(implied)
+    assert round(implied) == -47
+    assert trend_fall_pct(26.0, -23.0, 24) == pytest.approx(implied)   # less than half as steep
+    assert trend_fall_pct(26.0, -24.0, 24) is None                       # half or more: consistent
+    assert trend_fall_pct(12.0, -5.0, 12) == pytest.approx(-50.0)
+    for bad in [(None, -5.0, 24), (26.0, None, 24), (26.0, -5.0, None), (26.0, -5.0, 0),
+                (math.inf, -5.0, 24), (math.nan, -5.0, 24), (0.0, -5.0, 24), (-3.0, -5.0, 24),
+                (26.0, math.nan, 24), (0.5, -5.0, 24)]:
+        expected = None if bad != (0.5, -5.0, 24) else 100 * (2 ** (-48) - 1)
+        got = trend_fall_pct(*bad)  # type: ignore[arg-type]
+        assert (got is None) if expected is None else got == pytest.approx(expected), bad
+
+
+def test_the_fallback_acquire_step_picks_by_demand_times_confidence_and_says_why_precisely() -> None:
+    """``_acquire_anyway``: the best of the run by stake × confidence (not their sum or ratio);
+    the reason lists at most three untracked and three unknown names, and only skills without
+    demand data count as untracked (an obsolescent or declining one is tracked)."""
+    ev = evidence([row("Sure", "Web", "rising", 40, 35, 45, 50),     # stake 20, confidence 0.93
+                   row("Loose", "Web", "rising", 60, 5, 200, 50),    # stake 30, confidence 0.49
+                   row("Gone", "Old", "obsolescent", -50, -60, -40, 0.5),
+                   row("Down", "Old2", "declining", -30, -40, -20, 0.5)],
+                  taxonomy=[(f"Tool {i}", "Office") for i in range(5)])
+    inv = _inventory(*[("Erin", f"Tool {i}", 3) for i in range(4)], ("Erin", "Gone", 3),
+                     ("Erin", "Down", 3))
+    for w in ("X1", "X2", "X3", "X4"):
+        inv = _with_unknown(inv, "Erin", w)
+    step = plan_gaps(inv, ev).rows.filter(pl.col("kind") == "acquire").row(0, named=True)
+    assert step["skill"] == "Sure"
+    assert step["reason"].endswith(
+        "nothing near this profile to build on (Tool 0, Tool 1, Tool 2: no demand data in this "
+        "run; 'X1', 'X2', 'X3': not in the taxonomy).")
+    stable = evidence([row("Big", "Data", "stable", 0, -5, 5, 400),
+                       row("Gone", "Old", "obsolescent", -50, -60, -40, 0.5)])
+    only = plan_gaps(_inventory(("Ola", "Gone", 3)), stable).rows.filter(pl.col("kind") == "acquire")
+    assert only["reason"].item().endswith(
+        "the run's strongest large and stable skill; nothing near this profile to build on "
+        "(nothing rising or large and stable in its categories).")
+
+
+def test_not_falling_names_two_skills_in_the_plural() -> None:
+    ev = evidence([row("R", "Data", "obsolescent", 21, 3, 40, 1.5, peak_ratio=0.08),
+                   row("Stat", "Data", "declining", -15, -50, 45, 1.6)])
+    reason = triage_catalogue(*_courses(("C", "Stats", "R|Stat")), ev)["reason"].item()
+    assert reason.startswith("Keep for now: R, Stat are declining or obsolescent after a fall from "
+                             "their peak, but the judged interval beside them does not expect a "
+                             "further fall — ")
+
+
+def test_the_edges_of_not_expecting_a_fall() -> None:
+    """An obsolescent skill's interval starting exactly at zero is still a fall (class D); a
+    declining skill's interval ending exactly at zero reaches no change (class U)."""
+    ev = evidence([row("Lo0", "Data", "obsolescent", 5, 0, 40, 1.5, peak_ratio=0.08),
+                   row("Hi0", "Data", "declining", -15, -50, 0, 1.6)])
+    assert (ev["Lo0"].cls, ev["Hi0"].cls) == ("D", "U")
