@@ -1051,6 +1051,8 @@ def test_the_fall_a_trend_implies_is_given_only_beside_a_forecast_less_than_half
     assert trend_fall_pct(26.0, -23.0, 24) == pytest.approx(implied)   # less than half as steep
     assert trend_fall_pct(26.0, -24.0, 24) is None                       # half or more: consistent
     assert trend_fall_pct(12.0, -5.0, 12) == pytest.approx(-50.0)
+    assert trend_fall_pct(24.0, -25.0, 24) is None  # exactly half of -50%: not "slower"
+    assert trend_fall_pct(24.0, -24.9, 24) == -50.0
     for bad in [(None, -5.0, 24), (26.0, None, 24), (26.0, -5.0, None), (26.0, -5.0, 0),
                 (math.inf, -5.0, 24), (math.nan, -5.0, 24), (0.0, -5.0, 24), (-3.0, -5.0, 24),
                 (26.0, math.nan, 24), (0.5, -5.0, 24)]:
@@ -1068,8 +1070,8 @@ def test_the_fallback_acquire_step_picks_by_demand_times_confidence_and_says_why
                    row("Gone", "Old", "obsolescent", -50, -60, -40, 0.5),
                    row("Down", "Old2", "declining", -30, -40, -20, 0.5)],
                   taxonomy=[(f"Tool {i}", "Office") for i in range(5)])
-    inv = _inventory(*[("Erin", f"Tool {i}", 3) for i in range(4)], ("Erin", "Gone", 3),
-                     ("Erin", "Down", 3))
+    inv = _inventory(("Erin", "Down", 3), ("Erin", "Gone", 3),  # tracked: never "no demand data"
+                     *[("Erin", f"Tool {i}", 3) for i in range(4)])
     for w in ("X1", "X2", "X3", "X4"):
         inv = _with_unknown(inv, "Erin", w)
     step = plan_gaps(inv, ev).rows.filter(pl.col("kind") == "acquire").row(0, named=True)
