@@ -454,12 +454,16 @@ def _successor_of(e: Evidence, ev: dict[str, Evidence], held_names: set[str],
     for s in named:
         if not s.declines:
             return s
-    succ = sorted((c for c in pool_by_cat.get(e.category, [])
-                   if c.cls == "R" and c.skill not in held_names),
-                  key=lambda c: (-_acquire_value(c) * c.confidence, c.skill))
-    if succ:
-        return succ[0]
+    succ = _strongest([c for c in pool_by_cat.get(e.category, [])
+                       if c.cls == "R" and c.skill not in held_names])
+    if succ is not None:
+        return succ
     return next((s for s in named if s.declines and s.status != "obsolescent"), None)
+
+
+def _strongest(cands: list[Evidence]) -> Evidence | None:
+    """The candidate with the most demand at stake × confidence (ties: the first by name)."""
+    return min(cands, key=lambda c: (-_acquire_value(c) * c.confidence, c.skill), default=None)
 
 
 def _acquire_value(c: Evidence) -> float:
@@ -565,10 +569,9 @@ def _acquire_anyway(held_ev: HeldEvidence, unknown: list[str], held_names: set[s
     acquire step all the same, the run's strongest rising skill (else its strongest large and
     stable one) at half weight, saying why — a plan for everyone, never a person left out."""
     pooled = [c for cs in pool_by_cat.values() for c in cs if c.skill not in held_names]
-    if not pooled:
+    best = _strongest([c for c in pooled if c.cls == "R"] or pooled)
+    if best is None:
         return []
-    rising = [c for c in pooled if c.cls == "R"]
-    best = max(rising or pooled, key=lambda c: (_acquire_value(c) * c.confidence, c.skill))
     untracked = [h["skill"] for h, e in held_ev if e is None or e.status == NO_DATA]
     why = [f"{', '.join(untracked[:3])}: no demand data in this run"] if untracked else []
     if unknown:
