@@ -392,13 +392,12 @@ def listed_changes(db: Db, before: int | None, after: int | None
     while current (at a million series the whole table is 575,000 rows, 0.5-0.8 s to read),
     else from ``changes``."""
     def compute(con: duckdb.DuckDBPyConnection) -> tuple[Changes, dict[str, int], int]:
-        pair = pick_runs(runs(db), before, after)
-        top = db.summary(con, LISTED_SUMMARY, summary_params(pair))
-        counted = db.summary(con, COUNTS, summary_params(pair)) if top is not None else None
-        if top is not None and counted is not None:
-            return (Changes(pair, top), *counts_of(counted))
-        found = changes(db, before, after)
-        return Changes(found.pair, found.table.head(LISTED)), found.counts(), found.table.height
+        top = db.summary(con, LISTED_SUMMARY, summary_params(pick_runs(runs(db), before, after)))
+        if top is None:  # a run published before this summary: from all its changes, once
+            found = changes(db, before, after)
+            return Changes(found.pair, found.table.head(LISTED)), found.counts(), found.table.height
+        pair, counts, total = change_counts(db, before, after)
+        return Changes(pair, top), counts, total
 
     return db.cached("listed_changes", compute, before=before, after=after)
 
